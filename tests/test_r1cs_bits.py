@@ -1,0 +1,153 @@
+"""Bit-decomposition and range gadgets: native equality, soundness, mutations, constraint counts."""
+
+import itertools
+import random
+
+import pytest
+
+from schemes.bn254.fields import R
+from schemes.r1cs import ConstraintSystem
+from schemes.r1cs.bits import MAX_BITS, assert_bool, assert_in_range, assert_in_signed_range, to_bits
+from schemes.r1cs.testing import assert_witness_mutations_fail
+
+R = int(R)
+
+
+def decompose(x, n):
+    cs = ConstraintSystem()
+    xv = cs.witness(x, "x")
+    bits = to_bits(cs, xv, n, "bits")
+    return cs, bits
+
+
+@pytest.mark.parametrize("n", [1, 2, 8, 64, 200, MAX_BITS])
+def test_to_bits_matches_native_binary_expansion(n):
+    rng = random.Random(n)
+    for x in {0, 1, (1 << n) - 1, rng.randrange(1 << n)}:
+        cs, bits = decompose(x, n)
+        assert [b.value for b in bits] == [(x >> i) & 1 for i in range(n)]
+        assert cs.is_satisfied()
+        assert cs.num_constraints == n + 1 and cs.num_private == 1 + n
+
+
+@pytest.mark.parametrize("n", [1, 8, 64, MAX_BITS])
+def test_to_bits_rejects_out_of_range_values(n):
+    for x in (1 << n, (1 << n) + 5, R - 1, R - 12345, R - (1 << n)):
+        cs, _ = decompose(x, n)
+        assert not cs.is_satisfied(), x
+
+
+def test_to_bits_no_alternative_witness_exhaustive():
+    """For n = 3 no assignment of the bit wires from {0, 1, 2, R-1} other than the binary
+    expansion satisfies the gadget, and values >= 8 have no satisfying assignment at all."""
+    n = 3
+    pool = [0, 1, 2, R - 1]
+    for x in list(range(12)) + [R - 1, R - 8]:
+        cs, bits = decompose(x, n)
+        idx = [b.variable_index() for b in bits]
+        ok = []
+        for combo in itertools.product(pool, repeat=n):
+            for k, v in zip(idx, combo):
+                cs.set_value(k, v)
+            if cs.is_satisfied():
+                ok.append(combo)
+        expected = [tuple((x >> i) & 1 for i in range(n))] if x < 8 else []
+        assert ok == expected, x
+
+
+def test_to_bits_zero_width_and_bad_n():
+    cs, bits = decompose(0, 0)
+    assert bits == [] and cs.is_satisfied() and cs.num_constraints == 1
+    assert not decompose(1, 0)[0].is_satisfied()
+    for n in (-1, MAX_BITS + 1, 2.0, True):
+        with pytest.raises(ValueError):
+            decompose(0, n)
+
+
+def test_to_bits_mutations_fail():
+    cs, _ = decompose(0xB00B5, 24)
+    assert assert_witness_mutations_fail(cs) == 25
+
+
+def test_assert_bool():
+    for x, ok in ((0, True), (1, True), (2, False), (R - 1, False)):
+        cs = ConstraintSystem()
+        assert_bool(cs, cs.witness(x, "b"), "bool")
+        assert cs.num_constraints == 1 and cs.is_satisfied() is ok
+
+
+def range_system(x, lo, hi):
+    cs = ConstraintSystem()
+    assert_in_range(cs, cs.witness(x, "x"), lo, hi, "rng")
+    return cs
+
+
+def expected_count(lo, hi):
+    """Constraint counts from the table in specs/r1cs.md."""
+    w = hi - lo
+    if w == 0:
+        return 1
+    k = w.bit_length()
+    return k + 1 if w == (1 << k) - 1 else 2 * (k + 1)
+
+
+RANGES = [(0, 0), (5, 5), (0, 1), (0, 255), (3, 10), (100, 355), (0, 1000),
+          (R - 10, R - 1), (1 << 100, (1 << 100) + (1 << 60)), (0, (1 << MAX_BITS) - 1),
+          (7, 7 + (1 << MAX_BITS) - 2)]
+
+
+@pytest.mark.parametrize("lo,hi", RANGES)
+def test_assert_in_range_matches_native_comparison(lo, hi):
+    probes = {lo, hi, lo + 1, hi - 1, (lo + hi) // 2, lo - 1, hi + 1, 0, R - 1, R - 2,
+              lo + (1 << (hi - lo).bit_length()), hi + (1 << (hi - lo).bit_length())}
+    for x in probes:
+        xf = x % R
+        cs = range_system(xf, lo, hi)
+        assert cs.is_satisfied() is (lo <= xf <= hi), (lo, hi, x)
+        assert cs.num_constraints == expected_count(lo, hi)
+
+
+def test_assert_in_range_no_alternative_witness_exhaustive():
+    """lo=2, hi=6 (width 4, two 3-bit decompositions): over all 2^6 boolean assignments of the
+    helper bits, some assignment satisfies the gadget iff 2 <= x <= 6."""
+    lo, hi = 2, 6
+    for x in list(range(0, 12)) + [R - 1, R - 3]:
+        cs = range_system(x, lo, hi)
+        wires = list(range(2, cs.num_variables))
+        assert len(wires) == 6
+        sat = False
+        for combo in itertools.product((0, 1), repeat=6):
+            for k, v in zip(wires, combo):
+                cs.set_value(k, v)
+            sat = sat or cs.is_satisfied()
+        assert sat is (lo <= x <= hi), x
+
+
+@pytest.mark.parametrize("lo,hi,x", [(0, 255, 200), (3, 10, 4), (100, 355, 355)])
+def test_assert_in_range_mutations_fail(lo, hi, x):
+    assert_witness_mutations_fail(range_system(x, lo, hi))
+
+
+def test_assert_in_range_bad_bounds():
+    for lo, hi in ((5, 4), (-1, 3), (0, R), (0, 1 << MAX_BITS), (1.0, 2)):
+        with pytest.raises((ValueError, TypeError)):
+            range_system(0, lo, hi)
+
+
+def test_assert_in_signed_range():
+    B = 19
+    for x in (-B - 1, -B, -1, 0, 1, B, B + 1, R // 2, 1 << 40):
+        cs = ConstraintSystem()
+        assert_in_signed_range(cs, cs.witness(x, "e"), B, "e")
+        assert cs.is_satisfied() is (-B <= x <= B), x
+    with pytest.raises(ValueError):
+        assert_in_signed_range(ConstraintSystem(), 0, -1, "neg")
+
+
+def test_shape_mode_counts_equal_witness_mode():
+    for lo, hi in RANGES:
+        shape = ConstraintSystem(with_witness=False)
+        assert_in_range(shape, shape.witness(None, "x"), lo, hi, "r")
+        full = range_system(lo, lo, hi)
+        assert list(shape.freeze().iter_rows()) == list(full.freeze().iter_rows())
+        assert shape.num_variables == full.num_variables
