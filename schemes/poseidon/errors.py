@@ -1,0 +1,9 @@
+"""Exceptions of the Poseidon package."""
+
+from __future__ import annotations
+
+__all__ = ["InvalidFieldElement"]
+
+
+class InvalidFieldElement(ValueError):
+    """A value that should be a canonical BN254 scalar (an int in ``[0, R)``) is not."""
