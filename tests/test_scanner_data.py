@@ -1,4 +1,4 @@
-"""Shipped scanner data: weights (examples/scanner/weights_*.json) and images (consistency/data/*.png).
+"""Shipped scanner data: weights (consistency/data/scanner_weights_*.json) and images (consistency/data/*.png).
 
 Expected facts come from outside the code under test: the shape contract of the parameter sets,
 W_MAX = 7, the data set's labels (the *_banned images are digit 7, the *_benign ones are not),
@@ -45,7 +45,7 @@ KINDS = ("banned", "benign")
 
 
 def _raw(name: str) -> dict:
-    return json.loads((SCANNER_DIR / f"weights_{name}.json").read_text())
+    return json.loads((DATA_DIR / f"scanner_weights_{name}.json").read_text())
 
 
 def _pixels(name: str, kind: str) -> np.ndarray:

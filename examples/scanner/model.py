@@ -62,7 +62,7 @@ def weights_path(name: str) -> Path:
     """Path of the shipped weights file for parameter set ``name`` (toy, default, rgb32)."""
     if name not in SHAPES:
         raise ScannerModelError(f"unknown parameter set {name!r}; expected one of {sorted(SHAPES)}")
-    return Path(__file__).resolve().parent / f"weights_{name}.json"
+    return Path(__file__).resolve().parents[2] / "consistency" / "data" / f"scanner_weights_{name}.json"
 
 
 @dataclass(frozen=True, eq=False)

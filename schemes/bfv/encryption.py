@@ -1,0 +1,123 @@
+"""Public-key encryption that exposes its randomness, and (single-key) decryption.
+
+``Encrypt(pk, m)``: ``u <- ternary``, ``e0, e1 <- chi_B`` (discrete Gaussian truncated to
+[-B, B]), and
+
+    ct0 = pk0*u + e0 + Delta*m   (mod q),    ct1 = pk1*u + e1   (mod q),
+
+with ``Delta = floor(q/t)`` and ``m`` the message coefficients in [0, t) (zero-padded to N).
+The randomness ``(u, e0, e1)`` is returned as an :class:`EncryptionWitness` of signed ints:
+it is the witness of the encryption relation proved in the circuit (:mod:`.gadget`).
+
+``Decrypt(s, ct)``: ``x = ct0 + ct1*s mod q`` and ``m_i = round(t x_i / q) mod t``. Since
+``ct0 + ct1*s = Delta*m + v`` with ``v = e*u + e0 + e1*s``, this is correct while
+``t|v_i| + (q mod t)|m_i| < q/2`` (see :mod:`.budget`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ._validate import as_int_tuple, residues_mod_q, small_signed
+from .errors import (InvalidCiphertextError, InvalidKeyError, InvalidPlaintextError,
+                     InvalidWitnessError)
+from .keys import PublicKey, SecretKey
+from .params import BfvParams
+from .ring import get_ring
+from .sampling import RandomSource, resolve_rng, sample_gaussian, sample_ternary
+
+__all__ = [
+    "Ciphertext", "EncryptionWitness", "encrypt", "encrypt_with_randomness", "decrypt",
+    "decode_coefficients", "plaintext_residues", "ciphertext_residues", "check_public_key",
+]
+
+
+@dataclass(frozen=True)
+class Ciphertext:
+    """``(c0, c1)``, coefficients in [0, q)."""
+
+    c0: tuple
+    c1: tuple
+
+
+@dataclass(frozen=True)
+class EncryptionWitness:
+    """The encryption randomness: ``u`` ternary, ``e0, e1`` in [-B, B] (signed ints, length N)."""
+
+    u: tuple
+    e0: tuple
+    e1: tuple
+
+
+def plaintext_residues(params: BfvParams, m: Sequence[int]) -> np.ndarray:
+    """Check a message (ints in [0, t), at most N of them) and zero-pad it to N (int64)."""
+    arr = small_signed(params, m, params.t - 1, "message", InvalidPlaintextError, exact_length=False)
+    if arr.size and arr.min() < 0:
+        raise InvalidPlaintextError("message coefficients must be in [0, t)")
+    return arr
+
+
+def ciphertext_residues(params: BfvParams, ct: Ciphertext) -> tuple[np.ndarray, np.ndarray]:
+    """Check a ciphertext (2 x N canonical residues) and return its components as uint64."""
+    if not isinstance(ct, Ciphertext):
+        raise InvalidCiphertextError(f"expected a Ciphertext, got {type(ct).__name__}")
+    return (residues_mod_q(params, ct.c0, "ciphertext c0", InvalidCiphertextError),
+            residues_mod_q(params, ct.c1, "ciphertext c1", InvalidCiphertextError))
+
+
+def check_public_key(params: BfvParams, pk: PublicKey) -> tuple[np.ndarray, np.ndarray]:
+    """Check a public key (2 x N canonical residues) and return its components as uint64."""
+    if not isinstance(pk, PublicKey):
+        raise InvalidKeyError(f"expected a PublicKey, got {type(pk).__name__}")
+    return (residues_mod_q(params, pk.p0, "public key p0", InvalidKeyError),
+            residues_mod_q(params, pk.p1, "public key p1", InvalidKeyError))
+
+
+def encrypt_with_randomness(params: BfvParams, pk: PublicKey, m: Sequence[int],
+                            witness: EncryptionWitness, *, check_bounds: bool = True) -> Ciphertext:
+    """The deterministic part of encryption, for given ``(u, e0, e1)``.
+
+    With ``check_bounds=True`` (the default) ``u`` must be ternary and ``|e0|, |e1| <= B``;
+    ``check_bounds=False`` lets tests build out-of-relation ciphertexts "by hand" (|e| <= 2^40).
+    """
+    ring = get_ring(params.n, params.q)
+    p0, p1 = check_public_key(params, pk)
+    msg = plaintext_residues(params, m)
+    u_bound, e_bound = (1, params.error_bound) if check_bounds else (1 << 40, 1 << 40)
+    u = small_signed(params, witness.u, u_bound, "u", InvalidWitnessError)
+    e0 = small_signed(params, witness.e0, e_bound, "e0", InvalidWitnessError)
+    e1 = small_signed(params, witness.e1, e_bound, "e1", InvalidWitnessError)
+    u_res = ring.residues(u.tolist())
+    scaled = ring.residues([params.delta * int(x) for x in msg.tolist()])
+    c0 = ring.add(ring.add(ring.mul(p0, u_res), ring.residues(e0.tolist())), scaled)
+    c1 = ring.add(ring.mul(p1, u_res), ring.residues(e1.tolist()))
+    return Ciphertext(as_int_tuple(c0), as_int_tuple(c1))
+
+
+def encrypt(params: BfvParams, pk: PublicKey, m: Sequence[int],
+            rng: RandomSource | None = None) -> tuple[Ciphertext, EncryptionWitness]:
+    """Encrypt ``m`` (ints in [0, t), length <= N) under ``pk``; return the ciphertext and its randomness."""
+    rng = resolve_rng(rng)
+    u = sample_ternary(rng, params.n)
+    e0 = sample_gaussian(rng, params.n, params.sigma, params.error_bound)
+    e1 = sample_gaussian(rng, params.n, params.sigma, params.error_bound)
+    witness = EncryptionWitness(as_int_tuple(u), as_int_tuple(e0), as_int_tuple(e1))
+    return encrypt_with_randomness(params, pk, m, witness), witness
+
+
+def decode_coefficients(params: BfvParams, x: np.ndarray) -> list:
+    """``round(t x_i / q) mod t`` for residues ``x_i`` in [0, q) (round half up), exactly."""
+    q, t = params.q, params.t
+    return [((2 * t * int(v) + q) // (2 * q)) % t for v in x.tolist()]
+
+
+def decrypt(params: BfvParams, sk: SecretKey, ct: Ciphertext) -> list:
+    """Plaintext coefficients in [0, t) of ``ct`` under the (single or joint) secret ``sk``."""
+    ring = get_ring(params.n, params.q)
+    c0, c1 = ciphertext_residues(params, ct)
+    s = small_signed(params, sk.s, params.parties, "secret key", InvalidKeyError)
+    x = ring.add(c0, ring.mul(c1, ring.residues(s.tolist())))
+    return decode_coefficients(params, x)

@@ -1,0 +1,204 @@
+"""The linear scanner on ciphertexts: dot-product identity, masking, and the worst-case noise budget."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from schemes.bfv import (DEFAULT, DeterministicRng, EncryptionWitness, PublicKey,
+                         ScannerBudgetError, SecretKey, add, add_plain,
+                         combine_partial_decryptions, combine_public_key, decrypt,
+                         decryption_is_correct, decryption_noise, dot_product_weights,
+                         encrypt_image, encrypt_with_randomness, generate_key_share,
+                         image_to_plaintexts, joint_secret_key, linear_score, mask_except,
+                         mul_plain, partial_decrypt, toy_params)
+from schemes.bfv.threshold import PartialDecryption
+
+TOY = toy_params(i_know_this_is_insecure=True)
+SEED = b"scanner committee reference seed"
+
+
+def int_negacyclic(a: list, b: list) -> list:
+    """a * b in Z[X]/(X^N + 1) by the definition (no modulus)."""
+    n = len(a)
+    c = [0] * n
+    for i, ai in enumerate(a):
+        if ai:
+            for j, bj in enumerate(b):
+                if i + j < n:
+                    c[i + j] += ai * bj
+                else:
+                    c[i + j - n] -= ai * bj
+    return c
+
+
+def centered(x: int, t: int) -> int:
+    x %= t
+    return x - t if 2 * x > t else x
+
+
+def _committee(params, rng, parties=3):
+    shares = [generate_key_share(params, SEED, i, rng) for i in range(parties)]
+    pk = combine_public_key(params, SEED, [p for _, p in shares])
+    return [s for s, _ in shares], pk
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_reversed_weights_put_the_dot_product_at_n_minus_1(data):
+    n = TOY.n
+    k = data.draw(st.integers(1, n))
+    m = data.draw(st.lists(st.integers(0, 255), min_size=k, max_size=k))
+    w = data.draw(st.lists(st.integers(-7, 7), min_size=k, max_size=k))
+    (poly,) = dot_product_weights(TOY, w)
+    prod = int_negacyclic(m + [0] * (n - k), poly)
+    assert prod[n - 1] == sum(wi * mi for wi, mi in zip(w, m))
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.data())
+def test_linear_score_threshold_decrypts_to_the_exact_score(data):
+    num_pixels = data.draw(st.integers(1, 2 * TOY.n))  # one or two chunks
+    pixels = data.draw(st.lists(st.integers(0, 255), min_size=num_pixels, max_size=num_pixels))
+    wmax = TOY.max_abs_weight(num_pixels)
+    weights = data.draw(st.lists(st.integers(-wmax, wmax), min_size=num_pixels, max_size=num_pixels))
+    bias = data.draw(st.integers(-TOY.bias_max, TOY.bias_max))
+    rng = DeterministicRng(data.draw(st.integers(0, 2**32)))
+    secrets, pk = _committee(TOY, rng)
+    cts = [ct for ct, _ in encrypt_image(TOY, pk, pixels, rng)]
+    masked = mask_except(TOY, pk, linear_score(TOY, cts, weights, bias), rng=rng)
+    out = combine_partial_decryptions(TOY, masked, [partial_decrypt(TOY, s, masked, rng) for s in secrets])
+    assert centered(out[TOY.score_index], TOY.t) == sum(w * x for w, x in zip(weights, pixels)) + bias
+
+
+def test_mask_randomizes_the_other_coefficients():
+    rng = DeterministicRng(b"mask")
+    secrets, pk = _committee(TOY, rng)
+    sk = joint_secret_key(TOY, secrets)
+    cts = [ct for ct, _ in encrypt_image(TOY, pk, [0] * TOY.n, rng)]
+    score = linear_score(TOY, cts, [1] * TOY.n, 5)
+    plain = decrypt(TOY, sk, score)
+    assert plain == [0] * (TOY.n - 1) + [5]  # unmasked: all partial products visible
+    masked = [decrypt(TOY, sk, mask_except(TOY, pk, score, rng=rng)) for _ in range(2)]
+    for out in masked:
+        assert out[TOY.n - 1] == 5
+        assert sum(1 for v in out[:-1] if v != 0) > TOY.n - 4  # uniform mod 2^18: zeros are rare
+    assert masked[0][:-1] != masked[1][:-1]
+
+
+def test_plaintext_operations():
+    rng = DeterministicRng(b"ops")
+    secrets, pk = _committee(TOY, rng)
+    sk = joint_secret_key(TOY, secrets)
+    (ct_a, _), = encrypt_image(TOY, pk, list(range(64)), rng)
+    (ct_b, _), = encrypt_image(TOY, pk, [3] * 64, rng)
+    t = TOY.t
+    assert decrypt(TOY, sk, add(TOY, ct_a, ct_b)) == [i + 3 for i in range(64)]
+    assert decrypt(TOY, sk, add_plain(TOY, ct_a, [-1] * 64)) == [(i - 1) % t for i in range(64)]
+    w = [(-1) ** i * (i % 5) for i in range(64)]
+    expect = [v % t for v in int_negacyclic(list(range(64)), w)]
+    assert decrypt(TOY, sk, mul_plain(TOY, ct_a, w)) == expect
+
+
+def test_scanner_budget_is_enforced():
+    rng = DeterministicRng(b"budget")
+    _, pk = _committee(TOY, rng)
+    cts = [ct for ct, _ in encrypt_image(TOY, pk, [1] * 64, rng)]
+    with pytest.raises(ScannerBudgetError):
+        linear_score(TOY, cts, [8] * 64, 0)  # ||w||_1 = 512 > 448
+    with pytest.raises(ScannerBudgetError):
+        linear_score(TOY, cts, [1] * 64, TOY.bias_max + 1)
+    with pytest.raises(ScannerBudgetError):
+        linear_score(TOY, cts, [1] * 65, 0)  # 65 weights need two chunks
+
+
+def _worst_case_pipeline(params, num_pixels, rng):
+    """Pixels 255, weights alternating +-W_MAX, bias at its maximum; returns measurements."""
+    secrets, pk = _committee(params, rng)
+    sk = joint_secret_key(params, secrets)
+    wmax = params.max_abs_weight(num_pixels)
+    weights = [wmax if i % 3 else -wmax for i in range(num_pixels)]
+    pixels = [255] * num_pixels
+    bias = params.bias_max
+    pairs = encrypt_image(params, pk, pixels, rng)
+    cts = [ct for ct, _ in pairs]
+    fresh = [max(map(abs, decryption_noise(params, sk, ct, m)))
+             for ct, m in zip(cts, image_to_plaintexts(params, pixels))]
+    score_ct = linear_score(params, cts, weights, bias)
+    score = sum(w * x for w, x in zip(weights, pixels)) + bias
+    k = params.score_index
+    dot_noise = decryption_noise(params, sk, score_ct, [0] * k + [score])[k]
+    masked = mask_except(params, pk, score_ct, rng=rng)
+    masked_noise = decryption_noise(params, sk, masked, [0] * k + [score])[k]
+    parts = [partial_decrypt(params, s, masked, rng) for s in secrets]
+    out = combine_partial_decryptions(params, masked, parts)
+    return dict(fresh=max(fresh), dot=dot_noise, masked=masked_noise, score=score,
+                got=centered(out[k], params.t), l1=sum(map(abs, weights)))
+
+
+@pytest.mark.parametrize("shape", [28 * 28, 32 * 32 * 3])
+def test_worst_case_inputs_stay_within_the_budget_default(shape):
+    b = DEFAULT.noise_budget
+    r = _worst_case_pipeline(DEFAULT, shape, DeterministicRng(shape))
+    assert r["l1"] <= DEFAULT.weight_l1_max
+    assert r["fresh"] <= b.fresh
+    # the dot-product noise is bounded by ||w||_1 times the fresh noise (the budget's formula)
+    assert abs(r["dot"]) <= r["l1"] * b.fresh <= b.dot_product
+    assert abs(r["masked"]) <= b.dot_product + b.mask
+    assert abs(r["masked"]) + b.flooding_total <= b.limit
+    assert decryption_is_correct(DEFAULT, b.limit, b.score_max)
+    assert r["got"] == r["score"] and abs(r["score"]) <= b.score_max
+
+
+def test_decryption_condition_is_tight_at_the_limit():
+    for params in (TOY, DEFAULT):
+        b = params.noise_budget
+        assert decryption_is_correct(params, b.limit, b.score_max)
+        assert not decryption_is_correct(params, b.limit + 1, b.score_max)
+
+
+def _by_hand_share(params, a, s_i, e_i):
+    """b_i = -a*s_i + e_i mod q computed by the definition."""
+    prod = int_negacyclic(list(a), s_i)
+    return tuple((-prod[j] + e_i[j]) % params.q for j in range(params.n))
+
+
+def test_adversarial_worst_case_toy():
+    """Every bound met with equality in the direction that hurts, still decrypts correctly.
+
+    Key shares s_i = 1, e_i = +B everywhere; sender u = 1, e0 = e1 = +B; pixels 255 with weights
+    +W_MAX; maximal bias; masking encryption with the same extreme randomness; every party's
+    flooding noise +F. The fresh noise then equals the formula B(2 n_par N + 1) exactly at N-1.
+    """
+    p, n, big_b, parties = TOY, TOY.n, TOY.error_bound, TOY.parties
+    from schemes.bfv import common_random_polynomial
+    a = common_random_polynomial(p, SEED)
+    ones, bees = [1] * n, [big_b] * n
+    shares = [_by_hand_share(p, a, ones, bees) for _ in range(parties)]
+    pk = PublicKey(tuple(sum(col) % p.q for col in zip(*shares)), a)
+    sk = SecretKey(tuple([parties] * n))
+    extreme = EncryptionWitness(tuple(ones), tuple(bees), tuple(bees))
+    pixels = [255] * n
+    ct = encrypt_with_randomness(p, pk, pixels, extreme)
+    fresh = decryption_noise(p, sk, ct, pixels)
+    assert fresh[n - 1] == p.noise_budget.fresh == big_b * (2 * parties * n + 1)
+    assert max(map(abs, fresh)) == p.noise_budget.fresh
+
+    weights = [p.max_abs_weight(n)] * n
+    score = 255 * sum(weights) + p.bias_max
+    assert score == p.noise_budget.score_max  # the largest plaintext that does not wrap
+    score_ct = linear_score(p, [ct], weights, p.bias_max)
+    mask = [0] * n  # worst case for the score coefficient: mask noise also +fresh
+    mask_ct = encrypt_with_randomness(p, pk, mask, extreme)
+    total_ct = add(p, score_ct, mask_ct)
+    noise = decryption_noise(p, sk, total_ct, [0] * (n - 1) + [score])[n - 1]
+    assert 0 < noise <= p.noise_budget.dot_product + p.noise_budget.mask
+    # every party floods with +F, the largest allowed value, by hand
+    F = p.flood_bound
+    parts = []
+    for i in range(parties):
+        c1s = int_negacyclic(list(total_ct.c1), ones)
+        parts.append(PartialDecryption(i, tuple((c1s[j] + F) % p.q for j in range(n))))
+    out = combine_partial_decryptions(p, total_ct, parts)
+    assert centered(out[n - 1], p.t) == score
+    assert noise + parties * F <= p.noise_budget.limit
