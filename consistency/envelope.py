@@ -1,0 +1,272 @@
+"""The envelope: what a sender submits and a server verifies (specs/consistency.md, "Envelope").
+
+Binary layout, big-endian, canonical (exactly one byte string per envelope)::
+
+    magic "GRCE" | version u8 | params_id: u8 length + ASCII
+    then 7 fields, each u32 length + payload, in this order:
+      C        32 bytes, scalar < r
+      ctx      32 bytes, scalar < r
+      nonce    16 bytes, < 2^128
+      eph_pub  32 bytes, X25519 public key
+      ct_msg   L * 32 bytes, scalars < r           (L = ct_msg_len of the parameter set)
+      ct_fhe   chunks * 2 * N * w bytes, coefficients < q, w = ceil(log2(q)/8); per chunk c0 then c1
+      proof    256 bytes: A (G1, 64) || B (G2, 128, EIP-197 order) || C (G1, 64), validated points
+    no trailing bytes.
+
+The parser raises :class:`~consistency.errors.EnvelopeFormatError` and nothing else. The JSON
+view (:func:`to_json` / :func:`from_json`) carries the same data with the field names of the
+design brief, numbers as decimal strings, ``eph_pub`` as hex, the proof in snarkjs form.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+from schemes.bfv.encryption import Ciphertext
+from schemes.bn254.curve import g1_from_bytes, g1_to_bytes, g2_from_bytes, g2_to_bytes
+from schemes.bn254.fields import R
+from schemes.groth16.data_structures import Proof
+from schemes.groth16.snarkjs import proof_from_json, proof_to_json
+
+from .errors import EnvelopeFormatError, UnknownParameterSet
+from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set
+
+__all__ = ["MAGIC", "Envelope", "encode", "decode", "to_json", "from_json"]
+
+MAGIC = b"GRCE"
+_R = int(R)
+_FIELD_NAMES = ("C", "ctx", "nonce", "eph_pub", "ct_msg", "ct_fhe", "proof")
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A parsed envelope. Values are canonical; this object says nothing about validity of ``proof``."""
+
+    version: int
+    params_id: str
+    C: int
+    ctx: int
+    nonce: int
+    eph_pub: bytes
+    ct_msg: tuple[int, ...]
+    ct_fhe: tuple[Ciphertext, ...]
+    proof: Proof
+
+    def public_inputs(self) -> list[int]:
+        """The statement's public inputs in circuit order: C, ctx, nonce, ct_msg, (c0, c1) per chunk."""
+        out = [self.C, self.ctx, self.nonce, *self.ct_msg]
+        for ct in self.ct_fhe:
+            out.extend(int(v) for v in ct.c0)
+            out.extend(int(v) for v in ct.c1)
+        return out
+
+
+def _params(params_id: str, allow_insecure: bool) -> ParameterSet:
+    try:
+        return get_parameter_set(params_id, allow_insecure=allow_insecure)
+    except UnknownParameterSet as exc:
+        raise EnvelopeFormatError(str(exc)) from None
+
+
+def _check_shape(env: Envelope, params: ParameterSet) -> None:
+    """Counts, ranges and types against the parameter set; raises EnvelopeFormatError."""
+    if env.version != ENVELOPE_VERSION:
+        raise EnvelopeFormatError(f"unknown envelope version {env.version}")
+    for name in ("C", "ctx"):
+        v = getattr(env, name)
+        if not isinstance(v, int) or not 0 <= v < _R:
+            raise EnvelopeFormatError(f"{name} is not a canonical field element (< r)")
+    if not isinstance(env.nonce, int) or not 0 <= env.nonce < 1 << 128:
+        raise EnvelopeFormatError("nonce must be an integer in [0, 2^128)")
+    if not isinstance(env.eph_pub, bytes) or len(env.eph_pub) != 32:
+        raise EnvelopeFormatError("eph_pub must be 32 bytes")
+    if len(env.ct_msg) != params.ct_msg_len:
+        raise EnvelopeFormatError(f"ct_msg has {len(env.ct_msg)} elements, expected {params.ct_msg_len}")
+    for i, v in enumerate(env.ct_msg):
+        if not isinstance(v, int) or not 0 <= v < _R:
+            raise EnvelopeFormatError(f"ct_msg[{i}] is not a canonical field element (< r)")
+    if len(env.ct_fhe) != params.num_chunks:
+        raise EnvelopeFormatError(f"ct_fhe has {len(env.ct_fhe)} chunks, expected {params.num_chunks}")
+    n, q = params.bfv.n, params.bfv.q
+    for k, ct in enumerate(env.ct_fhe):
+        for part, coeffs in (("c0", ct.c0), ("c1", ct.c1)):
+            if len(coeffs) != n:
+                raise EnvelopeFormatError(f"ct_fhe[{k}].{part} has {len(coeffs)} coefficients, expected {n}")
+            for i, v in enumerate(coeffs):
+                if not isinstance(v, int) or not 0 <= v < q:
+                    raise EnvelopeFormatError(f"ct_fhe[{k}].{part}[{i}] is not canonical (< q)")
+
+
+# -- binary -------------------------------------------------------------------------------------
+
+def encode(env: Envelope, *, allow_insecure: bool = False) -> bytes:
+    """The canonical bytes of ``env`` (validated against its parameter set first)."""
+    params = _params(env.params_id, allow_insecure)
+    _check_shape(env, params)
+    w = params.bfv.coeff_bytes
+    fhe = b"".join(
+        b"".join(int(v).to_bytes(w, "big") for v in coeffs)
+        for ct in env.ct_fhe for coeffs in (ct.c0, ct.c1))
+    fields = [
+        env.C.to_bytes(32, "big"),
+        env.ctx.to_bytes(32, "big"),
+        env.nonce.to_bytes(16, "big"),
+        env.eph_pub,
+        b"".join(v.to_bytes(32, "big") for v in env.ct_msg),
+        fhe,
+        g1_to_bytes(env.proof.a) + g2_to_bytes(env.proof.b) + g1_to_bytes(env.proof.c),
+    ]
+    pid = env.params_id.encode("ascii")
+    out = [MAGIC, struct.pack(">BB", env.version, len(pid)), pid]
+    for f in fields:
+        out.append(struct.pack(">I", len(f)))
+        out.append(f)
+    return b"".join(out)
+
+
+class _Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.pos = data, 0
+
+    def take(self, n: int, what: str) -> bytes:
+        if n < 0 or self.pos + n > len(self.data):
+            raise EnvelopeFormatError(f"truncated envelope while reading {what}")
+        out = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return out
+
+    def field(self, what: str, expected: int) -> bytes:
+        (length,) = struct.unpack(">I", self.take(4, f"{what} length"))
+        if length != expected:
+            raise EnvelopeFormatError(f"field {what} has length {length}, expected {expected}")
+        return self.take(length, what)
+
+
+def _scalar(b: bytes, what: str, bound: int = _R) -> int:
+    v = int.from_bytes(b, "big")
+    if v >= bound:
+        raise EnvelopeFormatError(f"{what} is not canonical (>= modulus)")
+    return v
+
+
+def _decode_proof(raw: bytes) -> Proof:
+    try:
+        a = g1_from_bytes(raw[:64])
+        b = g2_from_bytes(raw[64:192])
+        c = g1_from_bytes(raw[192:])
+    except (ValueError, TypeError) as exc:
+        raise EnvelopeFormatError(f"proof: {exc}") from None
+    if a is None or b is None or c is None:
+        raise EnvelopeFormatError("proof: a point at infinity cannot appear in a proof")
+    return Proof(a, b, c)
+
+
+def decode(data: bytes, *, allow_insecure: bool = False) -> Envelope:
+    """Parse canonical envelope bytes strictly. Raises only :class:`EnvelopeFormatError`."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise EnvelopeFormatError("an envelope is a byte string")
+    rd = _Reader(bytes(data))
+    if rd.take(4, "magic") != MAGIC:
+        raise EnvelopeFormatError("bad magic: not an envelope")
+    version, pid_len = struct.unpack(">BB", rd.take(2, "header"))
+    if version != ENVELOPE_VERSION:
+        raise EnvelopeFormatError(f"unknown envelope version {version}")
+    raw_pid = rd.take(pid_len, "params_id")
+    try:
+        params_id = raw_pid.decode("ascii")
+    except UnicodeDecodeError:
+        raise EnvelopeFormatError("params_id is not ASCII") from None
+    params = _params(params_id, allow_insecure)
+    n, q, w = params.bfv.n, params.bfv.q, params.bfv.coeff_bytes
+    C = _scalar(rd.field("C", 32), "C")
+    ctx = _scalar(rd.field("ctx", 32), "ctx")
+    nonce = int.from_bytes(rd.field("nonce", 16), "big")
+    eph_pub = rd.field("eph_pub", 32)
+    raw = rd.field("ct_msg", 32 * params.ct_msg_len)
+    ct_msg = tuple(_scalar(raw[i:i + 32], f"ct_msg[{i // 32}]") for i in range(0, len(raw), 32))
+    raw = rd.field("ct_fhe", params.num_chunks * 2 * n * w)
+    coeffs = [_scalar(raw[i:i + w], "ct_fhe coefficient", q) for i in range(0, len(raw), w)]
+    ct_fhe = tuple(
+        Ciphertext(tuple(coeffs[(2 * k) * n:(2 * k + 1) * n]), tuple(coeffs[(2 * k + 1) * n:(2 * k + 2) * n]))
+        for k in range(params.num_chunks))
+    proof = _decode_proof(rd.field("proof", 256))
+    if rd.pos != len(rd.data):
+        raise EnvelopeFormatError(f"{len(rd.data) - rd.pos} trailing bytes after the envelope")
+    return Envelope(version, params_id, C, ctx, nonce, eph_pub, ct_msg, ct_fhe, proof)
+
+
+# -- JSON view ------------------------------------------------------------------------------------
+
+def to_json(env: Envelope) -> dict[str, Any]:
+    """The JSON view (decimal strings, hex ``eph_pub``, snarkjs-style ``proof``)."""
+    return {
+        "version": env.version,
+        "params_id": env.params_id,
+        "C": str(env.C),
+        "ctx": str(env.ctx),
+        "nonce": str(env.nonce),
+        "eph_pub": env.eph_pub.hex(),
+        "ct_msg": [str(v) for v in env.ct_msg],
+        "ct_fhe": [{"c0": [str(int(v)) for v in ct.c0], "c1": [str(int(v)) for v in ct.c1]} for ct in env.ct_fhe],
+        "proof": proof_to_json(env.proof),
+    }
+
+
+def _dec(v: Any, what: str) -> int:
+    if not isinstance(v, str) or not v.isdigit() or (len(v) > 1 and v[0] == "0") or not v.isascii():
+        raise EnvelopeFormatError(f"{what} must be a canonical decimal string")
+    return int(v)
+
+
+def from_json(obj: Any, *, allow_insecure: bool = False) -> Envelope:
+    """Inverse of :func:`to_json`; validates exactly like :func:`decode`."""
+    try:
+        if not isinstance(obj, dict) or set(obj) != {"version", "params_id", *_FIELD_NAMES}:
+            raise EnvelopeFormatError(f"an envelope object has exactly the keys version, params_id, {', '.join(_FIELD_NAMES)}")
+        if type(obj["version"]) is not int:
+            raise EnvelopeFormatError("version must be an integer")
+        if not isinstance(obj["params_id"], str):
+            raise EnvelopeFormatError("params_id must be a string")
+        params = _params(obj["params_id"], allow_insecure)
+        eph = obj["eph_pub"]
+        if not isinstance(eph, str) or len(eph) != 64 or eph != eph.lower():
+            raise EnvelopeFormatError("eph_pub must be 64 lowercase hex digits")
+        try:
+            eph_pub = bytes.fromhex(eph)
+        except ValueError:
+            raise EnvelopeFormatError("eph_pub is not hex") from None
+        if not isinstance(obj["ct_msg"], list) or not isinstance(obj["ct_fhe"], list):
+            raise EnvelopeFormatError("ct_msg and ct_fhe must be lists")
+        chunks = []
+        for k, ch in enumerate(obj["ct_fhe"]):
+            if not isinstance(ch, dict) or set(ch) != {"c0", "c1"} or not all(isinstance(ch[p], list) for p in ("c0", "c1")):
+                raise EnvelopeFormatError(f"ct_fhe[{k}] must be an object with lists c0 and c1")
+            chunks.append(Ciphertext(tuple(_dec(v, f"ct_fhe[{k}].c0") for v in ch["c0"]),
+                                     tuple(_dec(v, f"ct_fhe[{k}].c1") for v in ch["c1"])))
+        try:
+            proof = proof_from_json(obj["proof"])
+        except (ValueError, TypeError, KeyError) as exc:
+            raise EnvelopeFormatError(f"proof: {exc}") from None
+        env = Envelope(
+            version=obj["version"], params_id=obj["params_id"],
+            C=_dec(obj["C"], "C"), ctx=_dec(obj["ctx"], "ctx"), nonce=_dec(obj["nonce"], "nonce"),
+            eph_pub=eph_pub, ct_msg=tuple(_dec(v, "ct_msg") for v in obj["ct_msg"]),
+            ct_fhe=tuple(chunks), proof=proof)
+        _check_shape(env, params)
+        return env
+    except EnvelopeFormatError:
+        raise
+    except Exception as exc:  # the parser's contract: only its own error type escapes
+        raise EnvelopeFormatError(f"malformed envelope JSON: {exc}") from None
+
+
+def loads_json(text: str | bytes, *, allow_insecure: bool = False) -> Envelope:
+    """Parse the JSON text of an envelope."""
+    try:
+        obj = json.loads(text)
+    except (ValueError, TypeError) as exc:
+        raise EnvelopeFormatError(f"not JSON: {exc}") from None
+    return from_json(obj, allow_insecure=allow_insecure)

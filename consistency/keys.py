@@ -1,0 +1,188 @@
+"""Key directories: the committee's BFV key, the Groth16 keys, and the parameter-set digest.
+
+Layout of ``KEYDIR`` (specs/consistency.md, "Key directory")::
+
+    params.json              {"version", "params_id", "digest" (hex SHA-256, ParameterSet.digest)}
+    committee_pk.bin         the joint BFV public key (schemes.bfv.serialization)
+    committee/share_<i>.json simulated n-of-n committee secret shares (demo / reference scanner only)
+    verification_key.json    snarkjs verification key, plus "params_id" and "params_digest"
+    proving_key.bin          Groth16 proving key (schemes.groth16.keyfile)
+
+A server needs only ``params.json``, ``committee_pk.bin`` and ``verification_key.json``.
+Loading recomputes the digest from the parameter set and the committee key and rejects a
+directory whose files disagree (:class:`~consistency.errors.KeyMismatch`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+from schemes.bfv.keys import (PublicKey, SecretKeyShare, combine_public_key, generate_key_share)
+from schemes.bfv.serialization import public_key_from_bytes, public_key_to_bytes
+from schemes.groth16 import ProvingKey, VerifyingKey, setup
+from schemes.groth16.keyfile import read_proving_key, write_proving_key
+from schemes.groth16.snarkjs import vk_from_json, vk_to_json
+
+from .circuit import build_circuit
+from .errors import KeyMismatch, UnknownParameterSet
+from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set
+
+__all__ = ["Committee", "VerifierKeys", "ProverKeys", "generate_committee", "run_setup",
+           "write_keydir", "load_verifier_keys", "load_prover_keys", "load_committee"]
+
+Progress = Optional[Callable[[str], None]]
+
+
+@dataclass(frozen=True)
+class Committee:
+    """A simulated n-of-n BFV committee: the joint public key and every party's share."""
+
+    pk: PublicKey
+    shares: tuple[SecretKeyShare, ...]
+
+
+@dataclass(frozen=True)
+class VerifierKeys:
+    """What a server holds: the parameter set, the committee key, the verifying key, the digest."""
+
+    params: ParameterSet
+    pk_fhe: PublicKey
+    vk: VerifyingKey
+    digest: bytes
+
+
+@dataclass(frozen=True)
+class ProverKeys:
+    """What a sender holds: the verifier's keys plus the Groth16 proving key."""
+
+    verifier: VerifierKeys
+    pk: ProvingKey
+
+    @property
+    def params(self) -> ParameterSet:
+        return self.verifier.params
+
+    @property
+    def pk_fhe(self) -> PublicKey:
+        return self.verifier.pk_fhe
+
+
+def generate_committee(params: ParameterSet, parties: int | None = None) -> Committee:
+    """Run the n-of-n threshold key generation for ``parties`` simulated members
+    (default: the most the BFV noise budget covers)."""
+    n = params.bfv.parties if parties is None else parties
+    seed = secrets.token_bytes(32)
+    shares, pub = [], []
+    for i in range(n):
+        s, p = generate_key_share(params.bfv, seed, i)
+        shares.append(s)
+        pub.append(p)
+    return Committee(combine_public_key(params.bfv, seed, pub), tuple(shares))
+
+
+def run_setup(params: ParameterSet, committee: Committee, *, progress: Progress = None) -> ProverKeys:
+    """Synthesize the circuit shape for this committee key and run the Groth16 setup."""
+    say = progress or (lambda _m: None)
+    say(f"{params.name}: synthesizing the circuit (shape only)")
+    r1cs = build_circuit(params, committee.pk).freeze()
+    say(f"{params.name}: {r1cs.num_constraints} constraints, {r1cs.num_variables} wires; Groth16 setup")
+    pk = setup(r1cs, progress=progress)
+    digest = params.digest(public_key_to_bytes(params.bfv, committee.pk))
+    return ProverKeys(VerifierKeys(params, committee.pk, pk.vk, digest), pk)
+
+
+def write_keydir(path: str | os.PathLike, keys: ProverKeys, committee: Committee | None = None) -> None:
+    """Write a key directory (creating it). Secret committee shares are written only if given."""
+    d = Path(path)
+    (d / "committee").mkdir(parents=True, exist_ok=True)
+    v = keys.verifier
+    (d / "params.json").write_text(json.dumps(
+        {"version": ENVELOPE_VERSION, "params_id": v.params.name, "digest": v.digest.hex()}, indent=1) + "\n")
+    (d / "committee_pk.bin").write_bytes(public_key_to_bytes(v.params.bfv, v.pk_fhe))
+    vk_json = vk_to_json(v.vk)
+    vk_json["params_id"] = v.params.name
+    vk_json["params_digest"] = v.digest.hex()
+    (d / "verification_key.json").write_text(json.dumps(vk_json, indent=1) + "\n")
+    write_proving_key(d / "proving_key.bin", keys.pk)
+    if committee is not None:
+        for sh in committee.shares:
+            f = d / "committee" / f"share_{sh.party}.json"
+            f.write_text(json.dumps({"party": sh.party, "s": [int(x) for x in sh.s]}) + "\n")
+            f.chmod(0o600)
+
+
+def _read_json(f: Path) -> dict:
+    try:
+        obj = json.loads(f.read_text())
+    except FileNotFoundError:
+        raise KeyMismatch(f"missing key file {f}") from None
+    except ValueError as exc:
+        raise KeyMismatch(f"{f} is not valid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise KeyMismatch(f"{f} must hold a JSON object")
+    return obj
+
+
+def load_verifier_keys(path: str | os.PathLike, *, allow_insecure: bool = False) -> VerifierKeys:
+    """Load and cross-check a key directory's public part. Raises :class:`KeyMismatch`."""
+    d = Path(path)
+    meta = _read_json(d / "params.json")
+    if meta.get("version") != ENVELOPE_VERSION:
+        raise KeyMismatch(f"unsupported key directory version {meta.get('version')!r}")
+    try:
+        params = get_parameter_set(str(meta.get("params_id")), allow_insecure=allow_insecure)
+    except UnknownParameterSet as exc:
+        raise KeyMismatch(str(exc)) from None
+    try:
+        pk_bytes = (d / "committee_pk.bin").read_bytes()
+        pk_fhe = public_key_from_bytes(params.bfv, pk_bytes)
+    except FileNotFoundError:
+        raise KeyMismatch(f"missing key file {d / 'committee_pk.bin'}") from None
+    except ValueError as exc:
+        raise KeyMismatch(f"committee_pk.bin: {exc}") from None
+    digest = params.digest(pk_bytes)
+    if meta.get("digest") != digest.hex():
+        raise KeyMismatch("params.json digest does not match the parameter set and committee key")
+    vk_json = _read_json(d / "verification_key.json")
+    if vk_json.get("params_id") != params.name or vk_json.get("params_digest") != digest.hex():
+        raise KeyMismatch("the verifying key was made for another parameter set or committee key (digest mismatch)")
+    try:
+        vk = vk_from_json(vk_json)
+    except ValueError as exc:
+        raise KeyMismatch(f"verification_key.json: {exc}") from None
+    if vk.num_public != params.num_public:
+        raise KeyMismatch(f"verifying key has {vk.num_public} public inputs, {params.name} needs {params.num_public}")
+    return VerifierKeys(params, pk_fhe, vk, digest)
+
+
+def load_prover_keys(path: str | os.PathLike, *, allow_insecure: bool = False) -> ProverKeys:
+    """Load the verifier's part and the proving key, and check that they belong together."""
+    v = load_verifier_keys(path, allow_insecure=allow_insecure)
+    try:
+        pk = read_proving_key(Path(path) / "proving_key.bin")
+    except FileNotFoundError:
+        raise KeyMismatch(f"missing key file {Path(path) / 'proving_key.bin'}") from None
+    except ValueError as exc:
+        raise KeyMismatch(f"proving_key.bin: {exc}") from None
+    if pk.vk != v.vk:
+        raise KeyMismatch("proving_key.bin does not match verification_key.json")
+    return ProverKeys(v, pk)
+
+
+def load_committee(path: str | os.PathLike, params: ParameterSet, pk_fhe: PublicKey) -> Committee:
+    """Read the simulated committee's shares (demo / reference scanner)."""
+    shares = []
+    for f in sorted((Path(path) / "committee").glob("share_*.json")):
+        obj = _read_json(f)
+        try:
+            shares.append(SecretKeyShare(int(obj["party"]), tuple(int(x) for x in obj["s"])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise KeyMismatch(f"{f}: malformed share ({exc})") from None
+    if not shares:
+        raise KeyMismatch(f"no committee shares in {path}/committee")
+    return Committee(pk_fhe, tuple(shares))

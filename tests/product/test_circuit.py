@@ -1,0 +1,62 @@
+"""The consistency circuit on the toy set: shape = witness mode, mutation test, constraint count."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+from consistency.circuit import build_circuit
+from consistency.image import image_bytes
+from consistency.sender import prepare_statement
+from schemes.bfv.gadget import encryption_gadget
+from schemes.commitment.gadget import commit_gadget
+from schemes.poseidon_cipher.gadget import encrypt_constraints
+from schemes.r1cs import ConstraintSystem
+from schemes.r1cs.testing import assert_witness_mutations_fail
+
+SPEC = Path(__file__).resolve().parents[2] / "specs" / "consistency.md"
+
+
+def _honest_cs(toy):
+    p = toy.params
+    stmt, wit, _ = prepare_statement(p, toy.keys.pk_fhe, image_bytes(toy.banned, p), toy.recipient.public_bytes(), b"t")
+    return build_circuit(p, toy.keys.pk_fhe, stmt, wit)
+
+
+def test_shape_only_equals_witness_mode(toy):
+    shape = build_circuit(toy.params, toy.keys.pk_fhe).freeze()
+    full = _honest_cs(toy)
+    assert full.is_satisfied()
+    assert full.freeze().digest() == shape.digest()
+
+
+def test_every_private_wire_is_bound(toy):
+    cs = _honest_cs(toy)
+    assert_witness_mutations_fail(cs, samples=600, rng=random.Random(7))
+
+
+def _component_counts(toy) -> tuple[int, int]:
+    """(fixed part, BFV per chunk), each part counted by its own gadget in a fresh system."""
+    p = toy.params
+    npix = p.num_pixels
+    cs = ConstraintSystem(with_witness=False)
+    vals = [cs.witness(None, f"v{i}") for i in range(p.packed_len)]
+    commit_gadget(cs, vals, cs.witness(None, "rho"))
+    commitment = cs.num_constraints
+    cs = ConstraintSystem(with_witness=False)
+    c0 = [cs.public_input(None, f"c0[{i}]") for i in range(p.bfv.n)]
+    c1 = [cs.public_input(None, f"c1[{i}]") for i in range(p.bfv.n)]
+    m = [cs.witness(None, f"m{i}") for i in range(p.bfv.n)]
+    encryption_gadget(cs, p.bfv, toy.keys.pk_fhe, m, c0, c1, None)
+    bfv = cs.num_constraints
+    return 8 * npix + commitment + 1 + encrypt_constraints(p.plaintext_len) + p.ct_msg_len + 1, bfv
+
+
+def test_constraint_count_is_the_sum_of_the_parts_and_in_the_spec(toy):
+    r1cs = build_circuit(toy.params, toy.keys.pk_fhe).freeze()
+    fixed, bfv = _component_counts(toy)
+    assert r1cs.num_constraints == fixed + toy.params.num_chunks * bfv
+    row = re.search(r"^\| toy \| (\d+) \|", SPEC.read_text(), re.M)
+    assert row, "specs/consistency.md needs a constraint-count row for toy"
+    assert int(row.group(1)) == fixed

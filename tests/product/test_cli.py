@@ -1,0 +1,70 @@
+"""The CLI on the toy set: keygen, setup, send, verify (exit codes), open, inspect, pack, export,
+and a third-party audit of the exported files with snarkjs."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from consistency.cli import main
+from consistency.image import load_image
+
+
+@pytest.fixture(scope="module")
+def cli_world(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cli")
+    assert main(["keygen", "--out", str(d / "bob")]) == 0
+    assert main(["setup", "--params", "toy", "--insecure", "--out", str(d / "keys")]) == 0
+    img = str(__import__("consistency").__path__[0]) + "/data/toy_benign.png"
+    assert main(["send", img, "--keys", str(d / "keys"), "--recipient", str(d / "bob.pub"),
+                 "--ctx", "msg-id=7", "--out", str(d / "env.bin"), "--insecure"]) == 0
+    return d, img
+
+
+def test_verify_exit_codes(cli_world, capsys):
+    d, _ = cli_world
+    assert main(["verify", str(d / "env.bin"), "--keys", str(d / "keys"), "--ctx", "msg-id=7", "--insecure"]) == 0
+    assert main(["verify", str(d / "env.bin"), "--keys", str(d / "keys"), "--ctx", "msg-id=8", "--insecure"]) == 1
+    assert "REJECTED" in capsys.readouterr().err
+    bad = bytearray((d / "env.bin").read_bytes())
+    bad[-100] ^= 0x40
+    (d / "bad.bin").write_bytes(bytes(bad))
+    assert main(["verify", str(d / "bad.bin"), "--keys", str(d / "keys"), "--ctx", "msg-id=7", "--insecure"]) == 1
+    with pytest.raises(SystemExit) as e:
+        main(["verify", str(d / "env.bin")])
+    assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:
+        main(["frobnicate"])
+    assert e.value.code == 2
+
+
+def test_open_recovers_the_image(cli_world):
+    d, img = cli_world
+    assert main(["open", str(d / "env.bin"), "--key", str(d / "bob"), "--out", str(d / "out.png"), "--insecure"]) == 0
+    assert np.array_equal(load_image(d / "out.png"), load_image(img))
+
+
+def test_inspect_and_pack_round_trip(cli_world, capsys):
+    d, _ = cli_world
+    capsys.readouterr()
+    assert main(["inspect", str(d / "env.bin"), "--insecure"]) == 0
+    (d / "env.json").write_text(capsys.readouterr().out)
+    assert json.loads((d / "env.json").read_text())["params_id"] == "toy"
+    assert main(["pack", str(d / "env.json"), "--out", str(d / "env2.bin"), "--insecure"]) == 0
+    assert (d / "env2.bin").read_bytes() == (d / "env.bin").read_bytes()
+
+
+@pytest.mark.interop
+def test_exported_audit_files_verify_with_snarkjs(cli_world, snarkjs):
+    d, _ = cli_world
+    out = d / "audit"
+    assert main(["export", str(d / "env.bin"), "--keys", str(d / "keys"), "--out", str(out), "--insecure"]) == 0
+    ok = snarkjs("groth16", "verify", out / "verification_key.json", out / "public.json", out / "proof.json")
+    assert ok.returncode == 0 and "OK" in ok.stdout, ok.stdout + ok.stderr
+    pub = json.loads((out / "public.json").read_text())
+    pub[0] = str((int(pub[0]) + 1))
+    (out / "public.json").write_text(json.dumps(pub))
+    bad = snarkjs("groth16", "verify", out / "verification_key.json", out / "public.json", out / "proof.json")
+    assert bad.returncode != 0 or "OK" not in bad.stdout
