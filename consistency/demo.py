@@ -27,7 +27,7 @@ from .params import get_parameter_set
 from .recipient import open_payload
 from .scanner import homomorphic_score, load_scanner, plaintext_score
 from .sender import encrypt_for_scanner, prepare_statement, send
-from .server import Server
+from .server import Server, verify_envelope
 
 __all__ = ["run_demo", "default_cache_dir"]
 
@@ -100,7 +100,7 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
 
     def try_swap():
         try:
-            server.verify(replace(banned, ct_fhe=benign.ct_fhe), banned_ctx + b";swap")
+            verify_envelope(keys.verifier, replace(banned, ct_fhe=benign.ct_fhe), banned_ctx)
         except Rejected as exc:
             return f"rejected: {exc}"
         return "ACCEPTED (bug!)"
