@@ -1,0 +1,212 @@
+"""The Groth16 prover (the same computation as ``snarkjs groth16 prove``).
+
+For an assignment ``w`` (``w_0 = 1``, public ``w_1..w_l``) and fresh uniform ``r, s`` in F_R:
+
+    A = [alpha]_1 + sum_k w_k a_query[k] + r [delta]_1
+    B = [beta]_2  + sum_k w_k b_g2_query[k] + s [delta]_2
+    B'= [beta]_1  + sum_k w_k b_g1_query[k] + s [delta]_1          (B in G1, for C)
+    C = sum_{k>l} w_k l_query[k] + sum_j p_j h_query[j] + s A + r B' - r s [delta]_1
+
+where ``p_j`` are the odd-coset values of ``A(X) B(X) - C(X)`` (:func:`.r1cs_to_qap.h_scalars`).
+Cost: six FFTs of size n, four G1 MSMs and one G2 MSM. ``r, s`` come from :mod:`secrets`; they make
+the proof zero-knowledge and must never be reused or revealed (``r`` and ``s`` would expose the
+witness-dependent parts of A and B).
+
+Parallelism: with ``workers=2`` (the default on Linux with two or more CPUs, for circuits of at
+least :data:`PARALLEL_MIN_WIRES` wires) the B MSMs (G2 and G1) run in a forked child process while
+this process does the FFTs and the A, L and H MSMs. The child inherits the key through ``fork``
+(nothing large is pickled) and sends back two points; the blinding ``r, s`` never leaves this
+process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import secrets
+import sys
+import weakref
+from typing import Callable, Optional, Sequence
+
+from ..bigint import big
+from ..bn254.curve import g1_add, g1_mul, g1_neg, g2_add, g2_mul
+from ..bn254.fields import R
+from ..bn254.msm import msm_g1, msm_g2
+from .data_structures import Proof, ProvingKey
+from .errors import KeyMismatch, UnsatisfiedWitness
+from .r1cs_to_qap import domain_for, odd_coset_products, row_values
+
+__all__ = ["prove", "prove_with_randomness", "check_key_matches", "PARALLEL_MIN_WIRES"]
+
+Progress = Optional[Callable[[str], None]]
+
+#: Below this many wires a second process costs more than it saves.
+PARALLEL_MIN_WIRES = 2048
+
+
+def _default_workers(num_wires: int) -> int:
+    if num_wires < PARALLEL_MIN_WIRES or not sys.platform.startswith("linux"):
+        return 1
+    if multiprocessing.current_process().daemon:  # daemonic processes cannot have children
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover
+        cpus = os.cpu_count() or 1
+    return 2 if cpus >= 2 else 1
+
+
+def _child_main(conn, b_g2_query, b_g1_query, w) -> None:  # pragma: no cover - forked child
+    try:
+        conn.send(("ok", msm_g2(b_g2_query, w, validate=False, workers=1),
+                   msm_g1(b_g1_query, w, validate=False, workers=1)))
+    except BaseException as e:  # report any failure to the parent
+        conn.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        conn.close()
+
+
+class _BWorker:
+    """A forked child computing the two B MSMs (G2 and G1); :meth:`result` waits for them."""
+
+    def __init__(self, pk: ProvingKey, w: list) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child_conn = ctx.Pipe(duplex=False)
+        # With the fork start method the arguments reach the child through the copied memory
+        # (they are not pickled), so passing the whole key costs nothing.
+        self._proc = ctx.Process(target=_child_main,
+                                 args=(child_conn, pk.b_g2_query, pk.b_g1_query, w), daemon=True)
+        self._proc.start()
+        child_conn.close()
+
+    def result(self) -> tuple:
+        try:
+            msg = self._conn.recv()
+        except EOFError:
+            msg = None
+        finally:
+            self._proc.join()
+            self._conn.close()
+        if msg is None:
+            raise RuntimeError(f"prover worker exited with code {self._proc.exitcode}")
+        if msg[0] != "ok":
+            raise RuntimeError(f"prover worker failed: {msg[1]}")
+        return msg[1], msg[2]
+
+    def cancel(self) -> None:
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+        self._conn.close()
+
+
+#: R1CS digests by object (an R1CS is immutable; hashing a large one takes a noticeable time).
+_DIGESTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _digest(r1cs) -> bytes:
+    try:
+        return _DIGESTS[r1cs]
+    except (KeyError, TypeError):
+        pass
+    d = r1cs.digest()
+    try:
+        _DIGESTS[r1cs] = d
+    except TypeError:  # pragma: no cover - an R1CS-like object without weak references
+        pass
+    return d
+
+
+def check_key_matches(pk: ProvingKey, r1cs) -> None:
+    """Raise :class:`KeyMismatch` unless ``pk`` was made for ``r1cs`` (shape, and digest if recorded)."""
+    expected = (r1cs.num_variables, r1cs.num_public, r1cs.num_constraints, domain_for(r1cs).size)
+    got = (pk.num_variables, pk.num_public, pk.num_constraints, pk.domain_size)
+    if expected != got:
+        raise KeyMismatch(
+            "proving key does not fit the constraint system: (wires, public inputs, constraints, "
+            f"domain) = {got} in the key, {expected} in the R1CS")
+    if len(pk.l_query) != r1cs.num_variables - r1cs.num_public - 1:
+        raise KeyMismatch("proving key has a wrong number of L-query points")
+    if pk.r1cs_digest is not None and pk.r1cs_digest != _digest(r1cs):
+        raise KeyMismatch("proving key was generated for a different constraint system (digest mismatch)")
+
+
+def prove(pk: ProvingKey, r1cs, assignment: Sequence[int], *, progress: Progress = None,
+          workers: Optional[int] = None) -> Proof:
+    """A zero-knowledge proof that ``assignment`` satisfies ``r1cs`` (with fresh randomness).
+
+    ``assignment`` is the full wire vector ``[1, publics..., privates...]`` (e.g.
+    ``cs.assignment``). Raises :class:`UnsatisfiedWitness` if it violates a constraint and
+    :class:`KeyMismatch` if ``pk`` belongs to another constraint system. ``workers``: 1 or 2
+    processes (default: see the module docstring).
+    """
+    return prove_with_randomness(pk, r1cs, assignment, secrets.randbelow(int(R)), secrets.randbelow(int(R)),
+                                 progress=progress, workers=workers)
+
+
+def prove_with_randomness(pk: ProvingKey, r1cs, assignment: Sequence[int], r: int, s: int, *,
+                          progress: Progress = None, workers: Optional[int] = None) -> Proof:
+    """Hazmat: the prover with caller-chosen blinding ``r, s`` (tests only; reuse leaks the witness)."""
+    if not (0 <= r < R and 0 <= s < R):
+        raise ValueError("r and s must be in [0, R)")
+    check_key_matches(pk, r1cs)
+    if len(assignment) != r1cs.num_variables:
+        raise UnsatisfiedWitness(
+            f"assignment has {len(assignment)} wires, the constraint system has {r1cs.num_variables}")
+    if assignment[0] != 1:
+        raise UnsatisfiedWitness("assignment[0] (the constant-one wire) must be 1")
+    if workers is None:
+        workers = _default_workers(r1cs.num_variables)
+    if workers not in (1, 2):
+        raise ValueError("workers must be 1 or 2")
+    domain = domain_for(r1cs)
+    a, b, c = row_values(r1cs, assignment)  # raises UnsatisfiedWitness on a violated row
+    w = [int(x) for x in assignment]
+    priv = w[r1cs.num_public + 1:]
+
+    def step(label: str) -> None:
+        if progress:
+            progress(f"prove: {label}")
+
+    # The key's points were validated when it was made or decoded: skip per-point curve checks.
+    worker = None
+    if workers == 2:
+        step(f"MSMs B ({len(w)} G2 + {len(w)} G1 points) in a worker process")
+        worker = _BWorker(pk, w)
+    try:
+        step(f"QAP: 6 FFTs of size {domain.size}")
+        p = odd_coset_products(domain, a, b, c)
+        mw = 1 if worker is not None else None  # no nested process splitting inside the MSMs
+        step(f"MSM A ({len(w)} G1 points)")
+        a_acc = msm_g1(pk.a_query, w, validate=False, workers=mw)
+        step(f"MSM L ({len(priv)} G1 points)")
+        l_acc = msm_g1(pk.l_query, priv, validate=False, workers=mw)
+        step(f"MSM H ({len(p)} G1 points)")
+        h_acc = msm_g1(pk.h_query, p, validate=False, workers=mw)
+    except BaseException:
+        if worker is not None:
+            worker.cancel()
+        raise
+    if worker is None:
+        step(f"MSM B ({len(w)} G2 points)")
+        b2_acc = msm_g2(pk.b_g2_query, w, validate=False)
+        step(f"MSM B in G1 ({len(w)} G1 points)")
+        b1_acc = msm_g1(pk.b_g1_query, w, validate=False)
+    else:
+        step("waiting for the worker")
+        b2_acc, b1_acc = worker.result()
+    step("combining")
+    return assemble(pk, a_acc, b1_acc, b2_acc, l_acc, h_acc, r, s)
+
+
+def assemble(pk: ProvingKey, a_acc, b1_acc, b2_acc, l_acc, h_acc, r: int, s: int) -> Proof:
+    """Combine the five MSM results with the blinding ``r, s`` (formulas in the module docstring)."""
+    vk = pk.vk
+    a = g1_add(g1_add(vk.alpha_g1, a_acc), g1_mul(pk.delta_g1, r))
+    b = g2_add(g2_add(vk.beta_g2, b2_acc), g2_mul(vk.delta_g2, s))
+    b1 = g1_add(g1_add(pk.beta_g1, b1_acc), g1_mul(pk.delta_g1, s))
+    c = g1_add(l_acc, h_acc)
+    c = g1_add(c, g1_mul(a, s))
+    c = g1_add(c, g1_mul(b1, r))
+    c = g1_add(c, g1_neg(g1_mul(pk.delta_g1, big(r) * s % R)))
+    return Proof(a=a, b=b, c=c)
