@@ -1,9 +1,6 @@
 """snarkjs reads our .r1cs/.wtns files: `r1cs info` counts and `wtns check` verdicts agree with ours."""
 
 import random
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -12,21 +9,10 @@ from schemes.r1cs.bits import assert_in_range, to_bits
 from schemes.r1cs.iden3 import write_r1cs, write_wtns
 from schemes.r1cs.negacyclic import negacyclic_mul
 
-CLI = Path(__file__).parent / "interop" / "node_modules" / "snarkjs" / "cli.js"
-NODE = shutil.which("node")
-
-pytestmark = [
-    pytest.mark.interop,
-    pytest.mark.skipif(NODE is None or not CLI.exists(),
-                       reason="needs node and the pinned snarkjs (npm ci in tests/interop)"),
-]
+pytestmark = pytest.mark.interop
 
 N = 32
 SPARSE_BEFORE_BLOCK = 1 + 21 + 22  # mul, to_bits(20), assert_in_range(3, 1000) = 2 * (10 + 1)
-
-
-def snarkjs(*args):
-    return subprocess.run([NODE, str(CLI), *map(str, args)], capture_output=True, text=True, timeout=120)
 
 
 def build(tamper_row=None):
@@ -47,7 +33,7 @@ def build(tamper_row=None):
     return cs
 
 
-def test_snarkjs_reads_counts_and_checks_witnesses(tmp_path):
+def test_snarkjs_reads_counts_and_checks_witnesses(tmp_path, snarkjs):
     good = build()
     good.check()
     r = good.freeze()
