@@ -20,10 +20,18 @@ Method (all group arithmetic is affine and *batched*):
 Equal points (doubling), opposite points (infinity) and infinite partial sums are detected in
 every batch, so the result is exact for any input, including repeated and negated points.
 
+Sequential chains (Horner over the windows, tables of [2^k]B) use Jacobian coordinates.
+
 Large inputs are split between processes (by window for the MSM, by scalar for the fixed-base
 multiplication of :mod:`.fixed_base`) with ``fork``; ``workers`` or the environment variable
-``SCHEMES_MSM_WORKERS`` sets the count (default: min(2, CPU count)). Measured figures:
-``python -m schemes.bn254.msm``.
+``SCHEMES_MSM_WORKERS`` sets the count (default: min(2, usable CPUs); a process that already
+runs threads, or is itself a worker, stays single).
+
+Measured (``python -m schemes.bn254.msm``, gmpy2, 2-core EPYC, shared machine): 2^16 random
+254-bit scalars, G1 3.0 s on one core, 1.5 s with two; G2 6.8 s / 3.8 s; n = 4096 G1 is ~110x
+faster than 4096 py_ecc multiplications (one core). An affine addition in a batch costs ~1.1 us
+of arithmetic (G2 ~3.8 us), about 1.6 us in the MSM with memory stalls; a Jacobian mixed
+addition measured ~2.1 us in the same setting.
 
 Timing: nothing here is constant time. Scalars of an MSM in a prover are secret, so use this
 only where timing side channels are out of scope (as for any big-integer Python code).
