@@ -96,5 +96,5 @@ def run_bench(args: argparse.Namespace) -> int:
     if args.sizes:
         from schemes.groth16.bench import main as groth16_bench
 
-        return groth16_bench(["--sizes", args.sizes])
+        return groth16_bench(["--sizes", args.sizes, "--msm-size", "12"])
     return 0

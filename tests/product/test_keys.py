@@ -1,0 +1,74 @@
+"""Key directories: round trip, and every kind of mismatch is refused with KeyMismatch."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from consistency.errors import KeyMismatch
+from consistency.keys import generate_committee, load_prover_keys, load_verifier_keys, write_keydir
+
+from .conftest import toy_keys
+
+
+@pytest.fixture(scope="module")
+def two_dirs(tmp_path_factory, toy):
+    a = tmp_path_factory.mktemp("keys_a")
+    b = tmp_path_factory.mktemp("keys_b")
+    write_keydir(a, toy.keys, toy.committee)
+    other = generate_committee(toy.params)
+    write_keydir(b, toy_keys(toy.params, other, b"other"), other)
+    return a, b
+
+
+def _copy(src, tmp_path):
+    d = tmp_path / "k"
+    shutil.copytree(src, d)
+    return d
+
+
+def test_round_trip(two_dirs, toy):
+    a, _ = two_dirs
+    keys = load_prover_keys(a, allow_insecure=True)
+    assert keys.verifier.vk == toy.keys.verifier.vk and keys.verifier.digest == toy.keys.verifier.digest
+    assert keys.pk.h_query == toy.keys.pk.h_query
+
+
+def test_toy_directory_refused_without_the_insecure_flag(two_dirs):
+    with pytest.raises(KeyMismatch, match="INSECURE"):
+        load_verifier_keys(two_dirs[0])
+
+
+@pytest.mark.parametrize("victim", ["committee_pk.bin", "verification_key.json", "proving_key.bin", "params.json"])
+def test_a_file_from_another_setup_is_refused(two_dirs, tmp_path, victim):
+    a, b = two_dirs
+    d = _copy(a, tmp_path)
+    shutil.copy(b / victim, d / victim)
+    with pytest.raises(KeyMismatch):
+        load_prover_keys(d, allow_insecure=True)
+
+
+def test_digest_and_version_tampering(two_dirs, tmp_path):
+    d = _copy(two_dirs[0], tmp_path)
+    meta = json.loads((d / "params.json").read_text())
+    (d / "params.json").write_text(json.dumps(dict(meta, digest="00" * 32)))
+    with pytest.raises(KeyMismatch, match="digest"):
+        load_verifier_keys(d, allow_insecure=True)
+    (d / "params.json").write_text(json.dumps(dict(meta, version=2)))
+    with pytest.raises(KeyMismatch, match="version"):
+        load_verifier_keys(d, allow_insecure=True)
+    (d / "params.json").write_text(json.dumps(dict(meta, params_id="nope")))
+    with pytest.raises(KeyMismatch, match="unknown"):
+        load_verifier_keys(d, allow_insecure=True)
+
+
+def test_missing_or_corrupt_files(two_dirs, tmp_path):
+    d = _copy(two_dirs[0], tmp_path)
+    (d / "verification_key.json").write_text("{not json")
+    with pytest.raises(KeyMismatch):
+        load_verifier_keys(d, allow_insecure=True)
+    (d / "committee_pk.bin").unlink()
+    with pytest.raises(KeyMismatch, match="missing"):
+        load_verifier_keys(d, allow_insecure=True)
