@@ -34,7 +34,7 @@ from schemes.groth16.snarkjs import proof_from_json, proof_to_json
 from .errors import EnvelopeFormatError, UnknownParameterSet
 from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set
 
-__all__ = ["MAGIC", "Envelope", "encode", "decode", "to_json", "from_json"]
+__all__ = ["MAGIC", "Envelope", "encode", "decode", "to_json", "from_json", "loads_json", "validate"]
 
 MAGIC = b"GRCE"
 _R = int(R)
@@ -69,6 +69,16 @@ def _params(params_id: str, allow_insecure: bool) -> ParameterSet:
         return get_parameter_set(params_id, allow_insecure=allow_insecure)
     except UnknownParameterSet as exc:
         raise EnvelopeFormatError(str(exc)) from None
+
+
+def validate(env: Envelope, params: ParameterSet) -> None:
+    """Check an :class:`Envelope` object as :func:`decode` checks bytes: version, counts,
+    canonical ranges (< r, < 2^128, < q) and types. Raises :class:`EnvelopeFormatError`."""
+    if env.params_id != params.name:
+        raise EnvelopeFormatError(f"envelope is for parameter set {env.params_id!r}, not {params.name!r}")
+    if not isinstance(env.proof, Proof):
+        raise EnvelopeFormatError("proof must be a Groth16 Proof")
+    _check_shape(env, params)
 
 
 def _check_shape(env: Envelope, params: ParameterSet) -> None:

@@ -26,7 +26,7 @@ from schemes.groth16.batch import verify_batch
 from schemes.groth16.snarkjs import proof_to_json, public_to_json
 
 from .context import derive_ctx
-from .envelope import Envelope, decode
+from .envelope import Envelope, decode, validate
 from .errors import EnvelopeFormatError, Rejected, ReplayRejected
 from .keys import VerifierKeys
 
@@ -93,6 +93,11 @@ def _precheck(keys: VerifierKeys, data: bytes | Envelope, context: bytes) -> Env
     """Steps 1-3 of the procedure (no replay, no proof)."""
     if isinstance(data, Envelope):
         env = data
+        if env.params_id == keys.params.name:
+            try:
+                validate(env, keys.params)
+            except EnvelopeFormatError as exc:
+                raise Rejected(f"malformed envelope: {exc}") from None
     else:
         try:
             env = decode(data, allow_insecure=keys.params.insecure)

@@ -178,3 +178,14 @@ def test_fuzzed_bytes_never_verify_and_parser_raises_only_its_error(toy, data):
     except Exception as exc:  # pragma: no cover - the property under test
         raise AssertionError(f"parser raised {type(exc).__name__}: {exc}")
     assert _rejected(toy, env, toy.ctx_banned)
+
+
+def test_non_canonical_bfv_coefficient_in_an_envelope_object_is_rejected(toy):
+    """c + q is the same residue mod q; the verifier must refuse it before the proof (the
+    relation's quotient window could otherwise absorb the extra q)."""
+    env = toy.env_banned
+    c0 = list(env.ct_fhe[0].c0)
+    c0[0] += toy.params.bfv.q
+    bad = replace(env, ct_fhe=(Ciphertext(tuple(c0), env.ct_fhe[0].c1),))
+    with pytest.raises(Rejected, match="canonical"):
+        verify_envelope(toy.keys.verifier, bad, toy.ctx_banned)
