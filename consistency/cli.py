@@ -197,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--params", default="toy,default", help="comma-separated parameter sets ('' for none)")
     sp.add_argument("--sizes", default="12,14,16", help="synthetic circuit sizes log2 ('' for none)")
     sp.add_argument("--batch", type=int, default=32, help="proofs in the batch-verification row")
+    sp.add_argument("--no-snarkjs", action="store_true", help="skip the snarkjs comparisons")
     return p
 
 

@@ -68,3 +68,9 @@ def test_exported_audit_files_verify_with_snarkjs(cli_world, snarkjs):
     (out / "public.json").write_text(json.dumps(pub))
     bad = snarkjs("groth16", "verify", out / "verification_key.json", out / "public.json", out / "proof.json")
     assert bad.returncode != 0 or "OK" not in bad.stdout
+
+
+def test_bench_prints_its_table(capsys):
+    assert main(["bench", "--params", "toy", "--sizes", "", "--batch", "2", "--no-snarkjs"]) == 0
+    out = capsys.readouterr().out
+    assert "| params | constraints |" in out and "| toy | " in out
