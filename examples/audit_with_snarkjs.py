@@ -10,7 +10,6 @@ command to run with any snarkjs.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path

@@ -20,7 +20,8 @@ from py_ecc import optimized_bn128 as ref
 
 from schemes.bn254.fields import P, R
 from schemes.bn254.fixed_base import fixed_base_mul_g1, fixed_base_mul_g2
-from schemes.bn254.msm import MSMInputError, _run_tasks, _signed_digits, msm_g1, msm_g2
+from schemes.bn254.forking import run_tasks
+from schemes.bn254.msm import MSMInputError, _signed_digits, msm_g1, msm_g2
 
 R_INT = int(R)
 P_INT = int(P)
@@ -349,8 +350,8 @@ def _always_raises(x: int) -> int:
 
 
 def test_run_tasks_recomputes_what_a_child_fails():
-    assert _run_tasks([(_dies_in_child, (1,)), (_dies_in_child, (5,))]) == [2, 10]
+    assert run_tasks([(_dies_in_child, (1,)), (_dies_in_child, (5,))]) == [2, 10]
     tasks = [(_raises_in_child, (1,)), (_raises_in_child, (4,)), (_raises_in_child, (6,))]
-    assert _run_tasks(tasks) == [3, 12, 18]
+    assert run_tasks(tasks) == [3, 12, 18]
     with pytest.raises(ArithmeticError, match="bad 7"):
-        _run_tasks([(_dies_in_child, (1,)), (_always_raises, (7,))])
+        run_tasks([(_dies_in_child, (1,)), (_always_raises, (7,))])

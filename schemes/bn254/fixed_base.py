@@ -24,24 +24,24 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from .fields import R
+from .forking import run_tasks
 from .msm import (
     G1Affine,
     G2Affine,
     MSMInputError,
-    _G1,
-    _G2,
-    _Group,
+    G1,
+    G2,
+    Group,
     _g1_coords,
     _g2_coords,
-    _horner,
-    _lane_add,
+    horner,
+    lane_add,
     _num_windows,
     _objects,
-    _run_tasks,
     _scalars,
     _signed_digits,
     _tree_sum,
-    _worker_count,
+    _checked_worker_count,
     _SCALAR_BITS,
 )
 
@@ -56,27 +56,27 @@ _tables: "OrderedDict[tuple, list]" = OrderedDict()
 _tables_lock = threading.Lock()
 
 
-def _times_r_is_zero(group: _Group, pt: tuple) -> bool:
+def _times_r_is_zero(group: Group, pt: tuple) -> bool:
     """[R] pt == O, by Horner over the bits of R."""
     bits = [pt if (_R_INT >> i) & 1 else None for i in range(_R_INT.bit_length())]
-    return _horner(group, bits, 1) is None
+    return horner(group, bits, 1) is None
 
 
-def _build_table(group: _Group, base: tuple, c: int) -> list:
+def _build_table(group: Group, base: tuple, c: int) -> list:
     """Coordinate object arrays of T[j][d] (index j * 2^(c-1) + d - 1) followed by their
     negatives (index + W * 2^(c-1))."""
     nwin = _num_windows(c)
     half = 1 << (c - 1)
     powers = [base]  # 2^(cj) B
     for _ in range(nwin - 1):
-        powers.append(_horner(group, [None, powers[-1]], c))
+        powers.append(horner(group, [None, powers[-1]], c))
     # multiples[d - 1] = [d] powers (one lane per window); [k + i] = [i] + [k], i = 1..k
     multiples = [powers]
     while len(multiples) < half:
         k = len(multiples)
         cnt = min(k, half - k)
         low = [pt for lane in multiples[:cnt] for pt in lane]
-        lanes = _lane_add(group, low, multiples[-1] * cnt)
+        lanes = lane_add(group, low, multiples[-1] * cnt)
         multiples.extend(lanes[i * nwin:(i + 1) * nwin] for i in range(cnt))
     # d * 2^(cj) < 2^253 < R, so no multiple of a point of order R is infinity
     if any(pt is None for lane in multiples for pt in lane):
@@ -92,7 +92,7 @@ def _build_table(group: _Group, base: tuple, c: int) -> list:
     return [np.concatenate([_objects(a), _objects(b)]) for a, b in zip(coords, negated)]
 
 
-def _table(group: _Group, base: tuple, c: int) -> list:
+def _table(group: Group, base: tuple, c: int) -> list:
     """The table for (base, c), from the cache (the last few used) or built."""
     key = (group.name, tuple(int(v) for v in base), c)
     with _tables_lock:
@@ -107,7 +107,7 @@ def _table(group: _Group, base: tuple, c: int) -> list:
         return table
 
 
-def _choose_window(group: _Group, base: tuple, bit_lengths: list) -> int:
+def _choose_window(group: Group, base: tuple, bit_lengths: list) -> int:
     """c minimising (table additions unless cached) + (digit count - 1) per scalar."""
     hist = np.bincount(np.asarray(bit_lengths, dtype=np.int64), minlength=_SCALAR_BITS + 1)
     bits = np.arange(hist.shape[0])
@@ -124,7 +124,7 @@ def _choose_window(group: _Group, base: tuple, bit_lengths: list) -> int:
 
 
 def _fixed_base_range(
-    group: _Group, table: list, c: int, ks: list, neg: np.ndarray, finish: Callable
+    group: Group, table: list, c: int, ks: list, neg: np.ndarray, finish: Callable
 ) -> list:
     """finish([k]B) for the scalars ks (in [1, R/2]; neg flags a negated result)."""
     half = 1 << (c - 1)
@@ -144,7 +144,7 @@ def _fixed_base_range(
 
 
 def _fixed_base(
-    group: _Group, base: tuple, scalars: Sequence[int], workers: Optional[int], finish: Callable
+    group: Group, base: tuple, scalars: Sequence[int], workers: Optional[int], finish: Callable
 ) -> list:
     """finish([k]B) for each scalar k (None for k = 0 mod R)."""
     ks = _scalars(scalars)
@@ -156,14 +156,14 @@ def _fixed_base(
     folded = [_R_INT - ks[i] if ks[i] > _HALF_R else ks[i] for i in live]
     c = _choose_window(group, base, [k.bit_length() for k in folded])
     table = _table(group, base, c)
-    parts = _worker_count(workers, len(live) * _num_windows(c))
+    parts = _checked_worker_count(workers, len(live) * _num_windows(c))
     bounds = [len(live) * i // parts for i in range(parts + 1)]
     tasks = [
         (_fixed_base_range, (group, table, c, folded[a:b], neg[a:b], finish))
         for a, b in zip(bounds, bounds[1:])
         if b > a
     ]
-    results = [pt for part in _run_tasks(tasks) for pt in part]
+    results = [pt for part in run_tasks(tasks) for pt in part]
     for i, pt in zip(live, results):
         out[i] = pt
     return out
@@ -189,7 +189,7 @@ def fixed_base_mul_g1(
     if base is None:
         _scalars(scalars)
         return [None] * len(scalars)
-    return _fixed_base(_G1, _g1_coords(base, validate), scalars, workers, _g1_finish)
+    return _fixed_base(G1, _g1_coords(base, validate), scalars, workers, _g1_finish)
 
 
 def fixed_base_mul_g2(
@@ -204,6 +204,6 @@ def fixed_base_mul_g2(
         _scalars(scalars)
         return [None] * len(scalars)
     coords = _g2_coords(base, validate)
-    if validate and not _times_r_is_zero(_G2, coords):
+    if validate and not _times_r_is_zero(G2, coords):
         raise MSMInputError("G2 base point is not in the order-R subgroup")
-    return _fixed_base(_G2, coords, scalars, workers, _g2_finish)
+    return _fixed_base(G2, coords, scalars, workers, _g2_finish)
