@@ -212,3 +212,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # unreadable input, unwritable output: reported, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

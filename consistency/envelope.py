@@ -15,7 +15,9 @@ Binary layout, big-endian, canonical (exactly one byte string per envelope)::
 
 The parser raises :class:`~consistency.errors.EnvelopeFormatError` and nothing else. The JSON
 view (:func:`to_json` / :func:`from_json`) carries the same data with the field names of the
-design brief, numbers as decimal strings, ``eph_pub`` as hex, the proof in snarkjs form.
+design brief, numbers as decimal strings, ``eph_pub`` as hex, the proof in snarkjs form. It is
+canonical too: :func:`from_json` accepts exactly the values :func:`to_json` produces (no extra
+keys, no curve aliases, no other number spellings), and :func:`loads_json` refuses repeated keys.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
+from schemes import strict_json
 from schemes.bfv.encryption import Ciphertext
 from schemes.bn254.curve import g1_from_bytes, g1_to_bytes, g2_from_bytes, g2_to_bytes
 from schemes.bn254.fields import R
@@ -76,14 +79,18 @@ def validate(env: Envelope, params: ParameterSet) -> None:
     canonical ranges (< r, < 2^128, < q) and types. Raises :class:`EnvelopeFormatError`."""
     if env.params_id != params.name:
         raise EnvelopeFormatError(f"envelope is for parameter set {env.params_id!r}, not {params.name!r}")
-    if not isinstance(env.proof, Proof):
-        raise EnvelopeFormatError("proof must be a Groth16 Proof")
     _check_shape(env, params)
+
+
+def _is_sequence(v: Any) -> bool:
+    return isinstance(v, (tuple, list))
 
 
 def _check_shape(env: Envelope, params: ParameterSet) -> None:
     """Counts, ranges and types against the parameter set; raises EnvelopeFormatError."""
-    if env.version != ENVELOPE_VERSION:
+    if not isinstance(env.proof, Proof):
+        raise EnvelopeFormatError("proof must be a Groth16 Proof")
+    if type(env.version) is not int or env.version != ENVELOPE_VERSION:
         raise EnvelopeFormatError(f"unknown envelope version {env.version}")
     for name in ("C", "ctx"):
         v = getattr(env, name)
@@ -93,6 +100,8 @@ def _check_shape(env: Envelope, params: ParameterSet) -> None:
         raise EnvelopeFormatError("nonce must be an integer in [0, 2^128)")
     if not isinstance(env.eph_pub, bytes) or len(env.eph_pub) != 32:
         raise EnvelopeFormatError("eph_pub must be 32 bytes")
+    if not _is_sequence(env.ct_msg) or not _is_sequence(env.ct_fhe):
+        raise EnvelopeFormatError("ct_msg and ct_fhe must be sequences")
     if len(env.ct_msg) != params.ct_msg_len:
         raise EnvelopeFormatError(f"ct_msg has {len(env.ct_msg)} elements, expected {params.ct_msg_len}")
     for i, v in enumerate(env.ct_msg):
@@ -102,7 +111,11 @@ def _check_shape(env: Envelope, params: ParameterSet) -> None:
         raise EnvelopeFormatError(f"ct_fhe has {len(env.ct_fhe)} chunks, expected {params.num_chunks}")
     n, q = params.bfv.n, params.bfv.q
     for k, ct in enumerate(env.ct_fhe):
+        if not isinstance(ct, Ciphertext):
+            raise EnvelopeFormatError(f"ct_fhe[{k}] must be a BFV Ciphertext")
         for part, coeffs in (("c0", ct.c0), ("c1", ct.c1)):
+            if not _is_sequence(coeffs):
+                raise EnvelopeFormatError(f"ct_fhe[{k}].{part} must be a sequence of coefficients")
             if len(coeffs) != n:
                 raise EnvelopeFormatError(f"ct_fhe[{k}].{part} has {len(coeffs)} coefficients, expected {n}")
             for i, v in enumerate(coeffs):
@@ -266,6 +279,11 @@ def from_json(obj: Any, *, allow_insecure: bool = False) -> Envelope:
             eph_pub=eph_pub, ct_msg=tuple(_dec(v, "ct_msg") for v in obj["ct_msg"]),
             ct_fhe=tuple(chunks), proof=proof)
         _check_shape(env, params)
+        if obj["proof"] != proof_to_json(proof):
+            raise EnvelopeFormatError("proof must be exactly the snarkjs proof object "
+                                      "(keys pi_a, pi_b, pi_c, protocol, curve \"bn128\")")
+        if to_json(env) != obj:  # every field above is checked; this keeps the view one-to-one
+            raise EnvelopeFormatError("not the canonical JSON view of an envelope")
         return env
     except EnvelopeFormatError:
         raise
@@ -276,7 +294,15 @@ def from_json(obj: Any, *, allow_insecure: bool = False) -> Envelope:
 def loads_json(text: str | bytes, *, allow_insecure: bool = False) -> Envelope:
     """Parse the JSON text of an envelope."""
     try:
-        obj = json.loads(text)
+        obj = strict_json.loads(text, object_pairs_hook=_unique_keys)
     except (ValueError, TypeError) as exc:
         raise EnvelopeFormatError(f"not JSON: {exc}") from None
     return from_json(obj, allow_insecure=allow_insecure)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads keeps the last of repeated keys, other parsers the first: refuse them."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise EnvelopeFormatError("duplicate key in a JSON object")
+    return obj

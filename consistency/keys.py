@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Optional
 
+from schemes import strict_json
 from schemes.bfv.keys import (PublicKey, SecretKeyShare, combine_public_key, generate_key_share)
 from schemes.bfv.serialization import public_key_from_bytes, public_key_to_bytes
 from schemes.groth16 import ProvingKey, VerifyingKey, setup
@@ -116,11 +117,19 @@ def write_keydir(path: str | os.PathLike, keys: ProverKeys, committee: Committee
             f.chmod(0o600)
 
 
-def _read_json(f: Path) -> dict:
+def _read_bytes(f: Path) -> bytes:
     try:
-        obj = json.loads(f.read_text())
+        return f.read_bytes()
     except FileNotFoundError:
         raise KeyMismatch(f"missing key file {f}") from None
+    except OSError as exc:
+        raise KeyMismatch(f"cannot read key file {f}: {exc.strerror or exc}") from None
+
+
+def _read_json(f: Path) -> dict:
+    data = _read_bytes(f)
+    try:
+        obj = strict_json.loads(data)
     except ValueError as exc:
         raise KeyMismatch(f"{f} is not valid JSON: {exc}") from None
     if not isinstance(obj, dict):
@@ -138,11 +147,9 @@ def load_verifier_keys(path: str | os.PathLike, *, allow_insecure: bool = False)
         params = get_parameter_set(str(meta.get("params_id")), allow_insecure=allow_insecure)
     except UnknownParameterSet as exc:
         raise KeyMismatch(str(exc)) from None
+    pk_bytes = _read_bytes(d / "committee_pk.bin")
     try:
-        pk_bytes = (d / "committee_pk.bin").read_bytes()
         pk_fhe = public_key_from_bytes(params.bfv, pk_bytes)
-    except FileNotFoundError:
-        raise KeyMismatch(f"missing key file {d / 'committee_pk.bin'}") from None
     except ValueError as exc:
         raise KeyMismatch(f"committee_pk.bin: {exc}") from None
     digest = params.digest(pk_bytes)
@@ -167,6 +174,8 @@ def load_prover_keys(path: str | os.PathLike, *, allow_insecure: bool = False) -
         pk = read_proving_key(Path(path) / "proving_key.bin")
     except FileNotFoundError:
         raise KeyMismatch(f"missing key file {Path(path) / 'proving_key.bin'}") from None
+    except OSError as exc:
+        raise KeyMismatch(f"cannot read key file {Path(path) / 'proving_key.bin'}: {exc.strerror or exc}") from None
     except ValueError as exc:
         raise KeyMismatch(f"proving_key.bin: {exc}") from None
     if pk.vk != v.vk:

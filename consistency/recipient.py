@@ -40,7 +40,7 @@ def open_payload(payload: ForwardPayload, recipient_secret: RecipientSecretKey |
     try:
         key = recipient_derive(recipient_secret, payload.eph_pub)
         plain = decrypt(list(payload.ct_msg), key, payload.nonce, params.plaintext_len)
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:  # TypeError: a payload field of the wrong type
         raise OpeningError(f"decryption failed: {exc}") from None
     rho, packed = plain[0], plain[1:]
     try:

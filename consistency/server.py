@@ -26,7 +26,7 @@ from schemes.groth16.batch import verify_batch
 from schemes.groth16.snarkjs import proof_to_json, public_to_json
 
 from .context import derive_ctx
-from .envelope import Envelope, decode, validate
+from .envelope import Envelope, decode, encode, validate
 from .errors import EnvelopeFormatError, Rejected, ReplayRejected
 from .keys import VerifierKeys
 
@@ -89,13 +89,27 @@ class VerifiedEnvelope:
                 "public": public_to_json(self._env.public_inputs()), "proof": proof_to_json(self._env.proof)}
 
 
+def _context_bytes(context: bytes) -> bytes:
+    """The server-issued context as immutable bytes (a wrong type is a programming error)."""
+    if not isinstance(context, (bytes, bytearray)):
+        raise TypeError(f"context must be bytes, got {type(context).__name__}")
+    return bytes(context)
+
+
 def _precheck(keys: VerifierKeys, data: bytes | Envelope, context: bytes) -> Envelope:
-    """Steps 1-3 of the procedure (no replay, no proof)."""
+    """Steps 1-3 of the procedure (no replay, no proof).
+
+    An :class:`Envelope` object is validated like bytes and then replaced by a fresh canonical
+    copy (``decode(encode(env))``: plain ints, tuples), so that what is verified, and later
+    exposed by :class:`VerifiedEnvelope`, cannot change if the caller mutates its own object.
+    """
+    context = _context_bytes(context)
     if isinstance(data, Envelope):
         env = data
         if env.params_id == keys.params.name:
             try:
                 validate(env, keys.params)
+                env = decode(encode(env, allow_insecure=keys.params.insecure), allow_insecure=keys.params.insecure)
             except EnvelopeFormatError as exc:
                 raise Rejected(f"malformed envelope: {exc}") from None
     else:
@@ -105,10 +119,8 @@ def _precheck(keys: VerifierKeys, data: bytes | Envelope, context: bytes) -> Env
             raise Rejected(f"malformed envelope: {exc}") from None
     if env.params_id != keys.params.name:
         raise Rejected(f"envelope is for parameter set {env.params_id!r}, this server verifies {keys.params.name!r}")
-    if not isinstance(context, (bytes, bytearray)):
-        raise TypeError("context must be bytes")
     try:
-        expected = derive_ctx(bytes(context), env.eph_pub)
+        expected = derive_ctx(context, env.eph_pub)
     except ValueError as exc:
         raise Rejected(f"bad message context: {exc}") from None
     if env.ctx != expected:
@@ -206,8 +218,9 @@ class Server:
         return results  # type: ignore[return-value]
 
     def _check_fresh(self, context: bytes) -> None:
+        context = _context_bytes(context)
         with self._lock:
-            if bytes(context) in self._admitted:
+            if context in self._admitted:
                 raise ReplayRejected("message context already admitted (replay)")
 
     def _record(self, context: bytes) -> None:

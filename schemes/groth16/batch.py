@@ -38,12 +38,17 @@ def verify_batch(pvk: PreparedVerifyingKey, items: Sequence[tuple[Sequence[int],
 
     ``randomness`` (tests only) replaces the CSPRNG that draws each ``r_i``.
     """
+    if not isinstance(pvk, PreparedVerifyingKey):
+        raise TypeError("verify_batch needs a PreparedVerifyingKey (see prepare_verifying_key)")
     vk = pvk.vk
     draw = randomness or (lambda: 1 + secrets.randbelow((1 << 128) - 1))
     if not items:
         return
     checked = []
-    for i, (public_inputs, proof) in enumerate(items):
+    for i, item in enumerate(items):
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise InvalidProof(f"item {i}: expected a (public_inputs, proof) pair")
+        public_inputs, proof = item
         try:
             xs = _check_public_inputs(vk.num_public, public_inputs)
             _check_proof_points(proof)

@@ -14,9 +14,9 @@ the circuit, so it stores only the points. Layout (big-endian)::
 
 G1 points are 64 bytes and G2 points 128 bytes (:func:`schemes.bn254.curve.g1_to_bytes`,
 ``g2_to_bytes``; all-zero = infinity). Reading checks canonical coordinates and that every point
-is on its curve; the r-torsion check of the many G2 query points is skipped for speed (a bad
-proving key can only make invalid proofs, which any verifier rejects); the verifying-key points
-are fully checked.
+is on its curve, and that none of alpha, beta, gamma, delta is infinity; the r-torsion check of
+the many G2 query points is skipped for speed (a bad proving key can only make invalid proofs,
+which any verifier rejects); the verifying-key points are fully checked.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def read_proving_key(path: str | os.PathLike) -> ProvingKey:
     if version != VERSION:
         raise EncodingError(f"unsupported proving key version {version}")
     num_public, num_variables, num_constraints, domain_size = struct.unpack(">IIII", take(16))
-    if num_variables < num_public + 1 or domain_size & (domain_size - 1):
+    if num_variables < num_public + 1 or domain_size < 2 or domain_size & (domain_size - 1):
         raise EncodingError("inconsistent proving key header")
     flag, digest = take(1), take(32)
     if flag not in (b"\x00", b"\x01"):
@@ -105,6 +105,10 @@ def read_proving_key(path: str | os.PathLike) -> ProvingKey:
         raise EncodingError(f"proving key: {exc}") from None
     if pos != len(data):
         raise EncodingError("trailing bytes after the proving key")
+    for name, pt in (("alpha_g1", alpha), ("beta_g2", beta2), ("gamma_g2", gamma2), ("delta_g2", delta2),
+                     ("beta_g1", beta1), ("delta_g1", delta1)):
+        if pt is None:
+            raise EncodingError(f"proving key: {name} is the point at infinity")
     vk = VerifyingKey(alpha, beta2, gamma2, delta2, ic)
     return ProvingKey(vk, beta1, delta1, a_q, b1_q, b2_q, l_q, h_q, num_constraints,
                       digest if flag == b"\x01" else None)

@@ -28,6 +28,7 @@ import os
 import re
 from typing import Any, Sequence
 
+from .. import strict_json
 from ..bn254.curve import U, InvalidPoint, g1_from_ints, g2_from_ints
 from ..bn254.fields import P, R
 from ..bn254.pairing import pairing
@@ -265,11 +266,12 @@ def _write(path: str | os.PathLike, obj: Any) -> None:
 
 
 def _read(path: str | os.PathLike) -> Any:
-    with open(path, "r", encoding="utf-8") as f:
-        try:
-            return json.load(f)
-        except json.JSONDecodeError as e:
-            raise EncodingError(f"{os.fspath(path)}: not valid JSON ({e})") from None
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        return strict_json.loads(data)
+    except ValueError as e:  # JSONDecodeError, UnicodeDecodeError, too deep
+        raise EncodingError(f"{os.fspath(path)}: not valid JSON UTF-8 text ({e})") from None
 
 
 def write_verification_key(path: str | os.PathLike, vk: VerifyingKey) -> None:

@@ -26,23 +26,30 @@ from . import BYTES_PER_ELEMENT, PackingError
 __all__ = ["ByteWires", "alloc_bytes", "pack_gadget"]
 
 
+#: Capability held by this module: only :func:`alloc_bytes` (and slicing) can tag proven bytes.
+_PROVEN = object()
+
+
 class ByteWires(tuple):
     """An immutable sequence of combinations, each proven to be in ``[0, 255]`` in ``cs``.
 
-    Only :func:`alloc_bytes` should create one: :func:`pack_gadget` trusts the tag and adds
-    no range proof for it.
+    Only :func:`alloc_bytes` can create one (direct construction raises ``TypeError``):
+    :func:`pack_gadget` trusts the tag and adds no range proof for it.
     """
 
     cs: ConstraintSystem
 
-    def __new__(cls, items: Sequence[LinearCombination], cs: ConstraintSystem) -> ByteWires:
+    def __new__(cls, items: Sequence[LinearCombination], cs: ConstraintSystem, *,
+                _proof: object = None) -> ByteWires:
+        if _proof is not _PROVEN:
+            raise TypeError("ByteWires are created by alloc_bytes only (the tag skips the byte range proof)")
         self = super().__new__(cls, items)
         self.cs = cs
         return self
 
     def __getitem__(self, index):  # a slice of proven bytes is still proven bytes
         item = super().__getitem__(index)
-        return ByteWires(item, self.cs) if isinstance(index, slice) else item
+        return ByteWires(item, self.cs, _proof=_PROVEN) if isinstance(index, slice) else item
 
 
 def _byte_value(v: object, i: int, name: str) -> int:
@@ -85,7 +92,7 @@ def alloc_bytes(cs: ConstraintSystem, values: bytes | Sequence[int] | None, n: i
             cs.enforce(b, b - 1, 0, f"{name}[{i}].bool[{j}]")
             byte.add_in_place(b, 1 << j)
         out.append(byte)
-    return ByteWires(out, cs)
+    return ByteWires(out, cs, _proof=_PROVEN)
 
 
 def _pack_linear(pixels: Sequence[LinearCombination], cs: ConstraintSystem) -> list:
