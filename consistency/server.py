@@ -1,8 +1,10 @@
 """The server: strict parsing, verification, replay protection; only then forwarding.
 
-The safe API cannot forward an unverified envelope: :class:`VerifiedEnvelope` is created only
-by :class:`Server` after every check passed, and only it exposes the inference input (for the
-scanner) and the payload to forward (for the recipient).
+The safe API cannot forward an unverified or unadmitted envelope: :class:`AdmittedEnvelope` is
+created only by :meth:`Server.admit` / :meth:`Server.admit_batch` after every check passed and
+the message context was recorded, and only it exposes the inference input (for the scanner) and
+the payload to forward (for the recipient). Stateless verification (:func:`verify_envelope`, for
+audits, the CLI and executors) returns a :class:`VerifiedEnvelope`, which does not.
 
 Verification procedure (specs/consistency.md, "Verification"), each failure a
 :class:`~consistency.errors.Rejected` with its reason:
@@ -30,7 +32,8 @@ from .envelope import Envelope, decode, encode, validate
 from .errors import EnvelopeFormatError, Rejected, ReplayRejected
 from .keys import VerifierKeys
 
-__all__ = ["Server", "VerifiedEnvelope", "ForwardPayload", "verify_envelope", "verify_on_executor"]
+__all__ = ["Server", "VerifiedEnvelope", "AdmittedEnvelope", "ForwardPayload", "verify_envelope",
+           "verify_on_executor"]
 
 _TOKEN = object()
 
@@ -47,14 +50,15 @@ class ForwardPayload:
 
 
 class VerifiedEnvelope:
-    """An envelope whose proof verified. Only :class:`Server` (and the module's verification
-    functions) create these."""
+    """An envelope whose proof verified, from stateless verification (:func:`verify_envelope`,
+    :meth:`Server.verify`): no replay bookkeeping, so it exposes facts for logs and audits but
+    not the data to act on. Only an :class:`AdmittedEnvelope` does that."""
 
     __slots__ = ("_env", "_context")
 
     def __init__(self, token: object, env: Envelope, context: bytes) -> None:
         if token is not _TOKEN:
-            raise TypeError("VerifiedEnvelope is created by Server.verify / Server.admit only")
+            raise TypeError("verified envelopes are created by this module's verification only")
         self._env = env
         self._context = context
 
@@ -67,6 +71,38 @@ class VerifiedEnvelope:
         return self._context
 
     @property
+    def params_id(self) -> str:
+        return self._env.params_id
+
+    def public_inputs(self) -> list[int]:
+        """The verified public-input vector, in circuit order."""
+        return self._env.public_inputs()
+
+    def audit_record(self) -> dict[str, Any]:
+        """The audit-log entry, in snarkjs JSON form: ``C``, the public inputs and the proof
+        (``snarkjs groth16 verify``), plus the issued context and ``eph_pub`` so that a third
+        party can recompute ``ctx`` (specs/consistency.md, section 4).
+
+        Groth16 proofs are re-randomizable: key the log by ``C``, never by the proof bytes.
+        """
+        e = self._env
+        return {"params_id": e.params_id, "C": str(e.C), "context": self._context.hex(),
+                "eph_pub": e.eph_pub.hex(), "public": public_to_json(e.public_inputs()),
+                "proof": proof_to_json(e.proof)}
+
+
+class AdmittedEnvelope(VerifiedEnvelope):
+    """Verified *and* admitted by a :class:`Server`: its context is recorded, so a replay is
+    refused. Only this exposes the inference input (for the scanner) and the payload to forward
+    (for the recipient). Created by :meth:`Server.admit` and :meth:`Server.admit_batch` only."""
+
+    __slots__ = ()
+
+    @property
+    def envelope(self) -> Envelope:
+        return self._env
+
+    @property
     def inference_input(self) -> tuple[Ciphertext, ...]:
         """The BFV ciphertext(s) for the scanner."""
         return self._env.ct_fhe
@@ -75,18 +111,6 @@ class VerifiedEnvelope:
     def forward_payload(self) -> ForwardPayload:
         e = self._env
         return ForwardPayload(e.params_id, e.C, e.nonce, e.eph_pub, e.ct_msg)
-
-    @property
-    def envelope(self) -> Envelope:
-        return self._env
-
-    def audit_record(self) -> dict[str, Any]:
-        """``(C, public inputs, proof)`` for the audit log, in snarkjs JSON form.
-
-        Groth16 proofs are re-randomizable: key the log by ``C``, never by the proof bytes.
-        """
-        return {"params_id": self._env.params_id, "C": str(self._env.C),
-                "public": public_to_json(self._env.public_inputs()), "proof": proof_to_json(self._env.proof)}
 
 
 def _context_bytes(context: bytes) -> bytes:
@@ -101,7 +125,7 @@ def _precheck(keys: VerifierKeys, data: bytes | Envelope, context: bytes) -> Env
 
     An :class:`Envelope` object is validated like bytes and then replaced by a fresh canonical
     copy (``decode(encode(env))``: plain ints, tuples), so that what is verified, and later
-    exposed by :class:`VerifiedEnvelope`, cannot change if the caller mutates its own object.
+    exposed by :class:`AdmittedEnvelope`, cannot change if the caller mutates its own object.
     """
     context = _context_bytes(context)
     if isinstance(data, Envelope):
@@ -173,21 +197,22 @@ class Server:
         self._lock = threading.Lock()
 
     def verify(self, data: bytes | Envelope, context: bytes) -> VerifiedEnvelope:
-        """Verify without admitting (no replay bookkeeping). Raises :class:`Rejected`."""
+        """Verify without admitting: refuses an already admitted context but records nothing,
+        so the result cannot be forwarded (use :meth:`admit`). Raises :class:`Rejected`."""
         self._check_fresh(context)
         return verify_envelope(self.keys, data, context, self._pvk)
 
-    def admit(self, data: bytes | Envelope, context: bytes) -> VerifiedEnvelope:
+    def admit(self, data: bytes | Envelope, context: bytes) -> AdmittedEnvelope:
         """Verify, refuse a replayed context, and record it. Raises :class:`Rejected`."""
         verified = self.verify(data, context)
-        self._record(bytes(context))
-        return verified
+        self._record(verified.context)
+        return AdmittedEnvelope(_TOKEN, verified._env, verified.context)
 
-    def admit_batch(self, items: Sequence[tuple[bytes, bytes]]) -> list[VerifiedEnvelope | Rejected]:
+    def admit_batch(self, items: Sequence[tuple[bytes, bytes]]) -> list[AdmittedEnvelope | Rejected]:
         """Verify many envelopes with one batched pairing check; on failure of the batch, fall
         back to one-by-one verification so each bad envelope gets its own reason. Duplicate
         contexts within the batch: the first is admitted, later ones are replays."""
-        results: list[VerifiedEnvelope | Rejected | None] = [None] * len(items)
+        results: list[AdmittedEnvelope | Rejected | None] = [None] * len(items)
         good: list[tuple[int, Envelope]] = []
         seen: set[bytes] = set()
         for i, (data, context) in enumerate(items):
@@ -209,10 +234,10 @@ class Server:
             for i, env in good:
                 ctxt = bytes(items[i][1])
                 try:
-                    verified = (VerifiedEnvelope(_TOKEN, env, ctxt) if batch_ok
-                                else verify_envelope(self.keys, env, ctxt, self._pvk))
+                    if not batch_ok:
+                        verify_envelope(self.keys, env, ctxt, self._pvk)
                     self._record(ctxt)
-                    results[i] = verified
+                    results[i] = AdmittedEnvelope(_TOKEN, env, ctxt)
                 except Rejected as exc:
                     results[i] = exc
         return results  # type: ignore[return-value]

@@ -3,7 +3,8 @@ the snarkjs formats and check them with `snarkjs groth16 verify`.
 
     python examples/audit_with_snarkjs.py [--params default|rgb32|toy] [--out DIR]
 
-Uses the pinned snarkjs in tests/interop (installing it with `npm ci` if needed), or prints the
+Uses the pinned snarkjs in tests/interop (installing it with `npm ci` if needed). Exit status:
+snarkjs's own (0 = the proof verified); 2 if snarkjs could not be run here, after printing the
 command to run with any snarkjs.
 """
 
@@ -42,14 +43,16 @@ def main() -> None:
     write_public(out / "public.json", env.public_inputs())
     print(f"audit record for C = {record['C']} written to {out}")
     cmd = ["groth16", "verify", str(out / "verification_key.json"), str(out / "public.json"), str(out / "proof.json")]
-    try:
-        from schemes.groth16.snarkjs_cli import ensure_snarkjs, run_snarkjs
+    from schemes.groth16.snarkjs_cli import SnarkjsUnavailable, ensure_snarkjs, run_snarkjs
 
-        r = run_snarkjs(ensure_snarkjs(INTEROP), cmd)
-        print(r.stdout.strip() or r.stderr.strip())
-        sys.exit(r.returncode)
-    except Exception as exc:  # no node: say how to check by hand
-        print(f"snarkjs not available here ({exc}); run: snarkjs {' '.join(cmd)}")
+    try:
+        cli = ensure_snarkjs(INTEROP)
+    except SnarkjsUnavailable as exc:  # no node here: nothing was checked, say how to check by hand
+        print(f"snarkjs not available here ({exc}); run: snarkjs {' '.join(cmd)}", file=sys.stderr)
+        sys.exit(2)
+    r = run_snarkjs(cli, cmd)
+    print(r.stdout.strip() or r.stderr.strip())
+    sys.exit(r.returncode)
 
 
 if __name__ == "__main__":

@@ -21,10 +21,12 @@ def test_byte_wires_cannot_be_built_outside_alloc_bytes():
     pub = cs.public_input(a + 256 * b, "packed")
     forged = [cs.witness(a + 256, "x0"), cs.witness(b - 1, "x1")]
     with pytest.raises(TypeError, match="alloc_bytes"):
-        tagged = ByteWires(forged, cs)
-        (packed,) = pack_gadget(cs, tagged)  # before the fix: no range proof at all
-        cs.enforce_equal(pub, packed, "bind")
-        assert cs.is_satisfied()  # the forgery went through
+        ByteWires(forged, cs)  # before the fix: pack_gadget skipped the range proof for this
+    # the same forged wires, untagged, get the byte range proof and the forgery fails it
+    (packed,) = pack_gadget(cs, forged)
+    cs.enforce_equal(pub, packed, "bind")
+    assert packed.value == pub.value  # the packing equation alone is satisfied by the forgery
+    assert not cs.is_satisfied()
 
 
 def test_slices_and_copies_of_proven_bytes_keep_working():

@@ -80,6 +80,22 @@ def test_witness_mutations_fail_toy():
     assert mutated == cs.num_private
 
 
+@pytest.mark.parametrize("n_pixels", [1, 23, TOY.n - 1])
+def test_witness_mutations_fail_with_padding_rows(n_pixels):
+    """A chunk with fewer pixels than N: rows n_pixels..N-1 carry the constant 0 as message
+    (no pixel wire), so their u/e/k wires are bound only by the BFV rows. Every wire mutated."""
+    rng = DeterministicRng(b"padding mutations %d" % n_pixels)
+    _, pk = keygen(TOY, rng)
+    pixels = [(i * 37 + 11) % 256 for i in range(n_pixels)]
+    ct, w = encrypt(TOY, pk, pixels, rng)
+    cs, wires = build(TOY, pk, pixels, ct, w)
+    assert cs.is_satisfied()
+    # the padding rows' randomness is private wires of this system too
+    assert len(wires.u) == len(wires.e0) == len(wires.k0) == TOY.n > n_pixels
+    assert cs.num_constraints == expected_constraints(TOY, pk, n_pixels)
+    assert assert_witness_mutations_fail(cs) == cs.num_private
+
+
 def _unsatisfied(params, pk, pixels, ct, witness):
     cs, _ = build(params, pk, pixels, ct, witness)
     return not cs.is_satisfied()

@@ -148,7 +148,7 @@ def test_sponge_gadget_mutations():
     pub = cs.public_input(poseidon_sponge(xs, 3), "digest")
     ins = [cs.witness(x, f"in{i}") for i, x in enumerate(xs)]
     cs.enforce_equal(poseidon_sponge_gadget(cs, ins, 3), pub, "bind")
-    assert_witness_mutations_fail(cs, samples=300, rng=random.Random(6))
+    assert assert_witness_mutations_fail(cs) == cs.num_private  # every private wire
 
 
 def test_wrong_output_is_rejected():

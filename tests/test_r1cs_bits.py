@@ -144,6 +144,37 @@ def test_assert_in_signed_range():
         assert_in_signed_range(ConstraintSystem(), 0, -1, "neg")
 
 
+def signed_range_system(x, bound):
+    cs = ConstraintSystem()
+    assert_in_signed_range(cs, cs.witness(x % R, "e"), bound, "e")
+    return cs
+
+
+SIGNED = [(0, 0), (1, -1), (1, 1), (19, -19), (19, 0), (19, 19), (19, 7), (100, -63),
+          ((1 << 200) + 3, -(1 << 199)), ((1 << (MAX_BITS - 1)) - 1, 5)]
+
+
+@pytest.mark.parametrize("bound,x", SIGNED)
+def test_assert_in_signed_range_count(bound, x):
+    """specs/r1cs.md: assert_in_signed_range(x, B) costs as assert_in_range(x + B, 0, 2B), with
+    the same number of new private wires (B = 19: [0, 38], k = 6, 14 rows)."""
+    cs = signed_range_system(x, bound)
+    assert cs.is_satisfied()
+    assert cs.num_constraints == expected_count(0, 2 * bound)
+    width = 2 * bound
+    k = width.bit_length()
+    new_wires = 0 if width == 0 else (k if width == (1 << k) - 1 else 2 * k)
+    assert cs.num_private == 1 + new_wires  # the input wire e plus the gadget's bits
+    if bound == 19:
+        assert cs.num_constraints == 14
+
+
+@pytest.mark.parametrize("bound,x", SIGNED)
+def test_assert_in_signed_range_mutations_fail(bound, x):
+    cs = signed_range_system(x, bound)
+    assert assert_witness_mutations_fail(cs) == cs.num_private
+
+
 def test_shape_mode_counts_equal_witness_mode():
     for lo, hi in RANGES:
         shape = ConstraintSystem(with_witness=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import struct
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -191,19 +192,22 @@ def _json_mutations(obj, rng, n):
 
 
 def test_snarkjs_decoders_raise_only_encoding_error_on_mutations(world):
+    """A mutated JSON object either raises EncodingError or decodes to the very object it was
+    made from: the documented leniencies (curve-name aliases, ignored unknown keys) change no
+    value, so an accepted mutation that changed a point or a count is a decoder bug."""
     rng = random.Random(20240594)
-    vk_json = vk_to_json(world["pk"].vk)
-    proof_json = proof_to_json(world["items"][0][1])
-    for m in _json_mutations(proof_json, rng, 200):
-        try:
-            proof_from_json(m)
-        except EncodingError:
-            pass
-    for m in _json_mutations(vk_json, rng, 40):
-        try:
-            vk_from_json(m)
-        except EncodingError:
-            pass
+    vk, proof = world["pk"].vk, world["items"][0][1]
+    for original, to_json, from_json, n in ((proof, proof_to_json, proof_from_json, 200),
+                                            (vk, vk_to_json, vk_from_json, 40)):
+        honest = to_json(original)
+        assert from_json(honest) == original
+        for m in _json_mutations(honest, rng, n):
+            assert m != honest
+            try:
+                parsed = from_json(m)
+            except EncodingError:
+                continue
+            assert parsed == original, m
 
 
 # -- key files -----------------------------------------------------------------------------------
@@ -226,10 +230,45 @@ def test_key_file_readers_raise_only_encoding_error_on_mutated_files(world, data
     path = tmp_path_factory.mktemp("mut") / name
     path.write_bytes(bytes(buf))
     reader = read_zkey if name.endswith("zkey") else read_proving_key
-    try:  # accepting is fine (e.g. a flip in the zkey's unchecked coefficients); crashing is not
-        reader(path)
+    try:
+        parsed = reader(path)
     except EncodingError:
-        pass
+        return
+    if bytes(buf) == honest:  # e.g. two flips that cancel
+        return
+    changed = [i for i in range(len(honest)) if mode == "flip" and buf[i] != honest[i]]
+    if name == "key.zkey":
+        # Documented contract of read_zkey (schemes/groth16/zkey.py): of section 4 only the
+        # trailing input-consistency rows are read, section 10 (fingerprint, contributions) is
+        # not read, and versions 1 and 2 are accepted (as snarkjs's binfile reader does).
+        # A corruption anywhere else must be rejected.
+        assert mode == "flip", (mode, len(buf))
+        unread = _zkey_unread_ranges(honest, world["pk"].num_public)
+        assert all(any(a <= i < b for a, b in unread) for i in changed), changed
+        assert parsed == read_zkey(world["dir"] / name)  # the same key as the honest file
+    else:
+        # read_proving_key reads what write_proving_key wrote: the canonical round trip.
+        out = tmp_path_factory.mktemp("rt") / name
+        write_proving_key(out, parsed)
+        assert out.read_bytes() == bytes(buf), changed
+
+
+def _zkey_unread_ranges(data: bytes, num_public: int) -> list:
+    """Byte ranges [a, b) of a zkey that read_zkey documents as not read: the section-4 records
+    before the input-consistency rows, the section-10 payload, and the version word (1 or 2).
+    Parsed from the container layout of the zkey.py docstring."""
+    ranges = [(4, 8)]  # the version word: only 1 and 2 get past the reader, and both are valid
+    pos = 12
+    for _ in range(struct.unpack_from("<I", data, 8)[0]):
+        sid, size = struct.unpack_from("<IQ", data, pos)
+        start = pos + 12
+        if sid == 4:
+            ranges.append((start + 4, start + size - (num_public + 1) * (12 + 32)))
+        elif sid == 10:
+            ranges.append((start, start + size))
+        pos = start + size
+    assert pos == len(data)
+    return ranges
 
 
 #: read_proving_key layout offsets (big-endian file, see schemes/groth16/keyfile.py).
@@ -263,6 +302,26 @@ def test_proving_key_file_refuses_a_zero_domain(world, tmp_path):
     assert int.from_bytes(data[24:28], "big") == pk.domain_size
     data[24:28] = (0).to_bytes(4, "big")  # domain_size, and drop the H query it announced
     del data[len(data) - 64 * pk.domain_size:]
+    f = tmp_path / "key.bin"
+    f.write_bytes(bytes(data))
+    with pytest.raises(EncodingError):
+        read_proving_key(f)
+
+
+@pytest.mark.parametrize("gap", ["num_constraints_too_large", "num_constraints_max", "flag_cleared"])
+def test_proving_key_file_header_gaps(world, tmp_path, gap):
+    """Each file below is non-canonical or inconsistent and should raise EncodingError (the zkey
+    reader refuses the same inconsistency, zkey.py ``m + n_public + 1 > domain_size``)."""
+    pk = world["pk"]
+    data = bytearray((world["dir"] / "key.bin").read_bytes())
+    assert int.from_bytes(data[20:24], "big") == pk.num_constraints and data[28] == 1
+    if gap == "num_constraints_too_large":  # one row more than the domain holds with the extra rows
+        data[20:24] = (pk.domain_size - pk.num_public).to_bytes(4, "big")
+    elif gap == "num_constraints_max":
+        data[20:24] = b"\xff" * 4
+    else:  # flag 1 -> 0 with the 32 digest bytes left non-zero: the key loses its R1CS binding
+        assert any(data[29:61])
+        data[28] = 0
     f = tmp_path / "key.bin"
     f.write_bytes(bytes(data))
     with pytest.raises(EncodingError):

@@ -3,12 +3,15 @@
 Expected facts come from outside the code under test: the shape contract of the parameter sets,
 W_MAX = 7, the data set's labels (the *_banned images are digit 7, the *_benign ones are not),
 scores recomputed in plain Python from the raw JSON and Pillow's pixels, and Pillow's own
-float bilinear resize as an independent upscaler.
+float bilinear resize as an independent upscaler. The limits on weights, bias and score are
+the BFV noise budget of each parameter set (schemes.bfv.budget via ``BfvParams.noise_budget``,
+``check_scanner``), cross-checked against the table of specs/bfv.md §8.
 """
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,16 +22,43 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image
 
+from consistency.params import get_parameter_set
+from schemes.bfv import (DeterministicRng, ScannerBudgetError, check_scanner, combine_partial_decryptions,
+                         combine_public_key, encrypt_image, generate_key_share, linear_score, mask_except,
+                         partial_decrypt)
+
 REPO = Path(__file__).resolve().parent.parent
 SCANNER_DIR = REPO / "examples" / "scanner"
 DATA_DIR = REPO / "consistency" / "data"
+BFV_SPEC = REPO / "specs" / "bfv.md"
 
 # The parameter-set contract: (H, W, C), pixels row-major HWC.
 SHAPES = {"toy": (8, 8, 1), "default": (28, 28, 1), "rgb32": (32, 32, 3)}
 W_MAX = 7
-BIAS_MAX = 2**20
-# Worst-case |score| = 255 * 7 * n + |bias| must stay below these (BFV plaintext headroom).
-SCORE_LIMIT_LOG2 = {"toy": 21, "default": 23, "rgb32": 25}
+PIXEL_MAX = 255
+
+
+def _bfv(name: str):
+    """The BFV parameters of parameter set ``name`` (rgb32 uses DEFAULT's)."""
+    return get_parameter_set(name, allow_insecure=True).bfv
+
+
+def _spec_budget_row(label: str) -> dict:
+    """A row of the noise-budget table of specs/bfv.md §8: {"default": int, "toy": int}."""
+    rows = re.findall(r"^\| " + re.escape(label) + r".*\| ([\d ]+) \| ([\d ]+) \|$",
+                      BFV_SPEC.read_text(), re.M)
+    assert len(rows) == 1, f"specs/bfv.md needs exactly one budget row {label!r}"
+    default, toy = (int(v.replace(" ", "")) for v in rows[0])
+    return {"default": default, "toy": toy}
+
+
+#: |score + bias| <= (t-1)/2 (no wrap mod t) and bias_max = (t-1)/2 - 255 L1, from the spec.
+SPEC_SCORE_MAX = _spec_budget_row("score range without wrap")
+SPEC_BIAS_MAX = _spec_budget_row("`bias_max = ")
+
+
+def _spec(table: dict, name: str) -> int:
+    return table["toy" if name == "toy" else "default"]
 
 
 def _load_model_module():
@@ -71,7 +101,11 @@ def test_weights_file_contract(name):
     assert raw["w_max"] == W_MAX and raw["threshold"] == 0
     assert len(raw["weights"]) == h * w * c
     assert all(type(v) is int and -W_MAX <= v <= W_MAX for v in raw["weights"])
-    assert type(raw["bias"]) is int and abs(raw["bias"]) <= BIAS_MAX
+    # the BFV budget of the set: ||w||_1 <= L1 and |bias| <= bias_max (specs/bfv.md §7-8)
+    bfv = _bfv(name)
+    assert sum(abs(v) for v in raw["weights"]) <= bfv.weight_l1_max
+    assert type(raw["bias"]) is int and abs(raw["bias"]) <= _spec(SPEC_BIAS_MAX, name) == bfv.bias_max
+    check_scanner(bfv, raw["weights"], raw["bias"])  # raises ScannerBudgetError otherwise
     assert isinstance(raw["accuracy"], float) and 0.95 <= raw["accuracy"] <= 1.0
     assert "load_digits" in raw["trained_on"] and raw["source"] == "examples/scanner/train.py"
     # Not a degenerate model: both signs occur.
@@ -83,23 +117,110 @@ def test_weights_file_contract(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_budget_limits_are_the_spec_table(name):
+    """score_max = (t-1)/2 and bias_max = score_max - 255 L1 (stated math, specs/bfv.md §8),
+    equal to the table: toy 131,071 and 16,831; default and rgb32 2,097,151 and 530,431."""
+    bfv = _bfv(name)
+    budget = bfv.noise_budget
+    assert budget.score_max == (bfv.t - 1) // 2 == _spec(SPEC_SCORE_MAX, name)
+    assert budget.bias_max == budget.score_max - PIXEL_MAX * bfv.weight_l1_max == _spec(SPEC_BIAS_MAX, name)
+    assert budget.slack >= 0
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_worst_case_score_bound(name):
-    """255 * 7 * n + |b| with |b| <= 2^20: toy 114,240 + |b| < 2^21, default 1,399,440 + |b| < 2^23,
-    rgb32 5,483,520 + |b| < 2^25 (each holds for any allowed bias)."""
+    """Over all uint8 images |score| <= 255 ||w||_1 + |b|, which the budget keeps within the
+    no-wrap range (t-1)/2 of the set (toy 131,071; default and rgb32 2,097,151)."""
     raw = _raw(name)
     n = len(raw["weights"])
-    bound = 255 * W_MAX * n + abs(raw["bias"])
-    assert bound < 2 ** SCORE_LIMIT_LOG2[name]
-    assert 255 * W_MAX * n + BIAS_MAX < 2 ** SCORE_LIMIT_LOG2[name]
+    l1 = sum(abs(v) for v in raw["weights"])
+    budget_bound = PIXEL_MAX * l1 + abs(raw["bias"])
+    assert budget_bound <= _spec(SPEC_SCORE_MAX, name)
     scanner = model.load_weights(name)
-    assert scanner.score_bound() == bound
+    assert scanner.score_bound() == budget_bound  # the model's formula
+    assert n * W_MAX >= l1
 
     # The exact maximum |score| is reached by an extreme image: 255 where w > 0 (resp. w < 0), else 0.
     w = np.array(raw["weights"])
     hi = np.where(w > 0, 255, 0).astype(np.uint8)
     lo = np.where(w < 0, 255, 0).astype(np.uint8)
     worst = max(abs(_plain_score(raw, hi)), abs(_plain_score(raw, lo)))
-    assert scanner.tight_score_bound() == worst <= bound
+    assert scanner.tight_score_bound() == worst <= budget_bound <= scanner.score_bound()
+
+
+def _threshold_score(name: str, pixels: np.ndarray, weights: list, bias: int, seed: bytes) -> int:
+    """The homomorphic pipeline of specs/bfv.md §7: encrypt the chunks under a 3-party joint
+    key, linear_score, mask, threshold-decrypt; the score coefficient N-1, centred mod t."""
+    bfv = _bfv(name)
+    rng = DeterministicRng(seed)
+    shares = [generate_key_share(bfv, seed, i, rng) for i in range(bfv.parties)]
+    pk = combine_public_key(bfv, seed, [p for _, p in shares])
+    flat = [int(v) for v in pixels.reshape(-1).tolist()]
+    cts = [ct for ct, _ in encrypt_image(bfv, pk, flat, rng)]
+    assert len(cts) == -(-len(flat) // bfv.n)  # rgb32: two chunks
+    masked = mask_except(bfv, pk, linear_score(bfv, cts, weights, bias), rng=rng)
+    out = combine_partial_decryptions(bfv, masked, [partial_decrypt(bfv, s, masked, rng) for s, _ in shares])
+    v = out[bfv.n - 1] % bfv.t
+    return v - bfv.t if 2 * v > bfv.t else v
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shipped_weights_score_homomorphically(name):
+    """The shipped weights through the BFV scanner (all sets, including rgb32's two chunks): the
+    threshold-decrypted score equals the plain-Python score of the shipped images."""
+    raw = _raw(name)
+    for kind in KINDS:
+        px = _pixels(name, kind)
+        got = _threshold_score(name, px, raw["weights"], raw["bias"], f"scanner-data-test/{name}/{kind}".encode())
+        assert got == _plain_score(raw, px)
+    assert _plain_score(raw, _pixels(name, "banned")) > 0 >= _plain_score(raw, _pixels(name, "benign"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_check_scanner_refuses_weights_just_over_the_budget(name):
+    """Control for check_scanner on the shipped weights: one unit more of bias than bias_max,
+    or of ||w||_1 than L1, is refused."""
+    raw, bfv = _raw(name), _bfv(name)
+    with pytest.raises(ScannerBudgetError):
+        check_scanner(bfv, raw["weights"], bfv.bias_max + 1)
+    with pytest.raises(ScannerBudgetError):
+        check_scanner(bfv, raw["weights"], -bfv.bias_max - 1)
+    l1 = sum(abs(v) for v in raw["weights"])
+    heavier = list(raw["weights"]) + [bfv.weight_l1_max - l1 + 1]
+    with pytest.raises(ScannerBudgetError):
+        check_scanner(bfv, heavier, raw["bias"])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_model_contract_is_the_bfv_budget(name):
+    """The model accepts exactly what check_scanner accepts on the budget's edges: the extreme
+    model (||w||_1 = weight_l1_max, |bias| = bias_max, spec values) loads and passes
+    check_scanner; one more unit of either is refused by both."""
+    bfv = _bfv(name)
+    shape = SHAPES[name]
+    n = shape[0] * shape[1] * shape[2]
+    l1_max, bias_max = model.budget(shape)
+    assert (l1_max, bias_max) == (bfv.weight_l1_max, bfv.bias_max) and bias_max == _spec(SPEC_BIAS_MAX, name)
+    assert sum(map(abs, _raw(name)["weights"])) <= l1_max  # the shipped file too
+    reach = min(l1_max, W_MAX * n)  # the largest ||w||_1 the model can hold
+    full, rest = divmod(reach, W_MAX)
+    edge = [W_MAX] * full + ([rest] if rest else [])
+    edge += [0] * (n - len(edge))
+    model.LinearScanner(shape, np.array(edge), -bias_max)
+    check_scanner(bfv, edge, -bias_max)
+    cases = [(edge, bias_max + 1, "bias")]
+    if W_MAX * n > l1_max:  # rgb32: |w| <= 7 alone would allow 7 * 3072 > 6144
+        over = list(edge)
+        over[edge.index(rest if rest else 0)] += 1
+        cases.append((over, 0, "noise budget"))
+    else:  # toy (7 * 64 = 448) and default (7 * 784 = 5488 <= 6144): |w| <= 7 implies the L1 bound
+        assert name in ("toy", "default")
+    for weights, bias, what in cases:
+        assert sum(map(abs, weights)) <= l1_max or what == "noise budget"
+        with pytest.raises(model.ScannerModelError, match=what):
+            model.LinearScanner(shape, np.array(weights), bias)
+        with pytest.raises(ScannerBudgetError):
+            check_scanner(bfv, weights, bias)
 
 
 # --- shipped images --------------------------------------------------------------------------
@@ -196,7 +317,7 @@ def test_rejects_bad_upscale_input():
         (lambda d: d["weights"].__setitem__(0, 8), r"\[-7, 7\]"),
         (lambda d: d["weights"].__setitem__(0, 1.5), "ints"),
         (lambda d: d["weights"].pop(), "expected 64 weights"),
-        (lambda d: d.__setitem__("bias", 2**20 + 1), "bias"),
+        (lambda d: d.__setitem__("bias", 16_831 + 1), "bias"),  # toy bias_max, specs/bfv.md section 8
         (lambda d: d.__setitem__("w_max", 8), "w_max"),
         (lambda d: d.__setitem__("threshold", 5), "threshold"),
         (lambda d: d.__setitem__("shape", [8, 8]), "shape"),

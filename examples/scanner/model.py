@@ -5,9 +5,10 @@ The scanner's verdict on an image x (uint8 pixels, row-major HWC, flattened) is
     score(x) = sum_i w_i * x_i + bias        (exact integer arithmetic)
     banned   <=> score(x) > threshold        (threshold == 0: the decision point is folded into bias)
 
-with integer weights |w_i| <= W_MAX = 7 and |bias| <= BIAS_MAX = 2^20. The homomorphic scanner
-computes the same sum on a BFV ciphertext whose coefficient i encodes x_i, so
-|score| <= 255 * W_MAX * n + |bias| must stay below the plaintext modulus (see ``score_bound``).
+with integer weights |w_i| <= W_MAX = 7. The homomorphic scanner computes the same sum on a BFV
+ciphertext whose coefficient i encodes x_i, so the model must fit the noise budget of its
+parameter set (specs/bfv.md section 8): ``||w||_1 <= weight_l1_max`` and ``|bias| <= bias_max``
+(:func:`budget`), which keeps ``|score| <= 255 ||w||_1 + |bias|`` (``score_bound``) below t/2.
 
 This module also holds the deterministic 8x8 -> HxWxC upscaling used to build the training data
 and the shipped images (``upscale``).
@@ -22,7 +23,7 @@ import numpy as np
 
 __all__ = [
     "W_MAX",
-    "BIAS_MAX",
+    "budget",
     "SHAPES",
     "TINT",
     "ScannerModelError",
@@ -34,9 +35,6 @@ __all__ = [
 
 W_MAX = 7
 """Largest allowed |weight|: a fixed contract with the BFV noise budget."""
-
-BIAS_MAX = 2**20
-"""Largest allowed |bias|."""
 
 SHAPES: dict[str, tuple[int, int, int]] = {
     "toy": (8, 8, 1),
@@ -56,6 +54,18 @@ _JSON_KEYS = frozenset(
 
 class ScannerModelError(ValueError):
     """Malformed weights file or an input that does not fit the model."""
+
+
+def budget(shape: tuple[int, int, int]) -> tuple[int, int]:
+    """``(weight_l1_max, bias_max)`` of the parameter set with this image shape: the largest
+    ``||w||_1`` and ``|bias|`` its BFV noise budget admits (specs/bfv.md section 8)."""
+    from consistency.params import get_parameter_set
+
+    name = next((n for n, s in SHAPES.items() if s == tuple(shape)), None)
+    if name is None:
+        raise ScannerModelError(f"unsupported shape {shape!r}; expected one of {sorted(SHAPES.values())}")
+    bfv = get_parameter_set(name, allow_insecure=True).bfv
+    return bfv.weight_l1_max, bfv.bias_max
 
 
 def weights_path(name: str) -> Path:
@@ -90,8 +100,12 @@ class LinearScanner:
             raise ScannerModelError(f"weights must be integers, got dtype {w.dtype}")
         if w.size and int(np.abs(w.astype(np.int64)).max()) > W_MAX:
             raise ScannerModelError(f"weights must lie in [-{W_MAX}, {W_MAX}]")
-        if not _is_int(self.bias) or abs(int(self.bias)) > BIAS_MAX:
-            raise ScannerModelError(f"bias must be an int with |bias| <= 2^20, got {self.bias!r}")
+        l1_max, bias_max = budget(shape)
+        if int(np.abs(w.astype(np.int64)).sum()) > l1_max:
+            raise ScannerModelError(f"||w||_1 must be at most {l1_max} (the BFV noise budget for shape {shape})")
+        if not _is_int(self.bias) or abs(int(self.bias)) > bias_max:
+            raise ScannerModelError(f"bias must be an int with |bias| <= {bias_max} (the BFV noise budget), "
+                                    f"got {self.bias!r}")
         if not _is_int(self.threshold) or int(self.threshold) != 0:
             raise ScannerModelError(f"threshold must be 0 (folded into the bias), got {self.threshold!r}")
         w = w.astype(np.int64)
@@ -129,8 +143,8 @@ class LinearScanner:
         return self.score(pixels) > self.threshold
 
     def score_bound(self) -> int:
-        """Contract bound on |score| over all uint8 images: 255 * W_MAX * n + |bias|."""
-        return 255 * W_MAX * self.num_pixels + abs(self.bias)
+        """Bound on |score| over all uint8 images: 255 * ||w||_1 + |bias| (< t/2 by the budget)."""
+        return 255 * int(np.abs(self.weights).sum()) + abs(self.bias)
 
     def tight_score_bound(self) -> int:
         """Exact max |score| over all uint8 images: max(255*sum(w>0) + b, 255*sum(|w<0|) - b)."""

@@ -108,7 +108,7 @@ def main() -> None:
         print(
             f"{name:8s} shape={list(shape)} held-out accuracy={m['accuracy']:.4f} "
             f"recall(7)={m['recall_banned']:.4f} FPR={m['false_positive_rate']:.4f} "
-            f"bias={bias} bound=255*7*{scanner.num_pixels}+|b|={scanner.score_bound()} "
+            f"bias={bias} bound=255*||w||_1+|b|={scanner.score_bound()} "
             f"(log2 {np.log2(scanner.score_bound()):.2f}) tight={scanner.tight_score_bound()}"
         )
 

@@ -25,8 +25,10 @@ Comparator (:func:`assert_bits_leq`): for boolean ``x_i`` and a constant C,
 differ has ``x_i = 1, C_i = 0`` and ``x_j = C_j`` above it, so that product is 1. If x <= C
 and some zero position i had the product 1, the highest such i has ``x_j = C_j`` for every
 j > i -- ones by the product, zeros because a 1 there would be a higher such position -- and
-``x_i = 1 > C_i``, so x > C.) Cost: one row per zero digit below the top digit plus one
-multiplication per one digit that precedes a zero digit: 5 rows for C = 38 = 0b100110.
+``x_i = 1 > C_i``, so x > C.) Cost for n bits: one row per zero digit of C (``n - popcount(C)``,
+leading zeros included) plus one multiplication per one digit after the first that is followed
+by a zero digit further down (``max(0, popcount(C) - trailing_ones(C) - 1)``): 5 rows for
+C = 38 = 0b100110 in 6 bits (specs/bfv.md section 13).
 
 Bounds and the no-wrap argument. The caller guarantees: ``m_i`` in [0, pixel_max] (proved
 elsewhere) and ``ct_i`` in [0, q) (the verifier checks public inputs are canonical). With

@@ -85,11 +85,14 @@ def read_proving_key(path: str | os.PathLike) -> ProvingKey:
     if version != VERSION:
         raise EncodingError(f"unsupported proving key version {version}")
     num_public, num_variables, num_constraints, domain_size = struct.unpack(">IIII", take(16))
-    if num_variables < num_public + 1 or domain_size < 2 or domain_size & (domain_size - 1):
+    if (num_variables < num_public + 1 or domain_size < 2 or domain_size & (domain_size - 1)
+            or num_constraints + num_public + 1 > domain_size):  # the QAP rows must fit the domain
         raise EncodingError("inconsistent proving key header")
     flag, digest = take(1), take(32)
     if flag not in (b"\x00", b"\x01"):
         raise EncodingError("bad r1cs digest flag")
+    if flag == b"\x00" and digest != bytes(32):  # canonical: no digest is written as zeros
+        raise EncodingError("r1cs digest bytes must be zero when the digest flag is 0")
     try:
         g1 = lambda: g1_from_bytes(take(64))  # noqa: E731
         alpha = g1()

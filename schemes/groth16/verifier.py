@@ -68,10 +68,14 @@ def _is_g2_shape(pt) -> bool:
 
 
 def public_input_combination(vk: VerifyingKey, public_inputs: Sequence[int]):
-    """``S = ic[0] + sum_i x_i ic[i]`` (inputs must already be validated)."""
+    """``S = ic[0] + sum_i x_i ic[i]`` (inputs must already be validated).
+
+    The key's points are not re-checked on every call: a verifying key is trusted material,
+    validated once by the decoder that produced it (:mod:`.snarkjs`, :mod:`.zkey`, :mod:`.keyfile`).
+    """
     if not public_inputs:
         return vk.ic[0]
-    return g1_add(vk.ic[0], msm_g1(vk.ic[1:], list(public_inputs)))
+    return g1_add(vk.ic[0], msm_g1(vk.ic[1:], list(public_inputs), validate=False))
 
 
 def verify(pvk: PreparedVerifyingKey, public_inputs: Sequence[int], proof: Proof) -> None:

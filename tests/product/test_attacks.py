@@ -16,27 +16,60 @@ from consistency.image import image_bytes
 from consistency.sender import encrypt_for_scanner, prepare_statement
 from consistency.server import Server, verify_envelope
 from schemes.bfv.encryption import Ciphertext
+from schemes.bn254.fields import R
 from schemes.groth16.rerandomize import rerandomize
 
 from .conftest import toy_keys
 
+R_INT = int(R)
 FIELDS = ["C", "ctx", "nonce", "eph_pub", "ct_msg", "ct_fhe", "proof"]
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def _rejected(toy, env_or_bytes, ctx) -> bool:
+def _reason(toy, env_or_bytes, ctx) -> str | None:
+    """The server's rejection reason, or None if the envelope is accepted."""
     try:
         verify_envelope(toy.keys.verifier, env_or_bytes, ctx)
-    except Rejected:
-        return True
-    return False
+    except Rejected as exc:
+        return str(exc)
+    return None
+
+
+def _rejected(toy, env_or_bytes, ctx) -> bool:
+    return _reason(toy, env_or_bytes, ctx) is not None
+
+
+#: Where each swap must be caught (specs/consistency.md, "Verification procedure"): fields that
+#: are public inputs by the Groth16 check (step 5); ctx and eph_pub already by the server's
+#: recomputation of ctx (step 3).
+SWAP_REASON = {"C": "invalid proof", "nonce": "invalid proof", "ct_msg": "invalid proof",
+               "ct_fhe": "invalid proof", "proof": "invalid proof", "ctx": "ctx", "eph_pub": "ctx"}
 
 
 @pytest.mark.parametrize("field", FIELDS)
 def test_swapping_any_field_between_honest_envelopes_is_rejected(toy, field):
+    assert getattr(toy.env_benign, field) != getattr(toy.env_banned, field)
     swapped = replace(toy.env_banned, **{field: getattr(toy.env_benign, field)})
-    assert _rejected(toy, swapped, toy.ctx_banned)
-    assert _rejected(toy, encode(swapped, allow_insecure=True), toy.ctx_banned)
+    for form in (swapped, encode(swapped, allow_insecure=True)):
+        reason = _reason(toy, form, toy.ctx_banned)
+        assert reason is not None and SWAP_REASON[field] in reason, reason
+
+
+def test_proof_binds_eph_pub_and_ctx_when_ctx_is_recomputed(toy):
+    """An attacker who swaps eph_pub for another valid X25519 key and recomputes ctx with the
+    public derivation gets past the server's ctx check; the proof itself must then fail."""
+    from consistency.context import derive_ctx
+    from schemes.key_agreement import generate_recipient_key
+
+    env = toy.env_banned
+    new_eph = generate_recipient_key().public_bytes()
+    assert new_eph != env.eph_pub and len(new_eph) == 32
+    forged = replace(env, eph_pub=new_eph, ctx=derive_ctx(toy.ctx_banned, new_eph))
+    assert forged.ctx != env.ctx
+    for form in (forged, encode(forged, allow_insecure=True)):
+        reason = _reason(toy, form, toy.ctx_banned)
+        assert reason is not None and "invalid proof" in reason, reason
+    assert _reason(toy, env, toy.ctx_banned) is None  # control: the honest envelope verifies
 
 
 @SETTINGS
@@ -45,9 +78,9 @@ def test_any_single_ciphertext_element_change_is_rejected(toy, data):
     env = toy.env_banned
     if data.draw(st.booleans(), "ct_msg?"):
         i = data.draw(st.integers(0, len(env.ct_msg) - 1), "index")
-        delta = data.draw(st.integers(1, 2**254), "delta")
+        delta = data.draw(st.integers(1, R_INT - 1), "delta")
         ct = list(env.ct_msg)
-        ct[i] = (ct[i] + delta) % (1 << 254)
+        ct[i] = (ct[i] + delta) % R_INT  # another canonical field element (delta != 0 mod r)
         bad = replace(env, ct_msg=tuple(ct))
     else:
         q = toy.params.bfv.q
@@ -57,14 +90,15 @@ def test_any_single_ciphertext_element_change_is_rejected(toy, data):
         coeffs = list(getattr(env.ct_fhe[0], part))
         coeffs[i] = (coeffs[i] + delta) % q
         bad = replace(env, ct_fhe=(replace(env.ct_fhe[0], **{part: tuple(coeffs)}),))
-    assert _rejected(toy, bad, toy.ctx_banned)
+    reason = _reason(toy, bad, toy.ctx_banned)
+    assert reason is not None and "invalid proof" in reason, reason
 
 
 def test_rerandomized_proof_is_valid_but_not_for_other_inputs(toy):
     p2 = rerandomize(toy.env_banned.proof, toy.keys.verifier.vk)
     assert p2 != toy.env_banned.proof
     verify_envelope(toy.keys.verifier, replace(toy.env_banned, proof=p2), toy.ctx_banned)  # same statement: valid
-    assert _rejected(toy, replace(toy.env_benign, proof=p2), toy.ctx_benign)
+    assert "invalid proof" in _reason(toy, replace(toy.env_benign, proof=p2), toy.ctx_benign)
 
 
 def test_proof_checked_under_another_committee_key_is_rejected(toy):
@@ -114,8 +148,6 @@ def test_truncated_and_extended_encodings_are_rejected(toy):
 
 
 def test_non_canonical_values_are_rejected(toy):
-    from schemes.bn254.fields import R
-
     env = toy.env_banned
     with pytest.raises(EnvelopeFormatError):
         encode(replace(env, C=int(R)), allow_insecure=True)

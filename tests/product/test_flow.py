@@ -8,12 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from consistency.context import derive_ctx
 from consistency.envelope import decode, encode
 from consistency.errors import OpeningError, Rejected, ReplayRejected
 from consistency.image import image_bytes
 from consistency.recipient import check_opening, open_payload
 from consistency.scanner import homomorphic_score, load_scanner, plaintext_score
-from consistency.server import Server, VerifiedEnvelope, verify_envelope, verify_on_executor
+from consistency.server import AdmittedEnvelope, Server, VerifiedEnvelope, verify_envelope, verify_on_executor
 from schemes.key_agreement import generate_recipient_key
 
 
@@ -26,6 +27,8 @@ def test_admit_then_open_recovers_the_image(toy):
     check_opening(opening.C, opening.image, opening.rho, toy.params)
     rec = v.audit_record()
     assert rec["C"] == str(toy.env_benign.C) and len(rec["public"]) == toy.params.num_public
+    # the log carries what a third party needs to recompute ctx (specs/consistency.md section 4)
+    assert derive_ctx(bytes.fromhex(rec["context"]), bytes.fromhex(rec["eph_pub"])) == int(rec["public"][1])
 
 
 def test_replayed_context_is_refused(toy):
@@ -42,18 +45,33 @@ def test_wrong_context_is_rejected(toy):
 
 
 def test_verified_envelope_cannot_be_forged():
-    with pytest.raises(TypeError):
-        VerifiedEnvelope(object(), None, b"")  # type: ignore[arg-type]
+    for cls in (VerifiedEnvelope, AdmittedEnvelope):
+        with pytest.raises(TypeError):
+            cls(object(), None, b"")  # type: ignore[arg-type]
+
+
+def test_stateless_verification_exposes_nothing_to_forward(toy):
+    """Only admission (which records the context) yields the scanner input and the payload:
+    verifying twice without admitting must not give a replay a forwardable object."""
+    server = Server(toy.keys.verifier)
+    for v in (verify_envelope(toy.keys.verifier, toy.env_benign, toy.ctx_benign),
+              server.verify(toy.env_benign, toy.ctx_benign), server.verify(toy.env_benign, toy.ctx_benign)):
+        assert not isinstance(v, AdmittedEnvelope)
+        for attr in ("forward_payload", "inference_input", "envelope"):
+            assert not hasattr(v, attr)
+    assert isinstance(server.admit(toy.env_benign, toy.ctx_benign), AdmittedEnvelope)
+    with pytest.raises(ReplayRejected):
+        server.verify(toy.env_benign, toy.ctx_benign)
 
 
 def test_other_recipient_cannot_open(toy):
-    v = verify_envelope(toy.keys.verifier, toy.env_benign, toy.ctx_benign)
+    v = Server(toy.keys.verifier).admit(toy.env_benign, toy.ctx_benign)
     with pytest.raises(OpeningError):
         open_payload(v.forward_payload, generate_recipient_key(), toy.params)
 
 
 def test_abuse_report_with_wrong_salt_or_image_fails(toy):
-    v = verify_envelope(toy.keys.verifier, toy.env_banned, toy.ctx_banned)
+    v = Server(toy.keys.verifier).admit(toy.env_banned, toy.ctx_banned)
     o = open_payload(v.forward_payload, toy.recipient, toy.params)
     with pytest.raises(OpeningError):
         check_opening(o.C, o.image, (o.rho + 1) % (1 << 250), toy.params)
@@ -67,7 +85,7 @@ def test_homomorphic_score_equals_plaintext_score(toy):
     model = load_scanner(toy.params)
     for env, ctx, img, banned in ((toy.env_benign, toy.ctx_benign, toy.benign, False),
                                   (toy.env_banned, toy.ctx_banned, toy.banned, True)):
-        v = verify_envelope(toy.keys.verifier, env, ctx)
+        v = Server(toy.keys.verifier).admit(env, ctx)
         score = homomorphic_score(toy.params, model, toy.keys.pk_fhe, toy.committee.shares, v.inference_input)
         assert score == plaintext_score(model, image_bytes(img, toy.params))
         assert (score > 0) == banned  # labels of the shipped images (a "7" and a "1" from the digits data)
@@ -81,12 +99,12 @@ def test_batch_admission_isolates_the_bad_envelope(toy):
         (encode(bad, allow_insecure=True), toy.ctx_banned),
         (encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),
     ])
-    assert isinstance(results[0], VerifiedEnvelope)
+    assert isinstance(results[0], AdmittedEnvelope)
     assert isinstance(results[1], Rejected) and "proof" in str(results[1])
     assert isinstance(results[2], ReplayRejected)
     # the bad one was not admitted: the honest banned envelope is still accepted afterwards
     assert isinstance(server.admit_batch([(encode(toy.env_banned, allow_insecure=True), toy.ctx_banned)])[0],
-                      VerifiedEnvelope)
+                      AdmittedEnvelope)
 
 
 @pytest.mark.parametrize("pool", [ThreadPoolExecutor, ProcessPoolExecutor])

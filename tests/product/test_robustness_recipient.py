@@ -10,13 +10,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import numpy as np
+
 from consistency.errors import OpeningError
-from consistency.recipient import check_opening, open_payload
+from consistency.recipient import open_payload
 from consistency.server import ForwardPayload
 from schemes.bn254.fields import R
 from schemes.commitment import commit
 from schemes.key_agreement import sender_derive
 from schemes.poseidon_cipher import encrypt
+# the commitment re-derived from the spec text (tests/ is on sys.path)
+from test_commitment import spec_commit
 
 R_INT = int(R)
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -26,10 +30,24 @@ def _payload(env):
     return ForwardPayload(env.params_id, env.C, env.nonce, env.eph_pub, env.ct_msg)
 
 
+def _spec_packed(image: np.ndarray, params) -> list[int]:
+    """pack(x) from its definition (specs/packing.md): the row-major HWC bytes, 31 per element,
+    little-endian."""
+    assert image.dtype == np.uint8 and image.shape == params.shape
+    data = image.reshape(-1).tobytes()
+    return [int.from_bytes(data[i:i + 31], "little") for i in range(0, len(data), 31)]
+
+
+def _assert_opens(C: int, image: np.ndarray, rho: int, params) -> None:
+    """(image, rho) opens C by the spec's definition of the commitment (not the library's)."""
+    assert spec_commit(_spec_packed(image, params), rho) == C
+
+
 def test_honest_payload_opens(toy):
     opening = open_payload(_payload(toy.env_benign), toy.recipient, toy.params)
     assert (opening.image == toy.benign).all()
-    check_opening(opening.C, opening.image, opening.rho, toy.params)
+    assert opening.C == toy.env_benign.C
+    _assert_opens(toy.env_benign.C, opening.image, opening.rho, toy.params)
 
 
 @SETTINGS
@@ -51,7 +69,9 @@ def test_malicious_sender_plaintexts_are_refused_with_opening_error(toy, data):
         opening = open_payload(payload, toy.recipient, p)
     except OpeningError:
         return
-    check_opening(payload.C, opening.image, opening.rho, p)  # an accepted opening really opens C
+    # an accepted opening really opens C, and it is exactly what the sender encrypted
+    _assert_opens(payload.C, opening.image, opening.rho, p)
+    assert [opening.rho, *_spec_packed(opening.image, p)] == elems
 
 
 @pytest.mark.parametrize("change", [

@@ -18,7 +18,7 @@ from consistency import cli
 from consistency.envelope import encode
 from consistency.errors import KeyMismatch, Rejected, ReplayRejected
 from consistency.keys import load_prover_keys, load_verifier_keys, write_keydir
-from consistency.server import Server, VerifiedEnvelope, verify_envelope
+from consistency.server import AdmittedEnvelope, Server, VerifiedEnvelope, verify_envelope
 from schemes.bfv.encryption import Ciphertext
 
 
@@ -29,7 +29,7 @@ def test_verified_envelope_does_not_change_when_the_callers_object_does(toy):
     ct_msg = list(env.ct_msg)
     c0, c1 = list(env.ct_fhe[0].c0), list(env.ct_fhe[0].c1)
     mutable = replace(env, ct_msg=ct_msg, ct_fhe=(Ciphertext(c0, c1),))
-    verified = Server(toy.keys.verifier).verify(mutable, toy.ctx_benign)
+    verified = Server(toy.keys.verifier).admit(mutable, toy.ctx_benign)
     ct_msg[0] ^= 1
     c0[0] = (c0[0] + 1) % toy.params.bfv.q
     assert verified.forward_payload.ct_msg == env.ct_msg
@@ -83,7 +83,7 @@ def test_concurrent_admission_of_one_context_admits_it_once(toy):
         t.start()
     for t in threads:
         t.join()
-    assert sum(isinstance(r, VerifiedEnvelope) for r in results) == 1
+    assert sum(isinstance(r, AdmittedEnvelope) for r in results) == 1
     assert sum(isinstance(r, ReplayRejected) for r in results) == 3
 
 
@@ -94,7 +94,7 @@ def test_batch_with_a_proof_moved_to_other_inputs_admits_only_the_honest_one(toy
     moved = replace(toy.env_banned, proof=toy.env_benign.proof)
     out = server.admit_batch([(encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),
                               (encode(moved, allow_insecure=True), toy.ctx_banned)])
-    assert isinstance(out[0], VerifiedEnvelope)
+    assert isinstance(out[0], AdmittedEnvelope)
     assert isinstance(out[1], Rejected) and "invalid proof" in str(out[1])
 
 
@@ -102,14 +102,15 @@ def test_same_envelope_twice_in_a_batch_is_admitted_once(toy):
     server = Server(toy.keys.verifier)
     data = encode(toy.env_benign, allow_insecure=True)
     out = server.admit_batch([(data, toy.ctx_benign), (data, toy.ctx_benign)])
-    assert isinstance(out[0], VerifiedEnvelope)
+    assert isinstance(out[0], AdmittedEnvelope)
     assert isinstance(out[1], ReplayRejected)
 
 
 def test_verified_envelope_needs_the_servers_token(toy):
     for token in (None, object(), "token"):
-        with pytest.raises(TypeError):
-            VerifiedEnvelope(token, toy.env_benign, toy.ctx_benign)
+        for cls in (VerifiedEnvelope, AdmittedEnvelope):
+            with pytest.raises(TypeError):
+                cls(token, toy.env_benign, toy.ctx_benign)
 
 
 # -- key directory ------------------------------------------------------------------------------

@@ -13,7 +13,11 @@ from consistency.envelope import decode, from_json
 from consistency.keys import load_verifier_keys
 from consistency.params import get_parameter_set
 from consistency.recipient import open_payload
-from consistency.server import verify_envelope
+from consistency.server import Server, verify_envelope
+# independent re-derivations written from the spec text (tests/ is on sys.path, as for
+# tests/test_groth16_snarkjs_json.py)
+from test_commitment import spec_commit
+from test_poseidon_cipher import duplex_with_padding
 
 VEC = Path(__file__).resolve().parents[2] / "specs" / "vectors"
 
@@ -29,10 +33,16 @@ def test_packing_commitment_cipher_vector():
     by_definition = [int.from_bytes(data[i:i + 31], "little") for i in range(0, len(data), 31)]
     assert [str(x) for x in by_definition] == v["packed"] == [str(x) for x in pack(data)]
     rho, key, nonce = int(v["rho"]), [int(k) for k in v["key"]], int(v["nonce"])
-    assert str(commit(by_definition, rho)) == v["commitment"]
+    # the commitment re-derived from the spec text (tests/test_commitment.py), and the library
+    assert str(spec_commit(by_definition, rho)) == v["commitment"] == str(commit(by_definition, rho))
+    # the ciphertext from the duplex written from the spec (tests/test_poseidon_cipher.py),
+    # zero padding up to a multiple of 3, and the library
+    plaintext = [rho, *by_definition]
     ct = [int(c) for c in v["ciphertext"]]
-    assert encrypt([rho, *by_definition], key, nonce) == ct
-    assert decrypt(ct, key, nonce, 1 + len(by_definition)) == [rho, *by_definition]
+    assert len(ct) == 3 * -(-len(plaintext) // 3) + 1
+    assert duplex_with_padding(plaintext, [0] * (-len(plaintext) % 3), key, nonce) == ct
+    assert encrypt(plaintext, key, nonce) == ct
+    assert decrypt(ct, key, nonce, len(plaintext)) == plaintext
 
 
 def _negacyclic(a: list[int], b: list[int], q: int) -> list[int]:
@@ -69,10 +79,11 @@ def test_toy_envelope_vector_verifies_and_opens():
     d = VEC / "toy_envelope"
     keys = load_verifier_keys(d, allow_insecure=True)
     data, context = (d / "envelope.bin").read_bytes(), (d / "context.txt").read_bytes()
-    verified = verify_envelope(keys, data, context)
+    verify_envelope(keys, data, context)  # raises Rejected if the vector does not verify
     assert from_json(json.loads((d / "envelope.json").read_text()), allow_insecure=True) == decode(data, allow_insecure=True)
     params = get_parameter_set("toy", allow_insecure=True)
-    opening = open_payload(verified.forward_payload, (d / "recipient.key").read_bytes(), params)
+    admitted = Server(keys).admit(data, context)
+    opening = open_payload(admitted.forward_payload, (d / "recipient.key").read_bytes(), params)
     assert np.array_equal(opening.image, _shipped_image("toy", "benign"))
 
 
