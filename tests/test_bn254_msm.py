@@ -164,7 +164,7 @@ def test_msm_g1_cancelling_buckets():
     assert msm_g1(points, scalars) == reference_msm(points, scalars, g2=False)
 
 
-def test_msm_g1_larger_random_and_processes():
+def test_msm_g1_larger_random_and_processes(forks):
     """Enough terms for a multi-round bucket tree and segmented reduction; the forked split
     (workers=2) and the single-process path must agree with py_ecc."""
     rng = random.Random(11)
@@ -175,14 +175,17 @@ def test_msm_g1_larger_random_and_processes():
                for _ in range(n)]
     expected = reference_msm(points, scalars, g2=False)
     assert msm_g1(points, scalars, workers=1) == expected
+    assert not forks
     assert msm_g1(points, scalars, workers=2) == expected
+    assert len(forks) == 1  # the second process really ran
 
 
-def test_msm_g1_distinct_points_full_scalars():
+def test_msm_g1_distinct_points_full_scalars(forks):
     rng = random.Random(12)
     points = fixed_base_mul_g1((1, 2), [rng.randrange(1, R_INT) for _ in range(48)])
     scalars = [rng.randrange(R_INT) for _ in range(48)]
     assert msm_g1(points, scalars, workers=2) == reference_msm(points, scalars, g2=False)
+    assert len(forks) == 1
 
 
 # --- G2 MSM ------------------------------------------------------------------------------------
@@ -213,11 +216,12 @@ def test_msm_g2_edge_cases(points, scalars):
     assert msm_g2(points, scalars) == reference_msm(points, scalars, g2=True)
 
 
-def test_msm_g2_processes():
+def test_msm_g2_processes(forks):
     rng = random.Random(13)
     points = [rng.choice(G2_POOL) for _ in range(24)]
     scalars = [rng.randrange(R_INT) for _ in range(24)]
     assert msm_g2(points, scalars, workers=2) == reference_msm(points, scalars, g2=True)
+    assert len(forks) == 1
 
 
 # --- fixed base --------------------------------------------------------------------------------
@@ -239,17 +243,19 @@ def test_fixed_base_g2_matches_py_ecc(scalars):
     assert got == [to_affine(ref.multiply(from_affine(base, True), k % R_INT)) for k in scalars]
 
 
-def test_fixed_base_processes_and_infinity():
+def test_fixed_base_processes_and_infinity(forks):
     rng = random.Random(14)
     scalars = [rng.randrange(R_INT) for _ in range(20)] + [0, R_INT, 1, -1]
     expected = [to_affine(ref.multiply(ref.G1, k % R_INT)) for k in scalars]
     assert fixed_base_mul_g1((1, 2), scalars, workers=2) == expected
+    assert len(forks) == 1
     assert fixed_base_mul_g1((1, 2), scalars, workers=1) == expected
     assert fixed_base_mul_g1(None, [1, 2]) == [None, None]
     assert fixed_base_mul_g1((1, 2), []) == []
     gen2 = to_affine(ref.G2)
     expected2 = [to_affine(ref.multiply(ref.G2, k % R_INT)) for k in scalars[-6:]]
     assert fixed_base_mul_g2(gen2, scalars[-6:], workers=2) == expected2
+    assert len(forks) == 2
 
 
 # --- malformed input ---------------------------------------------------------------------------

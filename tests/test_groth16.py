@@ -253,11 +253,13 @@ def test_cli_example_and_verify(tmp_path, capsys):
     assert main(["example", "--out", str(out), "--insecure-seed", "xyz"]) == 2
 
 
-def test_parallel_and_serial_provers_agree(mixed):
-    # Same blinding => the same proof, whether the B MSMs run in a worker process or not.
+def test_parallel_and_serial_provers_agree(mixed, forks):
+    # Same blinding => the same proof, whether the QAP and the MSMs are split between processes or not.
     cs, r1cs, pk, pvk = mixed
     p1 = prove_with_randomness(pk, r1cs, cs.assignment, 3, 4, workers=1)
+    assert not forks
     p2 = prove_with_randomness(pk, r1cs, cs.assignment, 3, 4, workers=2)
+    assert any(func.__name__ == "child_share" for func, _ in forks)  # the QAP half ran in a child
     assert p1 == p2
     verify(pvk, cs.public_values, p2)
     with pytest.raises(ValueError):

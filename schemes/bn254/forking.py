@@ -48,11 +48,16 @@ def worker_count(workers: Optional[int], adds: float) -> int:
         raise WorkerCountError(f"workers must be a positive integer, got {workers!r}")
     if workers > 1 and (
         "fork" not in multiprocessing.get_all_start_methods()
-        or threading.active_count() > 1
+        or _other_threads()
         or multiprocessing.parent_process() is not None
     ):
         return 1
     return workers
+
+
+def _other_threads() -> bool:
+    """Whether threads besides this one run (then forking is refused)."""
+    return threading.active_count() > 1
 
 
 def _child(conn, func: Callable, args: tuple) -> None:

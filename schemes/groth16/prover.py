@@ -12,17 +12,19 @@ Cost: six FFTs of size n, four G1 MSMs and one G2 MSM. ``r, s`` come from :mod:`
 the proof zero-knowledge and must never be reused or revealed (``r`` and ``s`` would expose the
 witness-dependent parts of A and B).
 
-Parallelism: with ``workers=2`` (the default on Linux with two or more CPUs, for circuits of at
-least :data:`PARALLEL_MIN_WIRES` wires) the B MSMs (G2 and G1) run in a forked child process while
-this process does the FFTs and the A, L and H MSMs. The child inherits the key through ``fork``
-(nothing large is pickled) and sends back two points; the blinding ``r, s`` never leaves this
-process.
+Parallelism (``workers=2``, the default on Linux with two or more CPUs for circuits of at least
+:data:`PARALLEL_MIN_WIRES` wires; forked processes, see :mod:`schemes.bn254.forking`):
+1. a forked child computes the odd-coset values of B and C (four FFTs) while this process
+   computes those of A and the A and L MSMs (cheap: most witness values are bits or bytes);
+2. the H MSM (full-size scalars, the dominant cost) and then the two B MSMs each split their
+   windows between two processes.
+The child inherits the row values through ``fork`` and sends back two lists of field elements;
+the blinding ``r, s`` never leaves this process. ``workers=1`` runs everything here, in order.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import secrets
 import sys
 import weakref
@@ -31,10 +33,11 @@ from typing import Callable, Optional, Sequence
 from ..bigint import big
 from ..bn254.curve import g1_add, g1_mul, g1_neg, g2_add, g2_mul
 from ..bn254.fields import R
+from ..bn254.forking import PARALLEL_MIN_ADDS, run_tasks, worker_count
 from ..bn254.msm import msm_g1, msm_g2
 from .data_structures import Proof, ProvingKey
 from .errors import KeyMismatch, UnsatisfiedWitness
-from .r1cs_to_qap import domain_for, odd_coset_products, row_values
+from .r1cs_to_qap import combine_odd_coset, domain_for, row_values
 
 __all__ = ["prove", "prove_with_randomness", "check_key_matches", "PARALLEL_MIN_WIRES"]
 
@@ -49,55 +52,7 @@ def _default_workers(num_wires: int) -> int:
         return 1
     if multiprocessing.current_process().daemon:  # daemonic processes cannot have children
         return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover
-        cpus = os.cpu_count() or 1
-    return 2 if cpus >= 2 else 1
-
-
-def _child_main(conn, b_g2_query, b_g1_query, w) -> None:  # pragma: no cover - forked child
-    try:
-        conn.send(("ok", msm_g2(b_g2_query, w, validate=False, workers=1),
-                   msm_g1(b_g1_query, w, validate=False, workers=1)))
-    except BaseException as e:  # report any failure to the parent
-        conn.send(("error", f"{type(e).__name__}: {e}"))
-    finally:
-        conn.close()
-
-
-class _BWorker:
-    """A forked child computing the two B MSMs (G2 and G1); :meth:`result` waits for them."""
-
-    def __init__(self, pk: ProvingKey, w: list) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self._conn, child_conn = ctx.Pipe(duplex=False)
-        # With the fork start method the arguments reach the child through the copied memory
-        # (they are not pickled), so passing the whole key costs nothing.
-        self._proc = ctx.Process(target=_child_main,
-                                 args=(child_conn, pk.b_g2_query, pk.b_g1_query, w), daemon=True)
-        self._proc.start()
-        child_conn.close()
-
-    def result(self) -> tuple:
-        try:
-            msg = self._conn.recv()
-        except EOFError:
-            msg = None
-        finally:
-            self._proc.join()
-            self._conn.close()
-        if msg is None:
-            raise RuntimeError(f"prover worker exited with code {self._proc.exitcode}")
-        if msg[0] != "ok":
-            raise RuntimeError(f"prover worker failed: {msg[1]}")
-        return msg[1], msg[2]
-
-    def cancel(self) -> None:
-        if self._proc.is_alive():
-            self._proc.kill()
-        self._proc.join()
-        self._conn.close()
+    return min(2, worker_count(None, PARALLEL_MIN_ADDS))  # 1 if forking is unsafe here (threads)
 
 
 #: R1CS digests by object (an R1CS is immutable; hashing a large one takes a noticeable time).
@@ -159,6 +114,7 @@ def prove_with_randomness(pk: ProvingKey, r1cs, assignment: Sequence[int], r: in
         workers = _default_workers(r1cs.num_variables)
     if workers not in (1, 2):
         raise ValueError("workers must be 1 or 2")
+    workers = worker_count(workers, PARALLEL_MIN_ADDS)  # 1 where forking is unsafe (threads, no fork)
     domain = domain_for(r1cs)
     a, b, c = row_values(r1cs, assignment)  # raises UnsatisfiedWitness on a violated row
     w = [int(x) for x in assignment]
@@ -169,32 +125,32 @@ def prove_with_randomness(pk: ProvingKey, r1cs, assignment: Sequence[int], r: in
             progress(f"prove: {label}")
 
     # The key's points were validated when it was made or decoded: skip per-point curve checks.
-    worker = None
-    if workers == 2:
-        step(f"MSMs B ({len(w)} G2 + {len(w)} G1 points) in a worker process")
-        worker = _BWorker(pk, w)
-    try:
-        step(f"QAP: 6 FFTs of size {domain.size}")
-        p = odd_coset_products(domain, a, b, c)
-        mw = 1 if worker is not None else None  # no nested process splitting inside the MSMs
+    def own_share() -> tuple:
+        step(f"QAP: odd-coset values of A ({domain.size} points)")
+        a_odd = domain.evals_to_odd_coset(a)
         step(f"MSM A ({len(w)} G1 points)")
-        a_acc = msm_g1(pk.a_query, w, validate=False, workers=mw)
+        a_acc = msm_g1(pk.a_query, w, validate=False, workers=1)
         step(f"MSM L ({len(priv)} G1 points)")
-        l_acc = msm_g1(pk.l_query, priv, validate=False, workers=mw)
-        step(f"MSM H ({len(p)} G1 points)")
-        h_acc = msm_g1(pk.h_query, p, validate=False, workers=mw)
-    except BaseException:
-        if worker is not None:
-            worker.cancel()
-        raise
-    if worker is None:
-        step(f"MSM B ({len(w)} G2 points)")
-        b2_acc = msm_g2(pk.b_g2_query, w, validate=False)
-        step(f"MSM B in G1 ({len(w)} G1 points)")
-        b1_acc = msm_g1(pk.b_g1_query, w, validate=False)
+        return a_odd, a_acc, msm_g1(pk.l_query, priv, validate=False, workers=1)
+
+    def child_share() -> tuple:
+        return domain.evals_to_odd_coset(b), domain.evals_to_odd_coset(c)
+
+    if workers == 2:
+        step("QAP: odd-coset values of B and C in a worker process")
+        (a_odd, a_acc, l_acc), (b_odd, c_odd) = run_tasks([(own_share, ()), (child_share, ())])
     else:
-        step("waiting for the worker")
-        b2_acc, b1_acc = worker.result()
+        a_odd, a_acc, l_acc = own_share()
+        step("QAP: odd-coset values of B and C")
+        b_odd, c_odd = child_share()
+    p = combine_odd_coset(a_odd, b_odd, c_odd)
+    del a_odd, b_odd, c_odd
+    step(f"MSM H ({len(p)} G1 points)")
+    h_acc = msm_g1(pk.h_query, p, validate=False, workers=workers)
+    step(f"MSM B ({len(w)} G2 points)")
+    b2_acc = msm_g2(pk.b_g2_query, w, validate=False, workers=workers)
+    step(f"MSM B in G1 ({len(w)} G1 points)")
+    b1_acc = msm_g1(pk.b_g1_query, w, validate=False, workers=workers)
     step("combining")
     return assemble(pk, a_acc, b1_acc, b2_acc, l_acc, h_acc, r, s)
 

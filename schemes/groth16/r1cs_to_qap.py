@@ -31,7 +31,7 @@ from ..bn254.fields import R
 from .domain import Domain
 from .errors import UnsatisfiedWitness
 
-__all__ = ["domain_for", "num_qap_rows", "qap_at", "row_values", "odd_coset_products", "h_scalars"]
+__all__ = ["domain_for", "num_qap_rows", "qap_at", "row_values", "odd_coset_products", "combine_odd_coset", "h_scalars"]
 
 Progress = Optional[Callable[[str], None]]
 
@@ -93,8 +93,11 @@ def h_scalars(r1cs, domain: Domain, assignment: Sequence[int], progress: Progres
 
 def odd_coset_products(domain: Domain, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list:
     """``p_j = a'_j b'_j - c'_j`` from the row values (``a'`` = values on the odd coset)."""
-    a_odd = domain.evals_to_odd_coset(a)
-    b_odd = domain.evals_to_odd_coset(b)
-    c_odd = domain.evals_to_odd_coset(c)
-    return [int((x * y - z) % R) for x, y, z in zip(a_odd, b_odd, c_odd)]
+    return combine_odd_coset(domain.evals_to_odd_coset(a), domain.evals_to_odd_coset(b),
+                             domain.evals_to_odd_coset(c))
+
+
+def combine_odd_coset(a_odd: Sequence[int], b_odd: Sequence[int], c_odd: Sequence[int]) -> list:
+    """``p_j = a'_j b'_j - c'_j mod R`` from the three odd-coset value vectors."""
+    return [int((x * y - z) % R) for x, y, z in zip(a_odd, b_odd, c_odd, strict=True)]
 
