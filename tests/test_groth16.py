@@ -259,7 +259,7 @@ def test_parallel_and_serial_provers_agree(mixed, forks):
     p1 = prove_with_randomness(pk, r1cs, cs.assignment, 3, 4, workers=1)
     assert not forks
     p2 = prove_with_randomness(pk, r1cs, cs.assignment, 3, 4, workers=2)
-    assert any(func.__name__ == "child_share" for func, _ in forks)  # the QAP half ran in a child
+    assert any(func.__name__ == "run" for func, _ in forks)  # a group of the QAP and MSM jobs ran in a child
     assert p1 == p2
     verify(pvk, cs.public_values, p2)
     with pytest.raises(ValueError):

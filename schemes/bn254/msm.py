@@ -53,6 +53,7 @@ from .forking import WorkerCountError, default_workers, run_tasks, split_costs, 
 
 __all__ = [
     "MSMInputError",
+    "msm_cost",
     "G1Affine",
     "G2Affine",
     "msm_g1",
@@ -294,6 +295,18 @@ def _choose_window(bit_lengths: list) -> int:
     """Window width c minimising (digit additions + 2^c + a fixed overhead per nonempty window,
     2^c for the bucket reduction's two additions per bucket) over the histogram of scalar bit
     lengths; a scalar of b bits has at most ceil((b + 1)/c) nonzero digits, the low ones."""
+    return _window_and_cost(bit_lengths)[0]
+
+
+def msm_cost(scalars: Sequence[int]) -> float:
+    """Estimated group additions of :func:`msm_g1` / :func:`msm_g2` for these scalars (the
+    Pippenger cost model that picks the window), for scheduling work between processes."""
+    half = _HALF_R
+    bits = [(k if k <= half else _R_INT - k).bit_length() for k in _scalars(scalars)]
+    return _window_and_cost(bits)[1] if bits else 0.0
+
+
+def _window_and_cost(bit_lengths: list) -> tuple[int, float]:
     hist = np.bincount(np.asarray(bit_lengths, dtype=np.int64), minlength=_SCALAR_BITS + 1)
     bits = np.arange(hist.shape[0])
     best_c, best_cost = 1, None
@@ -306,7 +319,7 @@ def _choose_window(bit_lengths: list) -> int:
         cost = float(per_window.sum()) + windows * ((1 << c) + _WINDOW_OVERHEAD)
         if best_cost is None or cost < best_cost:
             best_c, best_cost = c, cost
-    return best_c
+    return best_c, best_cost
 
 
 def _scalars(scalars: Sequence) -> list:
