@@ -117,13 +117,18 @@ def write_keydir(path: str | os.PathLike, keys: ProverKeys, committee: Committee
             f.chmod(0o600)
 
 
+def _unreadable(f: Path, exc: OSError) -> KeyMismatch:
+    """The KeyMismatch for a key file the OS will not give us."""
+    if isinstance(exc, FileNotFoundError):
+        return KeyMismatch(f"missing key file {f}")
+    return KeyMismatch(f"cannot read key file {f}: {exc.strerror or exc}")
+
+
 def _read_bytes(f: Path) -> bytes:
     try:
         return f.read_bytes()
-    except FileNotFoundError:
-        raise KeyMismatch(f"missing key file {f}") from None
     except OSError as exc:
-        raise KeyMismatch(f"cannot read key file {f}: {exc.strerror or exc}") from None
+        raise _unreadable(f, exc) from None
 
 
 def _read_json(f: Path) -> dict:
@@ -170,12 +175,11 @@ def load_verifier_keys(path: str | os.PathLike, *, allow_insecure: bool = False)
 def load_prover_keys(path: str | os.PathLike, *, allow_insecure: bool = False) -> ProverKeys:
     """Load the verifier's part and the proving key, and check that they belong together."""
     v = load_verifier_keys(path, allow_insecure=allow_insecure)
+    f = Path(path) / "proving_key.bin"
     try:
-        pk = read_proving_key(Path(path) / "proving_key.bin")
-    except FileNotFoundError:
-        raise KeyMismatch(f"missing key file {Path(path) / 'proving_key.bin'}") from None
+        pk = read_proving_key(f)
     except OSError as exc:
-        raise KeyMismatch(f"cannot read key file {Path(path) / 'proving_key.bin'}: {exc.strerror or exc}") from None
+        raise _unreadable(f, exc) from None
     except ValueError as exc:
         raise KeyMismatch(f"proving_key.bin: {exc}") from None
     if pk.vk != v.vk:

@@ -98,10 +98,11 @@ class LinearScanner:
             )
         if w.dtype.kind not in "iu":
             raise ScannerModelError(f"weights must be integers, got dtype {w.dtype}")
-        if w.size and int(np.abs(w.astype(np.int64)).max()) > W_MAX:
+        magnitudes = np.abs(w.astype(np.int64))
+        if w.size and int(magnitudes.max()) > W_MAX:
             raise ScannerModelError(f"weights must lie in [-{W_MAX}, {W_MAX}]")
         l1_max, bias_max = budget(shape)
-        if int(np.abs(w.astype(np.int64)).sum()) > l1_max:
+        if int(magnitudes.sum()) > l1_max:
             raise ScannerModelError(f"||w||_1 must be at most {l1_max} (the BFV noise budget for shape {shape})")
         if not _is_int(self.bias) or abs(int(self.bias)) > bias_max:
             raise ScannerModelError(f"bias must be an int with |bias| <= {bias_max} (the BFV noise budget), "

@@ -34,7 +34,7 @@ from typing import Callable, Optional, Sequence
 from ..bigint import big
 from ..bn254.curve import g1_add, g1_mul, g1_neg, g2_add, g2_mul
 from ..bn254.fields import R
-from ..bn254.forking import PARALLEL_MIN_ADDS, run_tasks, split_costs, worker_count
+from ..bn254.forking import PARALLEL_MIN_ADDS, default_workers, run_tasks, split_costs, worker_count
 from ..bn254.msm import msm_cost, msm_g1, msm_g2
 from .data_structures import Proof, ProvingKey
 from .errors import KeyMismatch, UnsatisfiedWitness
@@ -59,7 +59,7 @@ def _default_workers(num_wires: int) -> int:
         return 1
     if multiprocessing.current_process().daemon:  # daemonic processes cannot have children
         return 1
-    return min(2, worker_count(None, PARALLEL_MIN_ADDS))  # 1 if forking is unsafe here (threads)
+    return min(2, default_workers())
 
 
 #: R1CS digests by object (an R1CS is immutable; hashing a large one takes a noticeable time).
@@ -132,18 +132,20 @@ def prove_with_randomness(pk: ProvingKey, r1cs, assignment: Sequence[int], r: in
             progress(f"prove: {label}")
 
     # The key's points were validated when it was made or decoded: skip per-point curve checks.
+    # One process: each MSM whole and no cost estimates; two: each MSM in halves, costed.
     fft_cost = _FFT_COST * domain.size * domain.log_size
     jobs: list = [(f"QAP {x}", lambda v=v: domain.evals_to_odd_coset(v), fft_cost)
                   for x, v in (("A", a), ("B", b), ("C", c))]
-    for name, msm, bases, scalars, weight in (("A", msm_g1, pk.a_query, w, 1.0), ("L", msm_g1, pk.l_query, priv, 1.0),
-                                              ("B1", msm_g1, pk.b_g1_query, w, 1.0),
-                                              ("B2", msm_g2, pk.b_g2_query, w, _G2_COST)):
-        half = (len(scalars) + 1) // 2
-        for part, sl in ((0, slice(0, half)), (1, slice(half, None))):
+    msms = (("A", msm_g1, pk.a_query, w, 1.0), ("L", msm_g1, pk.l_query, priv, 1.0),
+            ("B1", msm_g1, pk.b_g1_query, w, 1.0), ("B2", msm_g2, pk.b_g2_query, w, _G2_COST))
+    for name, msm, bases, scalars, weight in msms:
+        step_size = -(-len(scalars) // workers) or 1
+        for part, lo in enumerate(range(0, len(scalars), step_size)):
+            sl = slice(lo, lo + step_size)
             jobs.append((f"MSM {name}[{part}]",
                          lambda msm=msm, bases=bases, scalars=scalars, sl=sl:
                          msm(bases[sl], scalars[sl], validate=False, workers=1),
-                         weight * msm_cost(scalars[sl])))
+                         weight * msm_cost(scalars[sl]) if workers > 1 else 0.0))
 
     def run(group: list, report: bool) -> dict:
         out = {}
@@ -162,8 +164,12 @@ def prove_with_randomness(pk: ProvingKey, r1cs, assignment: Sequence[int], r: in
     step(f"MSM H ({domain.size} G1 points)")
     h_acc = msm_g1(pk.h_query, combine_odd_coset(done["QAP A"], done["QAP B"], done["QAP C"]),
                    validate=False, workers=workers)
-    a_acc, l_acc, b1_acc = (g1_add(done[f"MSM {x}[0]"], done[f"MSM {x}[1]"]) for x in ("A", "L", "B1"))
-    b2_acc = g2_add(done["MSM B2[0]"], done["MSM B2[1]"])
+    acc: dict = {}
+    for name, *_ in msms:
+        add = g2_add if name == "B2" else g1_add
+        for part in range(workers):
+            acc[name] = add(acc.get(name), done.get(f"MSM {name}[{part}]"))
+    a_acc, l_acc, b1_acc, b2_acc = acc["A"], acc["L"], acc["B1"], acc["B2"]
     step("combining")
     return assemble(pk, a_acc, b1_acc, b2_acc, l_acc, h_acc, r, s)
 

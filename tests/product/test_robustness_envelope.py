@@ -18,11 +18,10 @@ from hypothesis import strategies as st
 from consistency.envelope import Envelope, decode, encode, from_json, loads_json, to_json, validate
 from consistency.errors import EnvelopeFormatError
 from schemes.bfv.encryption import Ciphertext
-from schemes.bn254.curve import B2, g2_in_subgroup, g2_is_on_curve, g2_to_bytes
-from schemes.bn254.fields import P, fp2_add, fp2_mul, fp2_sqr
+from schemes.bn254.curve import g2_to_bytes
+from test_groth16_verifier import twist_point_outside_g2
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-P_INT = int(P)
 
 #: Values a hostile JSON producer may put where a canonical one is expected.
 BAD_SCALARS = [None, 1, 1.0, True, False, "", "01", "+1", " 1", "1 ", "-1", "1e3", "0x1", "1_0",
@@ -135,45 +134,9 @@ def test_chunk_with_wrong_coefficient_types_is_rejected(toy):
             validate(replace(toy.env_banned, ct_fhe=(bad,)), toy.params)
 
 
-def _fp2_pow(a, e):
-    r = (1, 0)
-    while e:
-        if e & 1:
-            r = fp2_mul(r, a)
-        a = fp2_sqr(a)
-        e >>= 1
-    return r
-
-
-def _twist_point_outside_g2():
-    """A point of E'(Fp2): y^2 = x^3 + 3/(9+i) outside the order-R subgroup, x = (x0, 1).
-
-    Square root in Fp2 by the norm: for a = a0 + a1 i a square and n = sqrt(a0^2 + a1^2) in Fp,
-    y0 = sqrt((a0 + n)/2) (or with -n) and y1 = a1/(2 y0); candidates are checked on the curve.
-    """
-    def fp_sqrt(v):
-        s = pow(v % P_INT, (P_INT + 1) // 4, P_INT)
-        return s if s * s % P_INT == v % P_INT else None
-
-    for x0 in range(1, 200):
-        a = tuple(int(c) % P_INT for c in fp2_add(fp2_mul(fp2_sqr((x0, 1)), (x0, 1)), B2))
-        n = fp_sqrt(a[0] * a[0] + a[1] * a[1])
-        if n is None:
-            continue
-        for nn in (n, P_INT - n):
-            y0 = fp_sqrt((a[0] + nn) * pow(2, -1, P_INT))
-            if not y0:
-                continue
-            y1 = a[1] * pow(2 * y0, -1, P_INT) % P_INT
-            pt = ((x0, 1), (y0, y1))
-            if g2_is_on_curve(pt) and not g2_in_subgroup(pt):
-                return pt
-    raise AssertionError("no twist point outside G2 found")
-
-
 def test_proof_point_b_outside_the_subgroup_is_rejected_by_the_parser(toy):
     env = toy.env_banned
-    bad_b = _twist_point_outside_g2()
+    bad_b = twist_point_outside_g2()
     data = bytearray(encode(env, allow_insecure=True))
     start = len(data) - 256 + 64
     data[start:start + 128] = g2_to_bytes(bad_b)
