@@ -37,27 +37,3 @@ def snarkjs(snarkjs_cli):
         return run_snarkjs(snarkjs_cli, [str(a) for a in args], cwd=cwd, timeout=timeout)
 
     return run
-
-
-@pytest.fixture
-def forks(monkeypatch) -> list:
-    """Make the forked code paths of :mod:`schemes.bn254.forking` run in this test and record
-    each child started (the list of ``(func, args)`` it ran), so a test can assert that its
-    parallel path really forked.
-
-    Under pytest-xdist the worker runs execnet's receiver thread, and ``worker_count`` refuses to
-    fork a threaded process (a child could deadlock on a lock another thread held). The children
-    here only compute and write to their own pipe, so the tests lift that guard.
-    """
-    import schemes.bn254.forking as forking
-
-    started: list = []
-    real_start = forking._start_child
-
-    def start(ctx, func, args):
-        started.append((func, args))
-        return real_start(ctx, func, args)
-
-    monkeypatch.setattr(forking, "_other_threads", lambda: False)
-    monkeypatch.setattr(forking, "_start_child", start)
-    return started

@@ -2,17 +2,15 @@
 
 Expected values are always sum_i py_ecc.multiply(P_i, s_i mod R) (or [k]B), never outputs of the
 code under test. Edge cases: empty input, zero scalars, R - 1 and other negative scalars,
-infinity, repeated points (doublings inside the bucket tree), opposite points (cancellations
-to infinity, including partial sums), the process-split path, and malformed input.
+infinity, repeated points (doublings inside the buckets), opposite points (cancellations
+to infinity, including partial sums), every scalar-size class of the native MSM (ones, <= 16,
+<= 64, <= 128 bits and full size) and its multi-thread chunking, and malformed input.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import random
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,8 +18,8 @@ from py_ecc import optimized_bn128 as ref
 
 from schemes.bn254.fields import P, R
 from schemes.bn254.fixed_base import fixed_base_mul_g1, fixed_base_mul_g2
-from schemes.bn254.forking import run_tasks
-from schemes.bn254.msm import MSMInputError, _signed_digits, msm_g1, msm_g2
+from schemes.bn254.curve import g1_add, g1_mul, g2_add, g2_mul
+from schemes.bn254.msm import MSMInputError, msm_g1, msm_g2
 
 R_INT = int(R)
 P_INT = int(P)
@@ -88,33 +86,6 @@ def points_from(pool):
     )
 
 
-# --- digits ------------------------------------------------------------------------------------
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, (1 << 253) - 1), min_size=1, max_size=8), st.integers(1, 20))
-def test_signed_digits_recompose(scalars, c):
-    nwin = -(-254 // c)
-    d = _signed_digits(scalars, c, nwin)
-    half = 1 << (c - 1)
-    assert d.shape == (nwin, len(scalars))
-    assert int(np.abs(d).max()) <= half and int(d.min()) > -half
-    for i, k in enumerate(scalars):
-        assert sum(int(d[j, i]) << (c * j) for j in range(nwin)) == k
-
-
-@settings(max_examples=10, deadline=None)
-@given(st.lists(st.integers(0, (1 << 253) - 1), min_size=32, max_size=48), st.integers(1, 20))
-def test_signed_digits_recompose_vectorised(scalars, c):
-    """The numpy path (32 scalars or more) against the same recomposition identity."""
-    nwin = -(-254 // c)
-    d = _signed_digits(scalars, c, nwin)
-    half = 1 << (c - 1)
-    assert int(np.abs(d).max()) <= half and int(d.min()) > -half
-    for i, k in enumerate(scalars):
-        assert sum(int(d[j, i]) << (c * j) for j in range(nwin)) == k
-
-
 # --- G1 MSM ------------------------------------------------------------------------------------
 
 
@@ -164,28 +135,39 @@ def test_msm_g1_cancelling_buckets():
     assert msm_g1(points, scalars) == reference_msm(points, scalars, g2=False)
 
 
-def test_msm_g1_larger_random_and_processes(forks):
-    """Enough terms for a multi-round bucket tree and segmented reduction; the forked split
-    (workers=2) and the single-process path must agree with py_ecc."""
+def _curve_msm(points, scalars, add, mul):
+    """The readable reference of schemes.bn254.curve (itself checked against py_ecc in
+    test_bn254_curve): fast enough for the thousands of terms the chunked path needs."""
+    acc = None
+    for pt, k in zip(points, scalars):
+        acc = add(acc, mul(pt, k % R_INT)) if pt is not None else acc
+    return acc
+
+
+def _mixed_scalars(rng, n):
+    """Every size class of the native MSM, and negatives of each (scalars above R/2)."""
+    small = [0, 1, R_INT - 1, rng.randrange(256), rng.randrange(1 << 16), rng.randrange(1 << 64),
+             rng.randrange(1 << 128), rng.randrange(R_INT)]
+    return [(-k if rng.random() < 0.3 else k) for k in (rng.choice(small) for _ in range(n))]
+
+
+def test_msm_g1_larger_random_and_chunked():
+    """Enough terms (above the 1024-term threshold) for the multi-thread chunks of every class."""
     rng = random.Random(11)
-    n = 160
-    points = [rng.choice(G1_POOL) if rng.random() < 0.9 else None for _ in range(n)]
+    n = 3000
+    points = [rng.choice(G1_POOL) if rng.random() < 0.95 else None for _ in range(n)]
     points = [neg(p) if p is not None and rng.random() < 0.3 else p for p in points]
-    scalars = [rng.choice([0, 1, rng.randrange(256), R_INT - 1, rng.randrange(R_INT)])
-               for _ in range(n)]
-    expected = reference_msm(points, scalars, g2=False)
-    assert msm_g1(points, scalars, workers=1) == expected
-    assert not forks
-    assert msm_g1(points, scalars, workers=2) == expected
-    assert len(forks) == 1  # the second process really ran
+    scalars = _mixed_scalars(rng, n)
+    assert msm_g1(points, scalars) == _curve_msm(points, scalars, g1_add, g1_mul)
+    small = [rng.randrange(160) for _ in range(160)]
+    assert msm_g1(points[:160], small) == reference_msm(points[:160], small, g2=False)
 
 
-def test_msm_g1_distinct_points_full_scalars(forks):
+def test_msm_g1_distinct_points_full_scalars():
     rng = random.Random(12)
-    points = fixed_base_mul_g1((1, 2), [rng.randrange(1, R_INT) for _ in range(48)])
+    points = list(fixed_base_mul_g1((1, 2), [rng.randrange(1, R_INT) for _ in range(48)]))
     scalars = [rng.randrange(R_INT) for _ in range(48)]
-    assert msm_g1(points, scalars, workers=2) == reference_msm(points, scalars, g2=False)
-    assert len(forks) == 1
+    assert msm_g1(points, scalars) == reference_msm(points, scalars, g2=False)
 
 
 # --- G2 MSM ------------------------------------------------------------------------------------
@@ -216,12 +198,12 @@ def test_msm_g2_edge_cases(points, scalars):
     assert msm_g2(points, scalars) == reference_msm(points, scalars, g2=True)
 
 
-def test_msm_g2_processes(forks):
+def test_msm_g2_chunked():
     rng = random.Random(13)
-    points = [rng.choice(G2_POOL) for _ in range(24)]
-    scalars = [rng.randrange(R_INT) for _ in range(24)]
-    assert msm_g2(points, scalars, workers=2) == reference_msm(points, scalars, g2=True)
-    assert len(forks) == 1
+    points = [rng.choice(G2_POOL) for _ in range(1500)]
+    scalars = _mixed_scalars(rng, 1500)
+    assert msm_g2(points, scalars) == _curve_msm(points, scalars, g2_add, g2_mul)
+    assert msm_g2(points[:24], scalars[:24]) == reference_msm(points[:24], scalars[:24], g2=True)
 
 
 # --- fixed base --------------------------------------------------------------------------------
@@ -243,19 +225,18 @@ def test_fixed_base_g2_matches_py_ecc(scalars):
     assert got == [to_affine(ref.multiply(from_affine(base, True), k % R_INT)) for k in scalars]
 
 
-def test_fixed_base_processes_and_infinity(forks):
+def test_fixed_base_many_and_infinity():
     rng = random.Random(14)
     scalars = [rng.randrange(R_INT) for _ in range(20)] + [0, R_INT, 1, -1]
     expected = [to_affine(ref.multiply(ref.G1, k % R_INT)) for k in scalars]
-    assert fixed_base_mul_g1((1, 2), scalars, workers=2) == expected
-    assert len(forks) == 1
-    assert fixed_base_mul_g1((1, 2), scalars, workers=1) == expected
+    assert fixed_base_mul_g1((1, 2), scalars) == expected
+    many = [rng.randrange(R_INT) for _ in range(600)] + [0]
+    assert list(fixed_base_mul_g1((1, 2), many)) == [g1_mul((1, 2), k) for k in many]
     assert fixed_base_mul_g1(None, [1, 2]) == [None, None]
     assert fixed_base_mul_g1((1, 2), []) == []
     gen2 = to_affine(ref.G2)
     expected2 = [to_affine(ref.multiply(ref.G2, k % R_INT)) for k in scalars[-6:]]
-    assert fixed_base_mul_g2(gen2, scalars[-6:], workers=2) == expected2
-    assert len(forks) == 2
+    assert fixed_base_mul_g2(gen2, scalars[-6:]) == expected2
 
 
 # --- malformed input ---------------------------------------------------------------------------
@@ -314,8 +295,6 @@ def test_rejects_malformed_input():
     with pytest.raises(MSMInputError):
         msm_g1([g], ["1"])
     with pytest.raises(MSMInputError):
-        msm_g1([g], [1], workers=0)
-    with pytest.raises(MSMInputError):
         msm_g2([G2_POOL[0]], [1, 2])
     with pytest.raises(MSMInputError):
         msm_g2([((1, 0), (2, 0))], [1])  # G1 generator coordinates: not on the twist
@@ -329,35 +308,17 @@ def test_rejects_malformed_input():
         fixed_base_mul_g2(_twist_point_outside_g2(), [1])
 
 
-def test_validate_false_skips_only_the_curve_check():
+def test_validate_false_skips_only_the_g2_subgroup_check():
     g = G1_POOL[2]
     assert msm_g1([g], [5], validate=False) == reference_msm([g], [5], g2=False)
     with pytest.raises(MSMInputError):
         msm_g1([(P_INT, 1)], [1], validate=False)  # the range check stays
-
-
-# --- process split -----------------------------------------------------------------------------
-
-
-def _dies_in_child(x: int) -> int:
-    if multiprocessing.parent_process() is not None:
-        os._exit(3)
-    return 2 * x
-
-
-def _raises_in_child(x: int) -> int:
-    if multiprocessing.parent_process() is not None:
-        raise RuntimeError("child failure")
-    return 3 * x
-
-
-def _always_raises(x: int) -> int:
-    raise ArithmeticError(f"bad {x}")
-
-
-def test_run_tasks_recomputes_what_a_child_fails():
-    assert run_tasks([(_dies_in_child, (1,)), (_dies_in_child, (5,))]) == [2, 10]
-    tasks = [(_raises_in_child, (1,)), (_raises_in_child, (4,)), (_raises_in_child, (6,))]
-    assert run_tasks(tasks) == [3, 12, 18]
-    with pytest.raises(ArithmeticError, match="bad 7"):
-        run_tasks([(_dies_in_child, (1,)), (_always_raises, (7,))])
+    with pytest.raises(MSMInputError):
+        msm_g1([(1, 3)], [1], validate=False)  # and the curve check (G1 has cofactor 1)
+    bad = _twist_point_outside_g2()
+    with pytest.raises(MSMInputError, match="subgroup"):
+        msm_g2([bad], [1])
+    expected = to_affine(ref.multiply(from_affine(bad, True), 3))
+    assert msm_g2([bad], [3], validate=False) == expected  # on the twist: accepted, computed exactly
+    with pytest.raises(MSMInputError):
+        msm_g2([((1, 0), (2, 0))], [1], validate=False)  # off the twist: always refused

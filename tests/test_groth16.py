@@ -253,19 +253,6 @@ def test_cli_example_and_verify(tmp_path, capsys):
     assert main(["example", "--out", str(out), "--insecure-seed", "xyz"]) == 2
 
 
-def test_parallel_and_serial_provers_agree(mixed, forks):
-    # Same blinding => the same proof, whether the QAP and the MSMs are split between processes or not.
-    cs, r1cs, pk, pvk = mixed
-    p1 = prove_with_randomness(pk, r1cs, cs.assignment, 3, 4, workers=1)
-    assert not forks
-    p2 = prove_with_randomness(pk, r1cs, cs.assignment, 3, 4, workers=2)
-    assert any(func.__name__ == "run" for func, _ in forks)  # a group of the QAP and MSM jobs ran in a child
-    assert p1 == p2
-    verify(pvk, cs.public_values, p2)
-    with pytest.raises(ValueError):
-        prove(pk, r1cs, cs.assignment, workers=3)
-
-
 def test_missing_node_is_a_clear_error(monkeypatch, tmp_path):
     # The interop fixture turns this into a test FAILURE (never a skip).
     import schemes.groth16.snarkjs_cli as cli

@@ -19,14 +19,12 @@ from __future__ import annotations
 import secrets
 from typing import Callable, Sequence
 
-from ..bn254.curve import g1_mul, g1_neg
+from .. import _native
 from ..bn254.fields import R
-from ..bn254.msm import msm_g1
-from ..bn254.pairing import FP12_ONE, final_exponentiation, multi_miller_loop, prepare_g2
-from ..bn254.tower import fp12_eq
+from ..bn254.vectors import scalars_to_bytes
 from .data_structures import PreparedVerifyingKey, Proof
 from .errors import InvalidProof
-from .verifier import _check_proof_points, _check_public_inputs
+from .verifier import encode_statement
 
 __all__ = ["verify_batch"]
 
@@ -40,31 +38,23 @@ def verify_batch(pvk: PreparedVerifyingKey, items: Sequence[tuple[Sequence[int],
     """
     if not isinstance(pvk, PreparedVerifyingKey):
         raise TypeError("verify_batch needs a PreparedVerifyingKey (see prepare_verifying_key)")
-    vk = pvk.vk
     draw = randomness or (lambda: 1 + secrets.randbelow((1 << 128) - 1))
     if not items:
         return
-    checked = []
+    statements = []
     for i, item in enumerate(items):
         if not isinstance(item, (tuple, list)) or len(item) != 2:
             raise InvalidProof(f"item {i}: expected a (public_inputs, proof) pair")
-        public_inputs, proof = item
         try:
-            xs = _check_public_inputs(vk.num_public, public_inputs)
-            _check_proof_points(proof)
+            statements.append(encode_statement(pvk, *item))
         except InvalidProof as exc:
             raise InvalidProof(f"item {i}: {exc}") from None
-        checked.append((xs, proof))
-
-    rs = [draw() % R for _ in checked]
+    rs = [draw() % R for _ in statements]
     if any(r == 0 for r in rs):
         raise ValueError("batch randomness must be non-zero")
-    r_sum = sum(rs) % R
-    ic_scalars = [r_sum] + [sum(r * xs[j] for r, (xs, _) in zip(rs, checked)) % R for j in range(vk.num_public)]
-    s = msm_g1(list(vk.ic), ic_scalars)
-    c = msm_g1([p.c for _, p in checked], rs)
-    pairs = [(g1_mul(p.a, r), p.b) for r, (_, p) in zip(rs, checked)]
-    pairs += [(s, pvk.neg_gamma_g2), (c, pvk.neg_delta_g2),
-              (g1_mul(g1_neg(vk.alpha_g1), r_sum), prepare_g2(vk.beta_g2))]
-    if not fp12_eq(final_exponentiation(multi_miller_loop(pairs)), FP12_ONE):
+    try:
+        ok = pvk.native.verify_batch(statements, scalars_to_bytes(rs))
+    except _native.DecodeError as exc:
+        raise InvalidProof(str(exc)) from None
+    if not ok:
         raise InvalidProof("the batched pairing equation does not hold (at least one proof is invalid)")

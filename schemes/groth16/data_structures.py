@@ -7,17 +7,24 @@ rows (constraint rows first, then one input-consistency row per public wire, see
 ``[x]_2 = x G2``; ``l = num_public``.
 
 Points are affine tuples with int coordinates as in :mod:`schemes.bn254.curve` (``None`` is
-infinity). The classes are frozen dataclasses; constructing one does not validate points (keys
-come from :mod:`.generator` or from validating decoders in :mod:`.snarkjs` / :mod:`.zkey`).
+infinity); the proving key's queries are point vectors held by the native engine
+(:class:`~schemes.bn254.vectors.G1Vector`, :class:`~schemes.bn254.vectors.G2Vector`; sequences
+of such tuples are converted, and checked, on construction). The classes are frozen dataclasses.
+Keys come from :mod:`.generator` or from validating decoders (:mod:`.snarkjs`, :mod:`.zkey`,
+:mod:`.keyfile`). A key's native form (:attr:`ProvingKey.native`,
+:attr:`PreparedVerifyingKey.native`) is built once and reused for every proof.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
+from functools import cached_property
+from typing import Any, Optional, Tuple
 
-from ..bn254.pairing import G2Prepared, pairing, prepare_g2
-from ..bn254.curve import g2_neg
+from .. import _native
+from ..bn254.curve import InvalidPoint
+from ..bn254.vectors import G1Vector, G2Vector, as_vector, g1_to_le, g2_to_le, native_call
+from .errors import EncodingError
 
 __all__ = ["G1", "G2", "Proof", "VerifyingKey", "PreparedVerifyingKey", "ProvingKey", "prepare_verifying_key"]
 
@@ -55,26 +62,26 @@ class VerifyingKey:
 
 @dataclass(frozen=True)
 class PreparedVerifyingKey:
-    """A verifying key with what is fixed per key computed once (see :func:`prepare_verifying_key`).
-
-    ``alpha_beta = e([alpha]_1, [beta]_2)`` (an Fp12 tuple), and the Miller-loop line
-    coefficients of ``-[gamma]_2`` and ``-[delta]_2``.
-    """
+    """A verifying key with what is fixed per key computed once (see :func:`prepare_verifying_key`):
+    its native form caches ``e([alpha]_1, [beta]_2)``, the Miller-loop lines of ``-[gamma]_2`` and
+    ``-[delta]_2``, and the ``ic`` points."""
 
     vk: VerifyingKey
-    alpha_beta: tuple
-    neg_gamma_g2: G2Prepared = field(repr=False)
-    neg_delta_g2: G2Prepared = field(repr=False)
+    native: Any = field(repr=False, compare=False)
 
 
 def prepare_verifying_key(vk: VerifyingKey) -> PreparedVerifyingKey:
-    """Cache ``e(alpha, beta)`` and the prepared lines of ``-gamma`` and ``-delta`` (one pairing, two preparations)."""
-    return PreparedVerifyingKey(
-        vk=vk,
-        alpha_beta=pairing(vk.alpha_g1, vk.beta_g2),
-        neg_gamma_g2=prepare_g2(g2_neg(vk.gamma_g2)),
-        neg_delta_g2=prepare_g2(g2_neg(vk.delta_g2)),
-    )
+    """Check every point of ``vk`` (G2 points for the subgroup too) and prepare it natively.
+
+    Raises :class:`~.errors.EncodingError` for an invalid key (a point off its curve or outside
+    the subgroup, or alpha, beta, gamma, delta at infinity)."""
+    try:
+        native = native_call(_native.PreparedVerifyingKey, g1_to_le(vk.alpha_g1), g2_to_le(vk.beta_g2),
+                             g2_to_le(vk.gamma_g2), g2_to_le(vk.delta_g2),
+                             b"".join(g1_to_le(p) for p in vk.ic))
+    except InvalidPoint as exc:
+        raise EncodingError(f"verifying key: {exc}") from None
+    return PreparedVerifyingKey(vk=vk, native=native)
 
 
 @dataclass(frozen=True)
@@ -95,13 +102,30 @@ class ProvingKey:
     vk: VerifyingKey
     beta_g1: G1
     delta_g1: G1
-    a_query: Tuple[G1, ...] = field(repr=False)
-    b_g1_query: Tuple[G1, ...] = field(repr=False)
-    b_g2_query: Tuple[G2, ...] = field(repr=False)
-    l_query: Tuple[G1, ...] = field(repr=False)
-    h_query: Tuple[G1, ...] = field(repr=False)
+    a_query: G1Vector = field(repr=False)
+    b_g1_query: G1Vector = field(repr=False)
+    b_g2_query: G2Vector = field(repr=False)
+    l_query: G1Vector = field(repr=False)
+    h_query: G1Vector = field(repr=False)
     num_constraints: int
     r1cs_digest: Optional[bytes] = None
+
+    def __post_init__(self) -> None:
+        for name, cls, subgroup in (("a_query", G1Vector, True), ("b_g1_query", G1Vector, True),
+                                    ("b_g2_query", G2Vector, False), ("l_query", G1Vector, True),
+                                    ("h_query", G1Vector, True)):
+            object.__setattr__(self, name, as_vector(cls, getattr(self, name), subgroup=subgroup, what=name))
+
+    @cached_property
+    def native(self) -> Any:
+        """The key in native memory (built on first use, shares the query vectors)."""
+        try:
+            return native_call(_native.ProverKey, g1_to_le(self.vk.alpha_g1), g1_to_le(self.beta_g1),
+                               g1_to_le(self.delta_g1), g2_to_le(self.vk.beta_g2), g2_to_le(self.vk.delta_g2),
+                               self.a_query.native, self.b_g1_query.native, self.b_g2_query.native,
+                               self.l_query.native, self.h_query.native, self.num_public)
+        except (InvalidPoint, ValueError) as exc:
+            raise EncodingError(f"proving key: {exc}") from None
 
     @property
     def num_public(self) -> int:

@@ -11,6 +11,9 @@ everything evaluated at tau. The toxic waste must be destroyed after the setup: 
 keeps it only in local variables. A single-party setup is only as trustworthy as the party that
 ran it; for an untrusted setting run a snarkjs phase-2 ceremony on the exported ``.zkey``.
 
+The query points are computed by the native engine (:mod:`schemes.bn254.fixed_base`) and stay
+in its memory.
+
 :func:`insecure_setup_from_seed` derives the toxic waste from a seed. Anyone who knows the seed
 can forge proofs: it exists for reproducible tests and benchmarks only.
 """
@@ -113,17 +116,17 @@ def setup_with_toxic_waste(r1cs, tw: ToxicWaste, *, progress: Progress = None) -
     h_scalars = [x * delta_inv % R for x in domain.odd_coset_lagrange_at(tw.tau)]
     del combo
 
-    def g1(label: str, scalars: list) -> tuple:
+    def g1(label: str, scalars: list):
         if progress:
             progress(f"setup: {label} ({len(scalars)} G1 points)")
-        return tuple(fixed_base_mul_g1(G1_GEN, [int(s) for s in scalars]))
+        return fixed_base_mul_g1(G1_GEN, scalars)
 
     a_query = g1("A query", u)
     b_g1_query = g1("B query in G1", v)
     if progress:
         progress(f"setup: B query in G2 ({len(v)} G2 points)")
-    b_g2_query = tuple(fixed_base_mul_g2(G2_GEN, [int(s) for s in v]))
-    ic = g1("IC", ic_scalars)
+    b_g2_query = fixed_base_mul_g2(G2_GEN, v)
+    ic = tuple(g1("IC", ic_scalars))
     l_query = g1("L query", l_scalars)
     h_query = g1("H query", h_scalars)
 

@@ -16,78 +16,82 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..bn254.curve import g1_add, g1_is_on_curve, g2_in_subgroup, g2_is_on_curve
+from .. import _native
+from ..bn254.curve import InvalidPoint
 from ..bn254.fields import R
-from ..bn254.msm import msm_g1
-from ..bn254.pairing import final_exponentiation, multi_miller_loop
-from ..bn254.tower import fp12_eq
+from ..bn254.vectors import g1_from_le, g1_to_le, g2_to_le, scalars_to_bytes
 from ..r1cs.lc import is_int
 from .data_structures import PreparedVerifyingKey, Proof, VerifyingKey, prepare_verifying_key
 from .errors import InvalidProof
 
-__all__ = ["verify", "verify_proof", "is_valid_proof", "public_input_combination"]
+__all__ = ["verify", "verify_proof", "is_valid_proof", "public_input_combination", "encode_statement"]
+
+_R = int(R)
 
 
-def _check_public_inputs(num_public: int, public_inputs: Sequence[int]) -> list:
+def _check_public_inputs(num_public: int, public_inputs: Sequence[int]) -> bytes:
+    """The inputs as 32-byte scalars; InvalidProof for a wrong count, a non-integer or a value
+    outside [0, R) (never reduced: a non-canonical input is refused, not wrapped)."""
     if isinstance(public_inputs, (str, bytes)) or not hasattr(public_inputs, "__len__"):
         raise InvalidProof("public inputs must be a sequence of integers")
     if len(public_inputs) != num_public:
         raise InvalidProof(f"expected {num_public} public inputs, got {len(public_inputs)}")
-    out = []
     for i, x in enumerate(public_inputs):
-        if not is_int(x) or isinstance(x, bool):
-            raise InvalidProof(f"public input #{i} is not an integer ({type(x).__name__})")
-        if not 0 <= x < R:
+        if type(x) is not int:
+            if not is_int(x) or isinstance(x, bool):
+                raise InvalidProof(f"public input #{i} is not an integer ({type(x).__name__})")
+            x = int(x)
+        if not 0 <= x < _R:
             raise InvalidProof(f"public input #{i} is not a canonical scalar (must be in [0, R))")
-        out.append(int(x))
-    return out
+    return scalars_to_bytes(public_inputs)
 
 
-def _check_proof_points(proof: Proof) -> None:
+def _proof_bytes(proof: Proof) -> tuple:
+    """``(A, B, C)`` in the engine's layout; InvalidProof for a malformed point tuple (the
+    engine checks the curve, the subgroup and infinity)."""
     if not isinstance(proof, Proof):
         raise InvalidProof(f"expected a Proof, got {type(proof).__name__}")
-    for name, pt in (("A", proof.a), ("C", proof.c)):
+    out = []
+    for name, pt, enc in (("A", proof.a, g1_to_le), ("B", proof.b, g2_to_le), ("C", proof.c, g1_to_le)):
         if pt is None:
             raise InvalidProof(f"proof point {name} is the point at infinity")
-        if not _is_g1_shape(pt) or not g1_is_on_curve(pt):
-            raise InvalidProof(f"proof point {name} is not on the curve (or not canonical)")
-    if proof.b is None:
-        raise InvalidProof("proof point B is the point at infinity")
-    if not _is_g2_shape(proof.b) or not g2_is_on_curve(proof.b):
-        raise InvalidProof("proof point B is not on the twist (or not canonical)")
-    if not g2_in_subgroup(proof.b):
-        raise InvalidProof("proof point B is not in the order-R subgroup of the twist")
+        shaped = _is_pair(pt) and (all(_is_pair(c) for c in pt) if name == "B" else True)
+        try:
+            if not shaped:
+                raise InvalidPoint("not an affine tuple")
+            out.append(enc(pt))
+        except InvalidPoint:
+            what = "twist" if name == "B" else "curve"
+            raise InvalidProof(f"proof point {name} is not on the {what} (or not canonical)") from None
+    return tuple(out)
 
 
-def _is_g1_shape(pt) -> bool:
-    return (isinstance(pt, tuple) and len(pt) == 2 and all(is_int(c) and not isinstance(c, bool) for c in pt))
+def _is_pair(pt) -> bool:
+    return type(pt) is tuple and len(pt) == 2
 
 
-def _is_g2_shape(pt) -> bool:
-    return (isinstance(pt, tuple) and len(pt) == 2 and all(_is_g1_shape(c) for c in pt))
+def encode_statement(pvk: PreparedVerifyingKey, public_inputs: Sequence[int], proof: Proof) -> tuple:
+    """``(inputs, A, B, C)`` as the engine takes them, after the checks above."""
+    return (_check_public_inputs(pvk.vk.num_public, public_inputs), *_proof_bytes(proof))
 
 
-def public_input_combination(vk: VerifyingKey, public_inputs: Sequence[int]):
-    """``S = ic[0] + sum_i x_i ic[i]`` (inputs must already be validated).
-
-    The key's points are not re-checked on every call: a verifying key is trusted material,
-    validated once by the decoder that produced it (:mod:`.snarkjs`, :mod:`.zkey`, :mod:`.keyfile`).
-    """
-    if not public_inputs:
-        return vk.ic[0]
-    return g1_add(vk.ic[0], msm_g1(vk.ic[1:], list(public_inputs), validate=False))
+def public_input_combination(vk: VerifyingKey | PreparedVerifyingKey, public_inputs: Sequence[int]):
+    """``S = ic[0] + sum_i x_i ic[i]`` for canonical public inputs."""
+    pvk = vk if isinstance(vk, PreparedVerifyingKey) else prepare_verifying_key(vk)
+    data = _check_public_inputs(pvk.vk.num_public, public_inputs)
+    return g1_from_le(pvk.native.public_input_combination(data))
 
 
 def verify(pvk: PreparedVerifyingKey, public_inputs: Sequence[int], proof: Proof) -> None:
     """Return None if ``proof`` is valid for ``public_inputs``; raise :class:`InvalidProof` otherwise."""
     if not isinstance(pvk, PreparedVerifyingKey):
         raise TypeError("verify needs a PreparedVerifyingKey (see prepare_verifying_key, or use verify_proof)")
-    vk = pvk.vk
-    xs = _check_public_inputs(vk.num_public, public_inputs)
-    _check_proof_points(proof)
-    s = public_input_combination(vk, xs)
-    f = multi_miller_loop([(proof.a, proof.b), (s, pvk.neg_gamma_g2), (proof.c, pvk.neg_delta_g2)])
-    if not fp12_eq(final_exponentiation(f), pvk.alpha_beta):
+    statement = encode_statement(pvk, public_inputs, proof)
+    try:
+        ok = pvk.native.verify(*statement)
+    except _native.DecodeError as exc:
+        raise InvalidProof(str(exc)) from None
+    if not ok:
         raise InvalidProof("the pairing equation does not hold")
 
 

@@ -20,7 +20,9 @@ in [0, R). ``w`` satisfies the system iff ``(A_i.w) * (B_i.w) = C_i.w (mod R)`` 
 from __future__ import annotations
 
 import hashlib
-from typing import Iterator, Sequence
+from array import array
+from collections import OrderedDict
+from typing import Any, Iterator, Sequence
 
 from ..bn254.fields import R as _R_MPZ
 from .errors import InvalidAssignment, UnsatisfiedConstraint
@@ -33,7 +35,17 @@ R = int(_R_MPZ)
 
 __all__ = ["R1CS", "NegacyclicBlock", "Row", "dot"]
 
+#: Native forms of recently used systems, by digest: a sender builds a new R1CS object for every
+#: message, with the same matrices, so the native matrices are made once per circuit.
+_NATIVE_BY_DIGEST: "OrderedDict[bytes, Any]" = OrderedDict()
+_NATIVE_CACHE_SIZE = 4
+
 Row = tuple  # flat (v0, c0, v1, c1, ...) -- see module docstring
+
+
+def _field_bytes(values: Sequence[int]) -> bytes:
+    """Concatenated 32-byte little-endian encodings of field elements in [0, R)."""
+    return b"".join(int(v).to_bytes(32, "little") for v in values)
 
 
 def dot(flat: Row, values: Sequence[int]) -> int:
@@ -173,6 +185,8 @@ class R1CS:
         self.wire_names = tuple(wire_names)
         self.num_constraints = sum(1 if type(it) is tuple else it.n for it in self._items)
         self._names: tuple | None = None
+        self._digest: bytes | None = None
+        self._native: Any = None
 
     # -- structure ---------------------------------------------------------------------------
 
@@ -302,7 +316,60 @@ class R1CS:
     # -- identity ------------------------------------------------------------------------------
 
     def digest(self) -> bytes:
-        """SHA-256 of a canonical encoding of the matrices (names excluded); see specs/r1cs.md."""
+        """SHA-256 of a canonical encoding of the matrices (names excluded); see specs/r1cs.md.
+
+        Computed once per object (the system is immutable)."""
+        if self._digest is None:
+            self._digest = self._compute_digest()
+        return self._digest
+
+    @property
+    def native(self) -> Any:
+        """The system in the native engine's memory (``schemes._native.R1cs``): the same sparse
+        rows in CSR form, and each negacyclic block as its polynomial (never expanded). Shared
+        by every R1CS object with the same digest (a few recent ones are kept)."""
+        if self._native is None:
+            key = self.digest()
+            native = _NATIVE_BY_DIGEST.get(key)
+            if native is None:
+                native = self._to_native()
+                _NATIVE_BY_DIGEST[key] = native
+                while len(_NATIVE_BY_DIGEST) > _NATIVE_CACHE_SIZE:
+                    _NATIVE_BY_DIGEST.popitem(last=False)
+            _NATIVE_BY_DIGEST.move_to_end(key)
+            self._native = native
+        return self._native
+
+    def _to_native(self) -> Any:
+        from .. import _native
+
+        sides = [(array("I", [0]), array("I"), []) for _ in range(3)]
+        blocks = []
+        row = 0
+        for it in self._items:
+            if type(it) is tuple:
+                for flat, (ptr, cols, vals) in zip(it, sides):
+                    cols.extend(flat[0::2])
+                    vals.extend(flat[1::2])
+                    ptr.append(len(cols))
+                row += 1
+                continue
+            n = it.n
+            (a_ptr, a_cols, _), (b_ptr, b_cols, b_vals), (c_ptr, c_cols, c_vals) = sides
+            a_ptr.extend([len(a_cols)] * n)  # the block's A rows are added natively
+            for out in it.outputs:
+                b_cols.append(0)
+                b_vals.append(1)
+                b_ptr.append(len(b_cols))
+                c_cols.extend(out[0::2])
+                c_vals.extend(out[1::2])
+                c_ptr.append(len(c_cols))
+            blocks.append((row, _field_bytes(it.poly), array("I", it.inputs).tobytes()))
+            row += n
+        encoded = [(ptr.tobytes(), cols.tobytes(), _field_bytes(vals)) for ptr, cols, vals in sides]
+        return _native.R1cs(self.num_variables, self.num_public, self.num_constraints, *encoded, blocks)
+
+    def _compute_digest(self) -> bytes:
         h = hashlib.sha256()
         h.update(b"greco-consistency/r1cs/v1")
         h.update(self.num_variables.to_bytes(8, "little"))

@@ -89,33 +89,48 @@ impl Csr {
     }
 }
 
-/// The negacyclic product `p * x mod (X^N + 1)` with `p` given by its values on the coset.
+/// The negacyclic product `p * x mod (X^N + 1)` with `p` given by its FFT.
+///
+/// For N a power of two, on the coset `psi * <omega_N>` (psi a primitive 2N-th root), where
+/// `X^N = -1`, so the product is pointwise and the inverse coset FFT gives the reduced
+/// coefficients. For any other N, the linear product through FFTs of size L >= 2N - 1, folded
+/// with `X^N = -1`: `y_i = c_i - c_{i+N}`.
 pub struct Negacyclic {
-    coset: Radix2EvaluationDomain<Fr>,
+    n: usize,
+    domain: Radix2EvaluationDomain<Fr>,
     p_hat: Vec<Fr>,
 }
 
 impl Negacyclic {
     pub fn new(poly: &[Fr]) -> Result<Self> {
         let n = poly.len();
-        if n == 0 || !n.is_power_of_two() || n > 1 << MAX_BLOCK_LOG {
-            return Err(Error::Value(format!("negacyclic length {n} must be a power of two up to 2^{MAX_BLOCK_LOG}")));
+        if n == 0 || n > 1 << MAX_BLOCK_LOG {
+            return Err(Error::Value(format!("negacyclic length {n} must be in 1..=2^{MAX_BLOCK_LOG}")));
         }
-        let psi = Fr::get_root_of_unity(2 * n as u64).expect("2-adicity of F_r is 28");
-        let coset = Radix2EvaluationDomain::<Fr>::new(n).and_then(|d| d.get_coset(psi)).expect("domain of size n");
-        let p_hat = coset.fft(poly);
-        Ok(Negacyclic { coset, p_hat })
+        let domain = if n.is_power_of_two() {
+            let psi = Fr::get_root_of_unity(2 * n as u64).expect("2-adicity of F_r is 28");
+            Radix2EvaluationDomain::<Fr>::new(n).and_then(|d| d.get_coset(psi))
+        } else {
+            Radix2EvaluationDomain::<Fr>::new(2 * n - 1)
+        }
+        .expect("a domain within the 2-adicity");
+        let p_hat = domain.fft(poly);
+        Ok(Negacyclic { n, domain, p_hat })
     }
 
     pub fn len(&self) -> usize {
-        self.p_hat.len()
+        self.n
     }
 
     pub fn apply(&self, x: &[Fr]) -> Vec<Fr> {
-        let mut v = self.coset.fft(x);
+        let mut v = self.domain.fft(x);
         v.par_iter_mut().zip(self.p_hat.par_iter()).for_each(|(a, b)| *a *= b);
-        self.coset.ifft_in_place(&mut v);
-        v
+        self.domain.ifft_in_place(&mut v);
+        if v.len() == self.n {
+            return v;
+        }
+        let n = self.n;
+        (0..n).map(|i| v[i] - if i + n < v.len() { v[i + n] } else { Fr::zero() }).collect()
     }
 }
 
