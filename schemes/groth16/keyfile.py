@@ -25,9 +25,8 @@ import os
 import struct
 from pathlib import Path
 
-from ..bn254.curve import (InvalidPoint, g1_from_bytes, g1_to_bytes, g2_from_bytes, g2_is_on_curve,
-                           g2_to_bytes)
-from ..bn254.fields import P
+from ..bn254.curve import InvalidPoint, g1_from_bytes, g1_to_bytes, g2_from_bytes, g2_to_bytes
+from ..bn254.vectors import G1Vector, G2Vector
 from .data_structures import ProvingKey, VerifyingKey
 from .errors import EncodingError
 
@@ -35,7 +34,6 @@ __all__ = ["write_proving_key", "read_proving_key"]
 
 MAGIC = b"G16PKEY\x00"
 VERSION = 1
-_P = int(P)
 
 
 def write_proving_key(path: str | os.PathLike, pk: ProvingKey) -> None:
@@ -48,22 +46,8 @@ def write_proving_key(path: str | os.PathLike, pk: ProvingKey) -> None:
         f.write(g1_to_bytes(vk.alpha_g1) + g2_to_bytes(vk.beta_g2) + g2_to_bytes(vk.gamma_g2) + g2_to_bytes(vk.delta_g2))
         f.write(b"".join(g1_to_bytes(p) for p in vk.ic))
         f.write(g1_to_bytes(pk.beta_g1) + g1_to_bytes(pk.delta_g1))
-        for query, enc in ((pk.a_query, g1_to_bytes), (pk.b_g1_query, g1_to_bytes), (pk.b_g2_query, g2_to_bytes),
-                           (pk.l_query, g1_to_bytes), (pk.h_query, g1_to_bytes)):
-            f.write(b"".join(enc(p) for p in query))
-
-
-def _g2_query_point(raw: bytes):
-    """Decode a G2 point checking canonical coordinates and the twist equation only."""
-    if raw == bytes(128):
-        return None
-    c = [int.from_bytes(raw[i:i + 32], "big") for i in range(0, 128, 32)]
-    if any(v >= _P for v in c):
-        raise EncodingError("non-canonical G2 coordinate in the proving key")
-    pt = ((c[1], c[0]), (c[3], c[2]))
-    if not g2_is_on_curve(pt):
-        raise EncodingError("a G2 point of the proving key is not on the twist")
-    return pt
+        for query in (pk.a_query, pk.b_g1_query, pk.b_g2_query, pk.l_query, pk.h_query):
+            f.write(query.to_bytes("be"))
 
 
 def read_proving_key(path: str | os.PathLike) -> ProvingKey:
@@ -99,11 +83,11 @@ def read_proving_key(path: str | os.PathLike) -> ProvingKey:
         beta2, gamma2, delta2 = (g2_from_bytes(take(128)) for _ in range(3))
         ic = tuple(g1() for _ in range(num_public + 1))
         beta1, delta1 = g1(), g1()
-        a_q = tuple(g1() for _ in range(num_variables))
-        b1_q = tuple(g1() for _ in range(num_variables))
-        b2_q = tuple(_g2_query_point(take(128)) for _ in range(num_variables))
-        l_q = tuple(g1() for _ in range(num_variables - num_public - 1))
-        h_q = tuple(g1() for _ in range(domain_size))
+        a_q = G1Vector.from_bytes(take(64 * num_variables), "be", what="A query")
+        b1_q = G1Vector.from_bytes(take(64 * num_variables), "be", what="B1 query")
+        b2_q = G2Vector.from_bytes(take(128 * num_variables), "be", subgroup=False, what="B2 query")
+        l_q = G1Vector.from_bytes(take(64 * (num_variables - num_public - 1)), "be", what="L query")
+        h_q = G1Vector.from_bytes(take(64 * domain_size), "be", what="H query")
     except InvalidPoint as exc:
         raise EncodingError(f"proving key: {exc}") from None
     if pos != len(data):

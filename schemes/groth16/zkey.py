@@ -38,7 +38,8 @@ from typing import BinaryIO, Callable, Optional
 
 import numpy as np
 
-from ..bn254.curve import g1_is_on_curve, g2_in_subgroup, g2_is_on_curve
+from ..bn254.curve import InvalidPoint, g1_is_on_curve, g2_in_subgroup, g2_is_on_curve
+from ..bn254.vectors import G1Vector, G2Vector
 from ..bn254.fields import P, R
 from ..r1cs.matrices import NegacyclicBlock
 from .data_structures import ProvingKey, VerifyingKey
@@ -126,11 +127,6 @@ def _hash_range(f: BinaryIO, start: int, end: int, chunk: int = 1 << 22) -> byte
     return h.digest()
 
 
-def _write_points(w: _SectionWriter, points, enc: Callable, chunk: int = 4096) -> None:
-    for i in range(0, len(points), chunk):
-        w.write(b"".join(enc(p) for p in points[i:i + chunk]))
-
-
 # -- section 4 (the A and B matrices) --------------------------------------------------------
 
 _REC = struct.Struct("<III")
@@ -216,7 +212,7 @@ def write_zkey(pk: ProvingKey, r1cs, path: str | os.PathLike, *, progress: Progr
         w.end()
 
         w.begin(3)
-        _write_points(w, vk.ic, _g1_lem)
+        w.write(b"".join(_g1_lem(p) for p in vk.ic))
         w.end()
 
         if progress:
@@ -234,13 +230,12 @@ def write_zkey(pk: ProvingKey, r1cs, path: str | os.PathLike, *, progress: Progr
         f.seek(end)
         w.end()
 
-        for sid, label, points, enc in ((5, "A", pk.a_query, _g1_lem), (6, "B1", pk.b_g1_query, _g1_lem),
-                                        (7, "B2", pk.b_g2_query, _g2_lem), (8, "C", pk.l_query, _g1_lem),
-                                        (9, "H", pk.h_query, _g1_lem)):
+        for sid, label, points in ((5, "A", pk.a_query), (6, "B1", pk.b_g1_query), (7, "B2", pk.b_g2_query),
+                                   (8, "C", pk.l_query), (9, "H", pk.h_query)):
             if progress:
                 progress(f"zkey: writing the {label} points ({len(points)})")
             w.begin(sid)
-            _write_points(w, points, enc)
+            w.write(points.to_bytes("lem"))
             w.end()
 
         fingerprint = _hash_range(f, hashed_from, f.tell())
@@ -310,10 +305,16 @@ def _g2_from_lem(b, what: str, allow_infinity: bool = True, subgroup: bool = Fal
     return pt
 
 
-def _points(sec, count: int, size: int, dec: Callable, what: str) -> tuple:
-    if len(sec) != count * size:
+def _points(sec, count: int, cls: type, what: str):
+    """A query section decoded by the native engine (canonical, on the curve; G2 points are not
+    checked for the subgroup, see :func:`read_zkey`)."""
+    if len(sec) != count * cls._size:
         raise EncodingError(f"zkey {what} section has {len(sec)} bytes, expected {count} points")
-    return tuple(dec(bytes(sec[i * size:(i + 1) * size]), f"{what}[{i}]") for i in range(count))
+    try:
+        return cls.from_bytes(bytes(sec), "lem", subgroup=False, what=what)
+    except InvalidPoint as exc:
+        err = NonCanonicalCoordinate if "canonical" in str(exc) else InvalidPointEncoding
+        raise err(f"zkey: {exc}") from None
 
 
 def read_zkey(path: str | os.PathLike) -> ProvingKey:
@@ -399,12 +400,12 @@ def _decode_sections(s: dict) -> ProvingKey:
     if m + n_public + 1 > domain_size:
         raise EncodingError("zkey domain is too small for its rows")
 
-    ic = _points(s[3], n_public + 1, _G1_SIZE, _g1_from_lem, "IC")
-    a_query = _points(s[5], n_vars, _G1_SIZE, _g1_from_lem, "A")
-    b_g1_query = _points(s[6], n_vars, _G1_SIZE, _g1_from_lem, "B1")
-    b_g2_query = _points(s[7], n_vars, _G2_SIZE, _g2_from_lem, "B2")
-    l_query = _points(s[8], n_vars - n_public - 1, _G1_SIZE, _g1_from_lem, "C")
-    h_query = _points(s[9], domain_size, _G1_SIZE, _g1_from_lem, "H")
+    ic = tuple(_points(s[3], n_public + 1, G1Vector, "IC"))
+    a_query = _points(s[5], n_vars, G1Vector, "A")
+    b_g1_query = _points(s[6], n_vars, G1Vector, "B1")
+    b_g2_query = _points(s[7], n_vars, G2Vector, "B2")
+    l_query = _points(s[8], n_vars - n_public - 1, G1Vector, "C")
+    h_query = _points(s[9], domain_size, G1Vector, "H")
     vk = VerifyingKey(alpha_g1=alpha_g1, beta_g2=beta_g2, gamma_g2=gamma_g2, delta_g2=delta_g2, ic=ic)
     return ProvingKey(vk=vk, beta_g1=beta_g1, delta_g1=delta_g1, a_query=a_query,
                       b_g1_query=b_g1_query, b_g2_query=b_g2_query, l_query=l_query,

@@ -1,10 +1,16 @@
 //! Errors, and the guard that every long call runs under.
 //!
-//! `run` releases the GIL, runs the work, and turns a panic (here or in a rayon worker, which
-//! rayon re-raises on the calling thread) into `NativeError`, a plain Python `RuntimeError`:
-//! a panic never crosses into Python as pyo3's `PanicException` (a `BaseException`).
+//! `run` releases the GIL, runs the work on this process's thread pool, and turns a panic (here
+//! or in a rayon worker, which rayon re-raises on the calling thread) into `NativeError`, a plain
+//! Python `RuntimeError`: a panic never crosses into Python as pyo3's `PanicException` (a
+//! `BaseException`).
+//!
+//! The pool belongs to one process. A child made by `fork` (Python's `multiprocessing` default
+//! on Linux, pre-forking servers) inherits the parent's pool without its threads, and would wait
+//! for them forever; so the pool is keyed by process id and a child builds its own.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex};
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -46,13 +52,32 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+static POOL: Mutex<Option<(u32, Arc<rayon::ThreadPool>)>> = Mutex::new(None);
+
+/// This process's thread pool (`RAYON_NUM_THREADS` threads, default one per CPU).
+fn pool() -> Arc<rayon::ThreadPool> {
+    let pid = std::process::id();
+    let mut slot = POOL.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((owner, pool)) = slot.as_ref() {
+        if *owner == pid {
+            return pool.clone();
+        }
+    }
+    if let Some(stale) = slot.take() {
+        std::mem::forget(stale); // the parent's pool: its threads do not exist in this process
+    }
+    let pool = Arc::new(rayon::ThreadPoolBuilder::new().build().expect("a thread pool"));
+    *slot = Some((pid, pool.clone()));
+    pool
+}
+
 /// Run `f` without the GIL; map its error to the Python exception and a panic to `NativeError`.
 pub fn run<T, F>(py: Python<'_>, f: F) -> PyResult<T>
 where
     T: Send,
     F: FnOnce() -> Result<T> + Send,
 {
-    let outcome = py.allow_threads(|| catch_unwind(AssertUnwindSafe(f)));
+    let outcome = py.allow_threads(|| catch_unwind(AssertUnwindSafe(|| pool().install(f))));
     match outcome {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(e.into()),
