@@ -325,3 +325,23 @@ def test_a_forked_child_uses_its_own_thread_pool():
         child.kill()
     assert not alive, "the forked child hung in the native engine"
     assert queue.get(timeout=5) == g1_mul(G1_GEN, sum(range(2000)) % R_INT)
+
+
+# -- Poseidon --------------------------------------------------------------------------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(2, 17).flatmap(lambda t: st.lists(FIELD, min_size=t, max_size=t)))
+def test_poseidon_permutation_matches_the_reference_loop(state):
+    from schemes.poseidon.permutation import permute, permute_reference
+
+    assert permute(state) == permute_reference(state)
+
+
+def test_poseidon_instance_refuses_bad_parameters_and_states():
+    from schemes.poseidon.permutation import _instance
+
+    with pytest.raises(ValueError, match="width"):
+        _instance(3).permute(le([1, 2]))
+    with pytest.raises(ValueError, match="inconsistent"):
+        _native.Poseidon(3, 8, 57, le([0] * 10), le([0] * 9))

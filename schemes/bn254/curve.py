@@ -443,23 +443,43 @@ def _check_coord(v: int, what: str) -> int:
     return v
 
 
+def _decode(native_type, raw: bytes, what: str):
+    """One point through the native decoder (the library's single validator for untrusted
+    points): canonical coordinates, on the curve, and for G2 in the order-R subgroup."""
+    from .. import _native
+
+    try:
+        out = native_type.from_bytes(raw, "le", True, what).to_bytes("le")
+    except _native.DecodeError as exc:
+        raise InvalidPoint(str(exc)) from None
+    if not any(out):
+        return None
+    c = [int.from_bytes(out[k:k + 32], "little") for k in range(0, len(out), 32)]
+    return (c[0], c[1]) if len(c) == 2 else ((c[0], c[1]), (c[2], c[3]))
+
+
+def _le_coords(values: list) -> bytes:
+    return b"".join(v.to_bytes(32, "little") for v in values)
+
+
 def g1_from_ints(x: int, y: int) -> G1Point:
     """Validated G1 point from integer coordinates; (0, 0) encodes infinity (as in EIP-196).
 
     Raises InvalidPoint for non-integers, coordinates outside [0, P) or points off the curve."""
+    from .. import _native
+
     x = _check_coord(_as_int(x, "G1 x"), "G1 x")
     y = _check_coord(_as_int(y, "G1 y"), "G1 y")
-    if x == 0 and y == 0:
-        return None
-    if not g1_is_on_curve((x, y)):
-        raise InvalidPoint("G1 point is not on the curve y^2 = x^3 + 3")
-    return (x, y)
+    return _decode(_native.G1Points, _le_coords([x, y]), "G1 point")
 
 
 def g2_from_ints(x: Tuple[int, int], y: Tuple[int, int]) -> G2Point:
     """Validated G2 point from x = (x0, x1), y = (y0, y1) (x = x0 + x1 i); all zero encodes
     infinity. Raises InvalidPoint for non-integers, coordinates outside [0, P), points off the
-    twist, or points outside the order-R subgroup."""
+    twist, or points outside the order-R subgroup (the checks of :func:`g2_is_on_curve` and
+    :func:`g2_in_subgroup`, run by the native decoder)."""
+    from .. import _native
+
     try:
         x0, x1 = x
         y0, y1 = y
@@ -468,14 +488,7 @@ def g2_from_ints(x: Tuple[int, int], y: Tuple[int, int]) -> G2Point:
     coords = []
     for v, name in ((x0, "x.c0"), (x1, "x.c1"), (y0, "y.c0"), (y1, "y.c1")):
         coords.append(_check_coord(_as_int(v, f"G2 {name}"), f"G2 {name}"))
-    if not any(coords):
-        return None
-    pt = ((coords[0], coords[1]), (coords[2], coords[3]))
-    if not g2_is_on_curve(pt):
-        raise InvalidPoint("G2 point is not on the twist y^2 = x^3 + 3/(9+i)")
-    if not g2_in_subgroup(pt):
-        raise InvalidPoint("G2 point is on the twist but not in the order-R subgroup")
-    return pt
+    return _decode(_native.G2Points, _le_coords(coords), "G2 point")
 
 
 def g1_to_bytes(pt: G1Point) -> bytes:

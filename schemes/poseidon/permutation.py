@@ -7,23 +7,45 @@ Round ``r`` (``0 <= r < R_F + R_P``) maps the state ``s`` (``t`` field elements)
    round (rounds ``R_F/2 .. R_F/2 + R_P - 1``);
 3. ``s = M s``, i.e. ``s'[i] = sum_j M[i][j] * s[j]``.
 
-Constants ``C`` and ``M`` are those of :mod:`.parameters`.
+Constants ``C`` and ``M`` are those of :mod:`.parameters`. :func:`permute_reference` is the
+readable loop above; :func:`permute` runs the same rounds in the native engine (the tests
+compare the two for every width).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
+from .. import _native
 from ..bigint import big
 from ..bn254.fields import R
 from .field import canonical_list
 from .parameters import _big_parameters, _check_width, parameters
 
-__all__ = ["permute"]
+__all__ = ["permute", "permute_reference"]
+
+
+def _le(values) -> bytes:
+    return b"".join(int(v).to_bytes(32, "little") for v in values)
+
+
+@lru_cache(maxsize=None)
+def _instance(t: int) -> "_native.Poseidon":
+    spec = parameters(t)
+    constants, mds = _big_parameters(t)
+    return _native.Poseidon(t, spec.full_rounds, spec.partial_rounds,
+                            _le(c for row in constants for c in row), _le(m for row in mds for m in row))
 
 
 def _permute_unchecked(state: Sequence[int]) -> list[int]:
-    """The permutation on already canonical values; returns ``big`` integers."""
+    """The permutation on already canonical values (native)."""
+    out = _instance(len(state)).permute(_le(state))
+    return [int.from_bytes(out[k:k + 32], "little") for k in range(0, len(out), 32)]
+
+
+def permute_reference(state: Sequence[int]) -> list[int]:
+    """The readable permutation on canonical values (the reference for the native one)."""
     t = len(state)
     spec = parameters(t)
     constants, mds = _big_parameters(t)
@@ -35,7 +57,7 @@ def _permute_unchecked(state: Sequence[int]) -> list[int]:
         else:
             s[0] = pow(s[0], 5, R)
         s = [sum(m * a for m, a in zip(row, s)) % R for row in mds]
-    return s
+    return [int(x) for x in s]
 
 
 def permute(state: Sequence[int]) -> list[int]:
@@ -48,4 +70,4 @@ def permute(state: Sequence[int]) -> list[int]:
     """
     values = canonical_list(state, "state")
     _check_width(len(values))
-    return [int(x) for x in _permute_unchecked(values)]
+    return _permute_unchecked(values)

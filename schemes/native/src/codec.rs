@@ -119,10 +119,10 @@ pub enum PointFault {
 impl PointFault {
     pub fn describe(&self, what: &str, g2: bool) -> String {
         match (self, g2) {
-            (PointFault::NotCanonical, _) => format!("{what} has a coordinate that is not canonical (must be below p)"),
+            (PointFault::NotCanonical, _) => format!("{what} has a coordinate that is not canonical (must be in [0, P))"),
             (PointFault::OffCurve, false) => format!("{what} is not on the curve y^2 = x^3 + 3"),
             (PointFault::OffCurve, true) => format!("{what} is not on the twist y^2 = x^3 + 3/(9+i)"),
-            (PointFault::NotInSubgroup, _) => format!("{what} is on the twist but not in the order-r subgroup"),
+            (PointFault::NotInSubgroup, _) => format!("{what} is on the twist but not in the order-R subgroup"),
         }
     }
 }

@@ -77,8 +77,15 @@ where
     T: Send,
     F: FnOnce() -> Result<T> + Send,
 {
-    let outcome = py.allow_threads(|| catch_unwind(AssertUnwindSafe(|| pool().install(f))));
-    match outcome {
+    py.allow_threads(|| quick(|| pool().install(f)))
+}
+
+/// Run a short `f` (microseconds) here, keeping the GIL; a panic still becomes `NativeError`.
+pub fn quick<T, F>(f: F) -> PyResult<T>
+where
+    F: FnOnce() -> Result<T>,
+{
+    match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(e.into()),
         Err(payload) => Err(NativeError::new_err(format!(

@@ -8,6 +8,7 @@
 //! - `qap`      -- the snarkjs QAP witness map (odd-coset FFTs);
 //! - `prover`   -- the Groth16 prover core over a native proving key;
 //! - `verifier` -- the prepared verifying key, single and batch verification, the pairing;
+//! - `poseidon` -- the Poseidon permutation (constants from Python);
 //! - `errors`   -- exceptions, and the guard that releases the GIL and turns panics into errors.
 //!
 //! Every entry point takes whole vectors as bytes (32-byte little-endian scalars), never one
@@ -19,6 +20,7 @@ mod codec;
 mod errors;
 mod msm;
 mod points;
+mod poseidon;
 mod prover;
 mod qap;
 mod r1cs;
@@ -42,6 +44,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<r1cs::R1cs>()?;
     m.add_class::<prover::ProverKey>()?;
     m.add_class::<verifier::PreparedVerifyingKey>()?;
+    m.add_class::<poseidon::Poseidon>()?;
     m.add_function(wrap_pyfunction!(points::g1_fixed_base, m)?)?;
     m.add_function(wrap_pyfunction!(points::g2_fixed_base, m)?)?;
     m.add_function(wrap_pyfunction!(r1cs::negacyclic_mul, m)?)?;
