@@ -66,12 +66,14 @@ def public_inputs(stmt: Statement) -> list[int]:
 
 
 def build_circuit(params: ParameterSet, pk_fhe: PublicKey, statement: Statement | None = None,
-                  witness: Witness | None = None) -> ConstraintSystem:
+                  witness: Witness | None = None, *, constraints: bool = True) -> ConstraintSystem:
     """Synthesize the relation. With ``statement`` and ``witness`` the system carries the full
-    assignment (for proving); with neither it is shape-only (for setup). The shape is identical."""
+    assignment (for proving); with neither it is shape-only (for setup). The shape is identical.
+    ``constraints=False`` (with a witness) computes only the assignment, for a prover that holds
+    the frozen system already."""
     if (statement is None) != (witness is None):
         raise ValueError("give both the statement and the witness (proving) or neither (setup)")
-    cs = ConstraintSystem(with_witness=witness is not None)
+    cs = ConstraintSystem(with_witness=witness is not None, constraints=constraints)
     n, chunks = params.bfv.n, params.num_chunks
     pub: Sequence[int | None] = public_inputs(statement) if statement is not None else [None] * params.num_public
     if len(pub) != params.num_public:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -59,10 +59,15 @@ class VerifierKeys:
 
 @dataclass(frozen=True)
 class ProverKeys:
-    """What a sender holds: the verifier's keys plus the Groth16 proving key."""
+    """What a sender holds: the verifier's keys plus the Groth16 proving key.
+
+    ``circuit_cache`` holds the frozen constraint system once a proof with these keys has been
+    made (the prover checked it against the key), so later proofs synthesize only the witness.
+    """
 
     verifier: VerifierKeys
     pk: ProvingKey
+    circuit_cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def params(self) -> ParameterSet:

@@ -64,10 +64,13 @@ def send(image: np.ndarray | str | os.PathLike, recipient_pub: bytes, keys: Prov
     say = progress or (lambda _m: None)
     params = keys.params
     stmt, wit, eph_pub = prepare_statement(params, keys.pk_fhe, image_bytes(image, params), recipient_pub, context)
-    say(f"{params.name}: synthesizing the circuit with the witness")
-    cs = build_circuit(params, keys.pk_fhe, stmt, wit)
-    r1cs = cs.freeze()
+    r1cs = keys.circuit_cache.get("r1cs")
+    say(f"{params.name}: synthesizing the " + ("witness" if r1cs else "circuit with the witness"))
+    cs = build_circuit(params, keys.pk_fhe, stmt, wit, constraints=r1cs is None)
+    if r1cs is None:
+        r1cs = cs.freeze()
     say(f"{params.name}: proving ({r1cs.num_constraints} constraints)")
     proof = prove(keys.pk, r1cs, cs.assignment, progress=progress)
+    keys.circuit_cache["r1cs"] = r1cs  # the prover checked it against the key
     return Envelope(ENVELOPE_VERSION, params.name, stmt.C, stmt.ctx, stmt.nonce, eph_pub,
                     stmt.ct_msg, stmt.ct_fhe, proof)

@@ -11,6 +11,11 @@ The same gadget code runs in two modes:
   value and never calls a callable, ``lc.value`` raises :class:`WitnessUnavailable`.
 
 Gadgets must not branch on witness values, so both modes build identical matrices.
+
+Witness mode can also skip the matrices (``constraints=False``): the wires and their values
+are allocated exactly as before and rows are counted, but no row is built or stored. A prover
+that already holds the frozen system (from setup, or an earlier proof) uses this to compute only
+the assignment; the prover checks every row of the frozen system against it anyway.
 """
 
 from __future__ import annotations
@@ -37,11 +42,16 @@ _EMPTY_ROW: Row = ()
 class ConstraintSystem:
     """Builds an R1CS over F_R (BN254 scalar field) and, in witness mode, its assignment."""
 
-    def __init__(self, with_witness: bool = True, *, strict: bool = False) -> None:
+    def __init__(self, with_witness: bool = True, *, strict: bool = False, constraints: bool = True) -> None:
         """``strict=True`` (witness mode only) checks every constraint as it is added and raises
-        :class:`UnsatisfiedConstraint` at the offending call -- handy when writing a gadget."""
+        :class:`UnsatisfiedConstraint` at the offending call -- handy when writing a gadget.
+        ``constraints=False`` (witness mode only) computes the assignment without the matrices
+        (see the module docstring); :meth:`freeze` and :meth:`check` then refuse to run."""
         self.with_witness = bool(with_witness)
-        self.strict = bool(strict) and self.with_witness
+        if not constraints and not self.with_witness:
+            raise ValueError("a system without constraints needs witness mode")
+        self.records_constraints = bool(constraints)
+        self.strict = bool(strict) and self.with_witness and self.records_constraints
         self._values: list | None = [1] if self.with_witness else None
         self._wire_names: list = ["one"]
         self._num_public = 0
@@ -164,6 +174,9 @@ class ConstraintSystem:
     def _add(self, item, name: str, rows: int) -> None:
         if not isinstance(name, str):
             raise TypeError(f"constraint name must be a str, got {type(name).__name__}")
+        if not self.records_constraints:
+            self._num_rows += rows
+            return
         self._items.append(item)
         self._item_names.append(self._prefix + name)
         self._num_rows += rows
@@ -176,10 +189,14 @@ class ConstraintSystem:
 
     def enforce(self, a: LCLike, b: LCLike, c: LCLike, name: str) -> None:
         """Add the constraint ``a * b == c`` (combinations or ints)."""
+        if not self.records_constraints:
+            return self._add(None, name, 1)
         self._add((self._row(a), self._row(b), self._row(c)), name, 1)
 
     def enforce_equal(self, a: LCLike, b: LCLike, name: str) -> None:
         """Add ``a * 1 == b``."""
+        if not self.records_constraints:
+            return self._add(None, name, 1)
         self._add((self._row(a), _ONE_ROW, self._row(b)), name, 1)
 
     def mul(self, a: LCLike, b: LCLike, name: str) -> LinearCombination:
@@ -216,6 +233,8 @@ class ConstraintSystem:
                 raise ValueError(f"enforce_negacyclic {name!r}: inputs[{k}] is not a single wire "
                                  "with coefficient 1")
             wires.append(var)
+        if not self.records_constraints:
+            return self._add(None, name, n)
         block = NegacyclicBlock(poly, wires, [self._row(o) for o in outputs])
         self._add(block, name, n)
 
@@ -241,12 +260,17 @@ class ConstraintSystem:
         self._require_witness()
         return as_lc(x, self).value
 
+    def _require_constraints(self) -> list:
+        if not self.records_constraints:
+            raise WitnessUnavailable("this system computed only the assignment (constraints=False)")
+        return self._items
+
     def is_satisfied(self) -> bool:
-        return first_failure(self._items, self._require_witness()) is None
+        return first_failure(self._require_constraints(), self._require_witness()) is None
 
     def check(self) -> None:
         """Raise :class:`UnsatisfiedConstraint` naming the first failing constraint."""
-        hit = first_failure(self._items, self._require_witness())
+        hit = first_failure(self._require_constraints(), self._require_witness())
         if hit is not None:
             row, a, b, c = hit
             raise UnsatisfiedConstraint(row, self.constraint_name(row), a, b, c)
@@ -264,7 +288,7 @@ class ConstraintSystem:
 
     def freeze(self) -> R1CS:
         """An immutable snapshot of the matrices (later additions to ``self`` do not affect it)."""
-        return R1CS(self._items, self._item_names, len(self._wire_names), self._num_public,
+        return R1CS(self._require_constraints(), self._item_names, len(self._wire_names), self._num_public,
                     self._wire_names)
 
     def __repr__(self) -> str:

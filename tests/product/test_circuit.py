@@ -20,6 +20,7 @@ from schemes.poseidon_cipher.gadget import encrypt_constraints
 from schemes.r1cs import ConstraintSystem
 from schemes.r1cs.testing import assert_witness_mutations_fail
 
+R_INT = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 SPEC = Path(__file__).resolve().parents[2] / "specs" / "consistency.md"
 
 
@@ -34,6 +35,45 @@ def test_shape_only_equals_witness_mode(toy):
     full = _honest_cs(toy)
     assert full.is_satisfied()
     assert full.freeze().digest() == shape.digest()
+
+
+def test_witness_only_synthesis_gives_the_same_assignment(toy):
+    """What a sender with a cached system computes: the same wires, values and row count."""
+    p = toy.params
+    stmt, wit, _ = prepare_statement(p, toy.keys.pk_fhe, image_bytes(toy.banned, p), toy.recipient.public_bytes(), b"t")
+    full = build_circuit(p, toy.keys.pk_fhe, stmt, wit)
+    only = build_circuit(p, toy.keys.pk_fhe, stmt, wit, constraints=False)
+    assert only.assignment == full.assignment
+    assert (only.num_variables, only.num_public, only.num_constraints) == \
+        (full.num_variables, full.num_public, full.num_constraints)
+    for refused in (only.freeze, only.check, only.is_satisfied):
+        with pytest.raises(ValueError, match="constraints=False"):
+            refused()
+    with pytest.raises(ValueError):
+        ConstraintSystem(with_witness=False, constraints=False)
+
+
+def test_a_cached_system_is_reused_and_still_checked(toy):
+    """After the first proof the sender reuses the frozen system; the prover still checks every
+    row of it against the new assignment."""
+    from consistency.keys import ProverKeys
+    from consistency.sender import send
+    from schemes.groth16 import UnsatisfiedWitness
+
+    keys = ProverKeys(toy.keys.verifier, toy.keys.pk)
+    send(toy.benign, toy.recipient.public_bytes(), keys, b"c1")
+    cached = keys.circuit_cache["r1cs"]
+    send(toy.benign, toy.recipient.public_bytes(), keys, b"c2")
+    assert keys.circuit_cache["r1cs"] is cached
+    # a system for another key does not fit the assignment: the prover refuses, whatever the cache says
+    other = build_circuit(toy.params, toy.keys.pk_fhe).freeze()
+    cs = _honest_cs(toy)
+    values = cs.assignment
+    values[-1] = (values[-1] + 1) % R_INT
+    with pytest.raises(UnsatisfiedWitness):
+        from schemes.groth16 import prove
+
+        prove(keys.pk, other, values)
 
 
 def test_every_private_wire_is_bound(toy):
