@@ -1,15 +1,20 @@
 //! Multi-scalar multiplication `sum_i s_i P_i` (Pippenger's bucket method), for G1 and G2.
 //!
-//! Most wires of our circuits are bits or bytes, so the scalars are first sorted by size:
-//! a scalar above r/2 is replaced by r - s with the point negated (so -1 costs what 1 costs),
-//! zeros are dropped, ones are summed directly, and the rest are grouped by bit length
-//! (<= 16, <= 64, <= 128, full). Each group runs Pippenger over only as many bits as its largest
-//! scalar, with windows of about ln(m) + 2 bits for m points. Large groups are cut into one
-//! chunk per thread, each with its own buckets, and the chunk sums are added.
+//! Scalars first: a scalar above r/2 is replaced by r - s with the point negated (so -1 costs
+//! what 1 costs), zeros are dropped, and the rest are grouped by bit length (exactly 1, <= 16,
+//! <= 64, <= 128, full): most wires of our circuits are bits or bytes, and each group runs over
+//! only as many bits as its largest scalar. Large groups are cut into one chunk per thread.
+//!
+//! Buckets are summed in affine coordinates, a pairwise tree at a time (`tree_sums`): every
+//! round adds disjoint pairs of points, and one field inversion serves the whole round
+//! (Montgomery's batch inversion). An affine addition then costs about 6 multiplications,
+//! against about 11 for a mixed Jacobian one. Equal points (a doubling), opposite points
+//! (infinity) and infinity are handled exactly. Windows have about ln(m) + 1 bits for m points.
 
 use ark_bn254::Fr;
-use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup};
-use ark_ff::{BigInteger, PrimeField, Zero};
+use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
+use ark_ec::AdditiveGroup;
+use ark_ff::{BigInteger, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
 type Big = <Fr as PrimeField>::BigInt;
@@ -21,42 +26,164 @@ const PARALLEL_MIN: usize = 1 << 10;
 
 fn window_bits(m: usize, bits: u32) -> u32 {
     let ln = if m < 32 { 1 } else { (m as f64).ln() as u32 };
-    (ln + 2).clamp(1, bits.max(1)).min(20)
+    (ln + 1).clamp(1, bits.max(1)).min(20)
+}
+
+/// Montgomery's trick on one thread: every `v[i]` replaced by its inverse (all non-zero), with
+/// one inversion and three multiplications per element. (`ark_ff::batch_inversion` would split
+/// the work between threads; here the caller already runs one chunk per thread.)
+fn batch_invert<F: Field>(v: &mut [F], prefix: &mut Vec<F>) {
+    prefix.clear();
+    let mut acc = F::ONE;
+    for x in v.iter() {
+        prefix.push(acc);
+        acc *= x;
+    }
+    let mut inv = acc.inverse().expect("batch inversion of a zero element");
+    for (x, p) in v.iter_mut().zip(prefix.iter()).rev() {
+        let next = inv * *x;
+        *x = inv * p;
+        inv = next;
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Pair {
+    Trivial,
+    Add,
+    Double,
+    Infinity,
+}
+
+/// Replace each segment `(start, len)` of `pts` by the sum of its points, in place (the sum
+/// lands at `start`, and `len` becomes 1, or stays 0 for an empty segment).
+fn tree_sums<P: SWCurveConfig>(pts: &mut [Affine<P>], segments: &mut [(usize, usize)]) {
+    let mut kinds: Vec<Pair> = Vec::new();
+    let mut dens: Vec<P::BaseField> = Vec::new();
+    let mut sums: Vec<Affine<P>> = Vec::new();
+    let mut prefix: Vec<P::BaseField> = Vec::new();
+    loop {
+        kinds.clear();
+        dens.clear();
+        for &(start, len) in segments.iter() {
+            for j in 0..len / 2 {
+                let (p, q) = (&pts[start + 2 * j], &pts[start + 2 * j + 1]);
+                let (kind, den) = if p.infinity || q.infinity {
+                    (Pair::Trivial, P::BaseField::ONE)
+                } else if p.x != q.x {
+                    (Pair::Add, q.x - p.x)
+                } else if p.y == q.y && !p.y.is_zero() {
+                    (Pair::Double, p.y.double())
+                } else {
+                    (Pair::Infinity, P::BaseField::ONE)
+                };
+                kinds.push(kind);
+                dens.push(den);
+            }
+        }
+        if kinds.is_empty() {
+            return;
+        }
+        batch_invert(&mut dens, &mut prefix);
+        sums.clear();
+        let mut k = 0;
+        for &(start, len) in segments.iter() {
+            for j in 0..len / 2 {
+                let (p, q) = (pts[start + 2 * j], pts[start + 2 * j + 1]);
+                let s = match kinds[k] {
+                    Pair::Trivial => if p.infinity { q } else { p },
+                    Pair::Infinity => Affine::identity(),
+                    Pair::Add | Pair::Double => {
+                        let lambda = match kinds[k] {
+                            Pair::Add => (q.y - p.y) * dens[k],
+                            _ => {
+                                let x2 = p.x.square();
+                                (x2.double() + x2) * dens[k]
+                            }
+                        };
+                        let x3 = lambda.square() - p.x - q.x;
+                        let y3 = lambda * (p.x - x3) - p.y;
+                        Affine::new_unchecked(x3, y3)
+                    }
+                };
+                sums.push(s);
+                k += 1;
+            }
+        }
+        let mut k = 0;
+        for seg in segments.iter_mut() {
+            let (start, len) = *seg;
+            if len < 2 {
+                continue;
+            }
+            let half = len / 2;
+            pts[start..start + half].copy_from_slice(&sums[k..k + half]);
+            k += half;
+            if len % 2 == 1 {
+                pts[start + half] = pts[start + len - 1];
+            }
+            *seg = (start, half + len % 2);
+        }
+    }
+}
+
+/// Digit of `s` in the window of `c` bits at `shift`.
+fn digit(s: &Big, shift: u32, c: u32) -> usize {
+    let limb = (shift / 64) as usize;
+    let off = shift % 64;
+    let mut d = s.0[limb] >> off;
+    if off + c > 64 && limb + 1 < 4 {
+        d |= s.0[limb + 1] << (64 - off);
+    }
+    (d & ((1u64 << c) - 1)) as usize
 }
 
 /// Pippenger over `terms` (magnitude, base index, negated) with scalars below 2^bits.
-fn pippenger<G: AffineRepr>(bases: &[G], terms: &[(Big, u32, bool)], bits: u32) -> G::Group {
+fn pippenger<P: SWCurveConfig>(bases: &[Affine<P>], terms: &[(Big, u32, bool)], bits: u32) -> Projective<P> {
     let c = window_bits(terms.len(), bits);
     let windows = bits.div_ceil(c);
-    let mask = (1u64 << c) - 1;
-    let mut total = G::Group::zero();
+    let nb = 1usize << c;
+    let mut total = Projective::<P>::zero();
+    let mut digits = vec![0usize; terms.len()];
+    let mut pts: Vec<Affine<P>> = Vec::with_capacity(terms.len());
+    let mut segments = vec![(0usize, 0usize); nb];
     for win in (0..windows).rev() {
         for _ in 0..c {
             total.double_in_place();
         }
-        let mut buckets = vec![G::Group::zero(); (1usize << c) - 1];
-        let shift = win * c;
-        for (s, idx, neg) in terms {
-            let limb = (shift / 64) as usize;
-            let off = shift % 64;
-            let mut d = s.0[limb] >> off;
-            if off + c > 64 && limb + 1 < 4 {
-                d |= s.0[limb + 1] << (64 - off);
-            }
-            let d = (d & mask) as usize;
-            if d != 0 {
-                let p = &bases[*idx as usize];
-                if *neg {
-                    buckets[d - 1] -= p;
-                } else {
-                    buckets[d - 1] += p;
-                }
+        // counting sort of the points by bucket (digit 0 has none)
+        segments.iter_mut().for_each(|s| *s = (0, 0));
+        for (d, t) in digits.iter_mut().zip(terms) {
+            *d = digit(&t.0, win * c, c);
+            segments[*d].1 += 1;
+        }
+        let mut start = 0;
+        for (b, seg) in segments.iter_mut().enumerate() {
+            seg.0 = start;
+            if b > 0 {
+                start += seg.1;
+            } else {
+                seg.1 = 0;
             }
         }
-        let mut running = G::Group::zero();
-        let mut sum = G::Group::zero();
-        for b in buckets.iter().rev() {
-            running += b;
+        pts.clear();
+        pts.resize(start, Affine::identity());
+        let mut fill: Vec<usize> = segments.iter().map(|s| s.0).collect();
+        for (d, (_, idx, neg)) in digits.iter().zip(terms) {
+            if *d != 0 {
+                let p = bases[*idx as usize];
+                pts[fill[*d]] = if *neg { -p } else { p };
+                fill[*d] += 1;
+            }
+        }
+        tree_sums(&mut pts, &mut segments);
+        let mut running = Projective::<P>::zero();
+        let mut sum = Projective::<P>::zero();
+        for b in (1..nb).rev() {
+            let (s, len) = segments[b];
+            if len > 0 {
+                running += &pts[s];
+            }
             sum += &running;
         }
         total += sum;
@@ -64,32 +191,31 @@ fn pippenger<G: AffineRepr>(bases: &[G], terms: &[(Big, u32, bool)], bits: u32) 
     total
 }
 
-fn grouped<G: AffineRepr>(bases: &[G], terms: &[(Big, u32, bool)], bits: u32) -> G::Group {
+fn grouped<P: SWCurveConfig>(bases: &[Affine<P>], terms: &[(Big, u32, bool)], bits: u32) -> Projective<P> {
     if terms.len() < PARALLEL_MIN {
         return pippenger(bases, terms, bits);
     }
     let chunk = terms.len().div_ceil(rayon::current_num_threads().max(1));
-    terms.par_chunks(chunk).map(|t| pippenger(bases, t, bits)).reduce(G::Group::zero, |a, b| a + b)
+    terms.par_chunks(chunk).map(|t| pippenger(bases, t, bits)).reduce(Projective::<P>::zero, |a, b| a + b)
 }
 
-fn sum_signed<G: AffineRepr>(bases: &[G], idx: &[(u32, bool)]) -> G::Group {
-    idx.par_chunks(PARALLEL_MIN)
+/// `sum_i (+-) bases[i]` over the listed indices, as one affine tree.
+fn sum_signed<P: SWCurveConfig>(bases: &[Affine<P>], idx: &[(u32, bool)]) -> Projective<P> {
+    idx.par_chunks(PARALLEL_MIN.max(idx.len().div_ceil(rayon::current_num_threads().max(1))))
         .map(|part| {
-            let mut acc = G::Group::zero();
-            for (i, neg) in part {
-                if *neg {
-                    acc -= &bases[*i as usize];
-                } else {
-                    acc += &bases[*i as usize];
-                }
-            }
-            acc
+            let mut pts: Vec<Affine<P>> = part.iter().map(|(i, neg)| {
+                let p = bases[*i as usize];
+                if *neg { -p } else { p }
+            }).collect();
+            let mut seg = [(0usize, pts.len())];
+            tree_sums(&mut pts, &mut seg);
+            if seg[0].1 == 0 { Projective::zero() } else { pts[0].into() }
         })
-        .reduce(G::Group::zero, |a, b| a + b)
+        .reduce(Projective::<P>::zero, |a, b| a + b)
 }
 
 /// `sum_i scalars[i] * bases[i]` (the slices must have one length).
-pub fn msm<G: AffineRepr<ScalarField = Fr>>(bases: &[G], scalars: &[Fr]) -> G::Group {
+pub fn msm<P: SWCurveConfig<ScalarField = Fr>>(bases: &[Affine<P>], scalars: &[Fr]) -> Projective<P> {
     assert_eq!(bases.len(), scalars.len(), "msm: bases and scalars differ in length");
     let half: Big = {
         let mut m = Fr::MODULUS;
@@ -101,7 +227,7 @@ pub fn msm<G: AffineRepr<ScalarField = Fr>>(bases: &[G], scalars: &[Fr]) -> G::G
         .par_iter()
         .enumerate()
         .filter_map(|(i, s)| {
-            if s.is_zero() || bases[i].is_zero() {
+            if s.is_zero() || bases[i].infinity {
                 return None;
             }
             let b = s.into_bigint();
@@ -117,10 +243,7 @@ pub fn msm<G: AffineRepr<ScalarField = Fr>>(bases: &[G], scalars: &[Fr]) -> G::G
         classes[k].push(t);
     }
     let mut total = sum_signed(bases, &ones);
-    for (terms, _) in classes.iter().zip(CLASSES) {
-        if terms.is_empty() {
-            continue;
-        }
+    for terms in classes.iter().filter(|t| !t.is_empty()) {
         let bits = terms.iter().map(|t| t.0.num_bits()).max().unwrap_or(1);
         total += grouped(bases, terms, bits);
     }
@@ -128,6 +251,7 @@ pub fn msm<G: AffineRepr<ScalarField = Fr>>(bases: &[G], scalars: &[Fr]) -> G::G
 }
 
 /// `msm` returning an affine point.
-pub fn msm_affine<G: AffineRepr<ScalarField = Fr>>(bases: &[G], scalars: &[Fr]) -> G {
+pub fn msm_affine<P: SWCurveConfig<ScalarField = Fr>>(bases: &[Affine<P>], scalars: &[Fr]) -> Affine<P> {
+    use ark_ec::CurveGroup;
     msm(bases, scalars).into_affine()
 }
