@@ -21,13 +21,10 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .curve import InvalidPoint
+from .curve import G1Point, G2Point, InvalidPoint
 from .vectors import G1Vector, G2Vector, _PointVector, scalars_to_bytes
 
-__all__ = ["MSMInputError", "G1Affine", "G2Affine", "msm_g1", "msm_g2"]
-
-G1Affine = object  # (x, y) with ints in [0, P), or None for the point at infinity
-G2Affine = object  # ((x0, x1), (y0, y1)) meaning x = x0 + x1 i, or None
+__all__ = ["MSMInputError", "msm_g1", "msm_g2"]
 
 
 class MSMInputError(ValueError):
@@ -49,7 +46,7 @@ def _msm(cls: type, points, scalars: Sequence[int], subgroup: bool):
     return vec.msm(data)
 
 
-def msm_g1(points: Sequence, scalars: Sequence[int], *, validate: bool = True) -> G1Affine:
+def msm_g1(points: Sequence, scalars: Sequence[int], *, validate: bool = True) -> G1Point:
     """``sum_i [scalars[i]] points[i]`` in G1 (see the module docstring).
 
     Points off the curve or with coordinates outside [0, P) raise :class:`MSMInputError`
@@ -58,6 +55,6 @@ def msm_g1(points: Sequence, scalars: Sequence[int], *, validate: bool = True) -
     return _msm(G1Vector, points, scalars, True)
 
 
-def msm_g2(points: Sequence, scalars: Sequence[int], *, validate: bool = True) -> G2Affine:
+def msm_g2(points: Sequence, scalars: Sequence[int], *, validate: bool = True) -> G2Point:
     """``sum_i [scalars[i]] points[i]`` in G2; ``validate=False`` skips only the subgroup check."""
     return _msm(G2Vector, points, scalars, validate)

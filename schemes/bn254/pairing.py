@@ -27,10 +27,10 @@ Inputs are not secret here (verification); nothing is constant time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional, Tuple, Union
+from typing import Iterable, Tuple, Union
 
 from .curve import (
-    B2, U, InvalidPoint, g1_is_on_curve, g2_in_subgroup, g2_is_on_curve, g2_neg, g2_psi,
+    B2, U, G1Point, G2Point, InvalidPoint, g1_is_on_curve, g2_in_subgroup, g2_is_on_curve, g2_neg, g2_psi,
 )
 from .fields import P, fp2_mul, fp2_sqr
 from .tower import (
@@ -51,8 +51,8 @@ _LOOP_DIGITS = tuple(reversed(_naf(ATE_LOOP_COUNT)[:-1]))
 _TWO_INV = (P + 1) // 2
 _THREE_B2 = (3 * B2[0] % P, 3 * B2[1] % P)
 
-G1Affine = Optional[Tuple[int, int]]
-G2Affine = Optional[Tuple[Tuple[int, int], Tuple[int, int]]]
+G1Affine = G1Point
+G2Affine = G2Point
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,14 @@ from functools import cached_property
 from typing import Any, Optional, Tuple
 
 from .. import _native
-from ..bn254.curve import InvalidPoint
+from ..bn254.curve import G1Point, G2Point, InvalidPoint
 from ..bn254.vectors import G1Vector, G2Vector, as_vector, g1_to_le, g2_to_le, native_call
 from .errors import EncodingError
 
 __all__ = ["G1", "G2", "Proof", "VerifyingKey", "PreparedVerifyingKey", "ProvingKey", "prepare_verifying_key"]
 
-G1 = Optional[Tuple[int, int]]
-G2 = Optional[Tuple[Tuple[int, int], Tuple[int, int]]]
+G1 = G1Point
+G2 = G2Point
 
 
 @dataclass(frozen=True)
