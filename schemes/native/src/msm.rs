@@ -60,7 +60,6 @@ enum Pair {
 fn tree_sums<P: SWCurveConfig>(pts: &mut [Affine<P>], segments: &mut [(usize, usize)]) {
     let mut kinds: Vec<Pair> = Vec::new();
     let mut dens: Vec<P::BaseField> = Vec::new();
-    let mut sums: Vec<Affine<P>> = Vec::new();
     let mut prefix: Vec<P::BaseField> = Vec::new();
     loop {
         kinds.clear();
@@ -85,12 +84,18 @@ fn tree_sums<P: SWCurveConfig>(pts: &mut [Affine<P>], segments: &mut [(usize, us
             return;
         }
         batch_invert(&mut dens, &mut prefix);
-        sums.clear();
+        // Pair j of a segment lands at start + j: every later pair reads from start + 2j' > j,
+        // so the sums can overwrite the points in place.
         let mut k = 0;
-        for &(start, len) in segments.iter() {
-            for j in 0..len / 2 {
+        for seg in segments.iter_mut() {
+            let (start, len) = *seg;
+            if len < 2 {
+                continue;
+            }
+            let half = len / 2;
+            for j in 0..half {
                 let (p, q) = (pts[start + 2 * j], pts[start + 2 * j + 1]);
-                let s = match kinds[k] {
+                pts[start + j] = match kinds[k] {
                     Pair::Trivial => if p.infinity { q } else { p },
                     Pair::Infinity => Affine::identity(),
                     Pair::Add | Pair::Double => {
@@ -106,19 +111,8 @@ fn tree_sums<P: SWCurveConfig>(pts: &mut [Affine<P>], segments: &mut [(usize, us
                         Affine::new_unchecked(x3, y3)
                     }
                 };
-                sums.push(s);
                 k += 1;
             }
-        }
-        let mut k = 0;
-        for seg in segments.iter_mut() {
-            let (start, len) = *seg;
-            if len < 2 {
-                continue;
-            }
-            let half = len / 2;
-            pts[start..start + half].copy_from_slice(&sums[k..k + half]);
-            k += half;
             if len % 2 == 1 {
                 pts[start + half] = pts[start + len - 1];
             }
