@@ -36,6 +36,7 @@ from Crypto.Protocol.KDF import HKDF
 from Crypto.PublicKey import ECC
 
 from .bn254.fields import R
+from .secret_file import write_secret_file
 
 __all__ = [
     "KEY_BYTES",
@@ -193,10 +194,9 @@ class RecipientSecretKey:
         return self._public
 
     def write(self, path: str | os.PathLike[str]) -> None:
-        """Write the raw 32 bytes to a new file readable by its owner only."""
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(self._secret)
+        """Write the raw 32 bytes to a new file readable by its owner only (0600, atomically;
+        an existing file is refused)."""
+        write_secret_file(path, self._secret)
 
     @classmethod
     def read(cls, path: str | os.PathLike[str]) -> RecipientSecretKey:

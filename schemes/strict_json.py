@@ -9,6 +9,9 @@ literals and refuses anything deeper than ``max_depth`` (our formats nest at mos
 Soundness of the pre-check: on the longest valid prefix of the input, the string regex below
 tokenizes exactly as a JSON lexer does (outside strings valid JSON has no quote or backslash),
 so the depth the parser can reach before it stops is the depth counted here.
+
+Repeated keys in one object are refused: ``json.loads`` keeps the last value and other parsers
+the first, so a file with ``{"x": 1, "x": 2}`` could mean different things to two readers.
 """
 
 from __future__ import annotations
@@ -17,10 +20,14 @@ import json
 import re
 from typing import Any, Callable, Optional
 
-__all__ = ["MAX_DEPTH", "loads"]
+__all__ = ["MAX_DEPTH", "DuplicateKey", "loads"]
 
 #: Deeper than any format of this library (snarkjs G2 points: object > list > list > string).
 MAX_DEPTH = 32
+
+class DuplicateKey(ValueError):
+    """A JSON object repeats a key."""
+
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _BRACKET = re.compile(r"[\[\]{}]")
@@ -38,11 +45,21 @@ def loads(data: str | bytes, *, max_depth: int = MAX_DEPTH,
           object_pairs_hook: Optional[Callable[[list[tuple[str, Any]]], Any]] = None) -> Any:
     """Parse JSON text (``bytes`` must be UTF-8) with at most ``max_depth`` nested containers.
 
-    Raises ``ValueError`` (``json.JSONDecodeError``, ``UnicodeDecodeError`` or the depth error)
-    for anything that is not such a document; ``object_pairs_hook`` is passed to ``json.loads``.
+    Raises ``ValueError`` (``json.JSONDecodeError``, ``UnicodeDecodeError``, the depth error or
+    :class:`DuplicateKey`) for anything that is not such a document; ``object_pairs_hook``, if
+    given, receives each object's pairs after the duplicate check.
     """
     text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
     if not isinstance(text, str):
         raise ValueError(f"JSON text must be str or bytes, not {type(data).__name__}")
     _check_depth(text, max_depth)
-    return json.loads(text, object_pairs_hook=object_pairs_hook)
+    hook = object_pairs_hook or dict
+
+    def unique(pairs: list[tuple[str, Any]]) -> Any:
+        keys = [k for k, _ in pairs]
+        if len(set(keys)) != len(keys):
+            dup = next(k for i, k in enumerate(keys) if k in keys[:i])
+            raise DuplicateKey(f"duplicate key {dup!r} in a JSON object")
+        return hook(pairs)
+
+    return json.loads(text, object_pairs_hook=unique)

@@ -57,3 +57,21 @@ def test_agrees_with_json_loads_on_shallow_documents(value):
     text = json.dumps(value)
     assert loads(text) == json.loads(text)
     assert loads(text.encode()) == json.loads(text)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1, "a": 2}', '[{"x": {"k": 1, "k": 1}}]', '{"a": 1, "b": {}, "a": 1}'])
+def test_duplicate_keys_are_refused(text):
+    """json.loads alone keeps the last value: {"a": 1, "a": 2} would read as {"a": 2}."""
+    assert json.loads(text) is not None
+    from schemes.strict_json import DuplicateKey
+
+    with pytest.raises(DuplicateKey, match="duplicate key"):
+        loads(text)
+    with pytest.raises(ValueError):
+        loads(text, object_pairs_hook=dict)
+
+
+def test_the_hook_sees_unique_pairs():
+    seen = []
+    assert loads('{"b": 1, "a": [2]}', object_pairs_hook=lambda p: seen.append(p) or dict(p)) == {"b": 1, "a": [2]}
+    assert seen == [[("b", 1), ("a", [2])]]
