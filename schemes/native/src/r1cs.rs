@@ -14,6 +14,7 @@ use ark_bn254::Fr;
 use ark_ff::{FftField, One, Zero};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 use rayon::prelude::*;
 
@@ -205,7 +206,7 @@ impl System {
     }
 }
 
-type CsrBytes = (Vec<u8>, Vec<u8>, Vec<u8>);
+type CsrBytes = (PyBackedBytes, PyBackedBytes, PyBackedBytes);
 
 /// A frozen constraint system (see the module docstring).
 #[pyclass(frozen, module = "schemes._native")]
@@ -227,7 +228,7 @@ impl R1cs {
         a: CsrBytes,
         b: CsrBytes,
         c: CsrBytes,
-        blocks: Vec<(usize, Vec<u8>, Vec<u8>)>,
+        blocks: Vec<(usize, PyBackedBytes, PyBackedBytes)>,
     ) -> PyResult<Self> {
         let sys = run(py, move || {
             if num_variables < num_public + 1 || num_variables > u32::MAX as usize {

@@ -18,7 +18,9 @@ use ark_ec::pairing::{Pairing, PairingOutput};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{One, Zero};
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
+use rayon::prelude::*;
 
 use crate::codec::{self, fr_from_le, Layout, PointFault, FIELD_BYTES, G1_BYTES, G2_BYTES};
 use crate::errors::{run, Error, Result};
@@ -158,7 +160,7 @@ impl PreparedVerifyingKey {
     /// True iff every `(public_inputs, A, B, C)` item is valid, checked as one random linear
     /// combination with the caller's non-zero scalars `rs` (32 bytes each, one per item).
     /// Raises DecodeError naming the item on malformed input.
-    fn verify_batch(&self, py: Python<'_>, items: Vec<(Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>)>, rs: &[u8]) -> PyResult<bool> {
+    fn verify_batch(&self, py: Python<'_>, items: Vec<(PyBackedBytes, PyBackedBytes, PyBackedBytes, PyBackedBytes)>, rs: &[u8]) -> PyResult<bool> {
         run(py, move || {
             let rs = codec::scalars_from_le(rs, "batch randomness")?;
             if rs.len() != items.len() || rs.iter().any(|r| r.is_zero()) {
@@ -167,7 +169,7 @@ impl PreparedVerifyingKey {
             if items.is_empty() {
                 return Ok(true);
             }
-            let checked = items.iter().enumerate()
+            let checked = items.par_iter().enumerate()
                 .map(|(i, (x, a, b, c))| self.check(x, a, b, c).map_err(|e| match e {
                     Error::Decode(m) => Error::Decode(format!("item {i}: {m}")),
                     other => other,
@@ -175,17 +177,16 @@ impl PreparedVerifyingKey {
                 .collect::<Result<Vec<_>>>()?;
             let l = self.ic.len() - 1;
             let r_sum: Fr = rs.iter().sum();
-            let mut ic_scalars = vec![Fr::zero(); l + 1];
-            ic_scalars[0] = r_sum;
-            for (r, p) in rs.iter().zip(&checked) {
-                for (acc, x) in ic_scalars[1..].iter_mut().zip(&p.xs) {
-                    *acc += *r * x;
-                }
-            }
+            // sum_i r_i S_i = (sum r_i) ic[0] + sum_j (sum_i r_i x_ij) ic[j]
+            let mut ic_scalars: Vec<Fr> = (0..l)
+                .into_par_iter()
+                .map(|j| rs.iter().zip(&checked).map(|(r, p)| *r * p.xs[j]).sum())
+                .collect();
+            ic_scalars.insert(0, r_sum);
             let s = msm(&self.ic, &ic_scalars).into_affine();
             let cs: Vec<G1Affine> = checked.iter().map(|p| p.c).collect();
             let c = msm(&cs, &rs).into_affine();
-            let mut g1: Vec<G1Affine> = rs.iter().zip(&checked).map(|(r, p)| (p.a * r).into_affine()).collect();
+            let mut g1: Vec<G1Affine> = rs.par_iter().zip(&checked).map(|(r, p)| (p.a * r).into_affine()).collect();
             let mut g2: Vec<G2Prep> = checked.iter().map(|p| G2Prep::from(p.b)).collect();
             g1.extend([s, c, (self.alpha_g1 * (-r_sum)).into_affine()]);
             g2.extend([self.neg_gamma.clone(), self.neg_delta.clone(), self.beta_g2.clone()]);
