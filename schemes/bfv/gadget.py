@@ -216,6 +216,8 @@ def _bit_number(cs: ConstraintSystem, bit_values: list, offset: int, name: str,
         bits.append(b)
     if max_value is not None:
         assert_bits_leq(cs, bits, max_value, f"{name}.leq")
+    if not cs.records_constraints:  # witness only: the same wires and rows; only the value is used
+        return LinearCombination.constant(offset + sum(int(v) << i for i, v in enumerate(bit_values)), cs)
     return LinearCombination.sum(bits, [1 << i for i in range(len(bits))]) + offset
 
 
