@@ -443,19 +443,12 @@ def _check_coord(v: int, what: str) -> int:
     return v
 
 
-def _decode(native_type, raw: bytes, what: str):
+def _decode(g2: bool, raw: bytes, what: str):
     """One point through the native decoder (the library's single validator for untrusted
     points): canonical coordinates, on the curve, and for G2 in the order-R subgroup."""
-    from .. import _native
+    from .vectors import G1Vector, G2Vector  # vectors imports this module
 
-    try:
-        out = native_type.from_bytes(raw, "le", True, what).to_bytes("le")
-    except _native.DecodeError as exc:
-        raise InvalidPoint(str(exc)) from None
-    if not any(out):
-        return None
-    c = [int.from_bytes(out[k:k + 32], "little") for k in range(0, len(out), 32)]
-    return (c[0], c[1]) if len(c) == 2 else ((c[0], c[1]), (c[2], c[3]))
+    return (G2Vector if g2 else G1Vector).from_bytes(raw, what=what)[0]
 
 
 def _le_coords(values: list) -> bytes:
@@ -466,11 +459,9 @@ def g1_from_ints(x: int, y: int) -> G1Point:
     """Validated G1 point from integer coordinates; (0, 0) encodes infinity (as in EIP-196).
 
     Raises InvalidPoint for non-integers, coordinates outside [0, P) or points off the curve."""
-    from .. import _native
-
     x = _check_coord(_as_int(x, "G1 x"), "G1 x")
     y = _check_coord(_as_int(y, "G1 y"), "G1 y")
-    return _decode(_native.G1Points, _le_coords([x, y]), "G1 point")
+    return _decode(False, _le_coords([x, y]), "G1 point")
 
 
 def g2_from_ints(x: Tuple[int, int], y: Tuple[int, int]) -> G2Point:
@@ -478,8 +469,6 @@ def g2_from_ints(x: Tuple[int, int], y: Tuple[int, int]) -> G2Point:
     infinity. Raises InvalidPoint for non-integers, coordinates outside [0, P), points off the
     twist, or points outside the order-R subgroup (the checks of :func:`g2_is_on_curve` and
     :func:`g2_in_subgroup`, run by the native decoder)."""
-    from .. import _native
-
     try:
         x0, x1 = x
         y0, y1 = y
@@ -488,7 +477,7 @@ def g2_from_ints(x: Tuple[int, int], y: Tuple[int, int]) -> G2Point:
     coords = []
     for v, name in ((x0, "x.c0"), (x1, "x.c1"), (y0, "y.c0"), (y1, "y.c1")):
         coords.append(_check_coord(_as_int(v, f"G2 {name}"), f"G2 {name}"))
-    return _decode(_native.G2Points, _le_coords(coords), "G2 point")
+    return _decode(True, _le_coords(coords), "G2 point")
 
 
 def g1_to_bytes(pt: G1Point) -> bytes:
