@@ -38,7 +38,7 @@ from typing import BinaryIO, Callable, Optional
 
 import numpy as np
 
-from ..bn254.curve import InvalidPoint, g1_is_on_curve, g2_in_subgroup, g2_is_on_curve
+from ..bn254.curve import InvalidPoint
 from ..bn254.vectors import G1Vector, G2Vector
 from ..bn254.fields import P, R
 from ..r1cs.matrices import NegacyclicBlock
@@ -53,7 +53,6 @@ _P_INT = int(P)
 _R_INT = int(R)
 #: Montgomery radix 2^256 mod p, and its inverse, for coordinates.
 _MONT_P = (1 << 256) % _P_INT
-_MONT_P_INV = pow(_MONT_P, -1, _P_INT)
 #: Coefficients are stored as c * (2^256)^2 mod r.
 _COEF_FACTOR = pow(2, 512, _R_INT)
 _G1_SIZE = 2 * _N8
@@ -273,48 +272,24 @@ def _read_sections(data: memoryview) -> dict:
     return sections
 
 
-def _fp_from_lem(b, what: str) -> int:
-    v = int.from_bytes(b, "little")
-    if v >= _P_INT:
-        raise NonCanonicalCoordinate(f"{what}: coordinate is not reduced mod p")
-    return v * _MONT_P_INV % _P_INT
-
-
-def _g1_from_lem(b, what: str, allow_infinity: bool = True):
-    if not any(b):
-        if not allow_infinity:
-            raise InvalidPointEncoding(f"{what} is the point at infinity")
-        return None
-    pt = (_fp_from_lem(b[:_N8], what), _fp_from_lem(b[_N8:], what))
-    if not g1_is_on_curve(pt):
-        raise InvalidPointEncoding(f"{what} is not on the curve")
-    return pt
-
-
-def _g2_from_lem(b, what: str, allow_infinity: bool = True, subgroup: bool = False):
-    if not any(b):
-        if not allow_infinity:
-            raise InvalidPointEncoding(f"{what} is the point at infinity")
-        return None
-    c = [_fp_from_lem(b[i:i + _N8], what) for i in range(0, _G2_SIZE, _N8)]
-    pt = ((c[0], c[1]), (c[2], c[3]))
-    if not g2_is_on_curve(pt):
-        raise InvalidPointEncoding(f"{what} is not on the twist")
-    if subgroup and not g2_in_subgroup(pt):
-        raise InvalidPointEncoding(f"{what} is not in the order-R subgroup")
-    return pt
-
-
-def _points(sec, count: int, cls: type, what: str):
-    """A query section decoded by the native engine (canonical, on the curve; G2 points are not
-    checked for the subgroup, see :func:`read_zkey`)."""
+def _points(sec, count: int, cls: type, what: str, subgroup: bool = False):
+    """Points decoded by the native engine (canonical, on the curve; G2 points are checked for
+    the subgroup only where asked: the query points are not, see :func:`read_zkey`)."""
     if len(sec) != count * cls._size:
         raise EncodingError(f"zkey {what} section has {len(sec)} bytes, expected {count} points")
     try:
-        return cls.from_bytes(bytes(sec), "lem", subgroup=False, what=what)
+        return cls.from_bytes(bytes(sec), "lem", subgroup=subgroup, what=what)
     except InvalidPoint as exc:
         err = NonCanonicalCoordinate if "canonical" in str(exc) else InvalidPointEncoding
         raise err(f"zkey: {exc}") from None
+
+
+def _header_point(b, cls: type, what: str):
+    """One header point: fully checked (G2 for the subgroup too), never infinity."""
+    pt = _points(b, 1, cls, what, subgroup=True)[0]
+    if pt is None:
+        raise InvalidPointEncoding(f"{what} is the point at infinity")
+    return pt
 
 
 def read_zkey(path: str | os.PathLike) -> ProvingKey:
@@ -371,12 +346,12 @@ def _decode_sections(s: dict) -> ProvingKey:
     n_vars, n_public, domain_size = struct.unpack_from("<III", h, o)
     o += 12
     hdr = bytes(h[o:])
-    alpha_g1 = _g1_from_lem(hdr[0:64], "alpha_1", False)
-    beta_g1 = _g1_from_lem(hdr[64:128], "beta_1", False)
-    beta_g2 = _g2_from_lem(hdr[128:256], "beta_2", False, True)
-    gamma_g2 = _g2_from_lem(hdr[256:384], "gamma_2", False, True)
-    delta_g1 = _g1_from_lem(hdr[384:448], "delta_1", False)
-    delta_g2 = _g2_from_lem(hdr[448:576], "delta_2", False, True)
+    alpha_g1 = _header_point(hdr[0:64], G1Vector, "alpha_1")
+    beta_g1 = _header_point(hdr[64:128], G1Vector, "beta_1")
+    beta_g2 = _header_point(hdr[128:256], G2Vector, "beta_2")
+    gamma_g2 = _header_point(hdr[256:384], G2Vector, "gamma_2")
+    delta_g1 = _header_point(hdr[384:448], G1Vector, "delta_1")
+    delta_g2 = _header_point(hdr[448:576], G2Vector, "delta_2")
     if n_public + 1 > n_vars:
         raise EncodingError("zkey declares more public inputs than wires")
     if domain_size < 2 or domain_size & (domain_size - 1):
