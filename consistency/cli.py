@@ -193,11 +193,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("demo", cmd_demo, "the whole flow on the shipped images")
     sp.add_argument("--params", default="default")
     sp.add_argument("--cache", default=None, help="key cache directory")
-    sp = add("bench", cmd_bench, "benchmark table")
+    sp = add("bench", cmd_bench, "benchmark table (or --json), against snarkjs")
     sp.add_argument("--params", default="toy,default", help="comma-separated parameter sets ('' for none)")
     sp.add_argument("--sizes", default="12,14,16", help="synthetic circuit sizes log2 ('' for none)")
     sp.add_argument("--batch", type=int, default=32, help="proofs in the batch-verification row")
+    sp.add_argument("--runs", type=int, default=3, help="runs per send/prove figure (the median is shown)")
+    sp.add_argument("--msm-size", type=int, default=12, help="log2 points of the MSM-vs-py_ecc row (0: none)")
     sp.add_argument("--no-snarkjs", action="store_true", help="skip the snarkjs comparisons")
+    sp.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    sp.add_argument("--plot", metavar="FILE.png", default=None,
+                    help="draw prove time against constraints, ours beside snarkjs (needs matplotlib)")
     return p
 
 

@@ -260,14 +260,3 @@ def test_missing_node_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(cli.shutil, "which", lambda name: None)
     with pytest.raises(cli.SnarkjsUnavailable, match="Node.js and npm are required"):
         cli.ensure_snarkjs(tmp_path)
-
-
-def test_bench_runs_and_prints_one_table(capsys):
-    from schemes.groth16.bench import main
-
-    assert main(["--sizes", "5,6", "--no-snarkjs", "--verify-runs", "1", "--msm-size", "0"]) == 0
-    lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].split("|")[0].strip() == "size" and len(lines) == 4
-    # 2^5 - 3 - 1 = 28 constraints, so that with the 3 + 1 input rows the domain is exactly 2^5
-    assert [c.strip() for c in lines[2].split("|")[:2]] == ["2^5", "28"]
-    assert main(["--sizes", "x"]) == 2

@@ -10,8 +10,11 @@ Modules (in the style of arkworks ``ark-groth16``):
 - :mod:`.verifier`        -- ``verify`` (raises ``InvalidProof``), ``is_valid_proof``.
 - :mod:`.snarkjs`         -- ``verification_key.json`` / ``proof.json`` / ``public.json``.
 - :mod:`.zkey`            -- the snarkjs ``.zkey`` proving-key file.
-- :mod:`.example`, :mod:`.bench` -- a runnable example (``python -m schemes.groth16``) and the benchmark.
-- :mod:`.snarkjs_cli`     -- locating / installing the pinned snarkjs (tests and benchmark).
+- :mod:`.example`         -- a runnable example (``python -m schemes.groth16``) and test circuits.
+- :mod:`.snarkjs_cli`     -- locating / installing the pinned snarkjs (tests, examples, benchmark).
+
+The arithmetic (MSMs, FFTs, pairings) runs in the native engine :mod:`schemes._native`; the
+benchmark lives in :mod:`consistency.bench`.
 
 Typical use::
 

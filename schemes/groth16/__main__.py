@@ -1,10 +1,9 @@
-"""Command line: ``python -m schemes.groth16 {example,verify,bench} ...``.
+"""Command line: ``python -m schemes.groth16 {example,verify} ...``.
 
 - ``example --out DIR [--insecure-seed HEX]``: set up, prove and verify the built-in circuit and
   write verification_key.json, proof.json, public.json, circuit.r1cs, witness.wtns, circuit.zkey.
 - ``verify VK PROOF PUBLIC``: verify snarkjs JSON files; exit 0 if valid, 1 if rejected (reason
   on stderr), 2 on bad usage.
-- ``bench [...]``: see :mod:`.bench`.
 
 Progress goes to stderr.
 """
@@ -22,10 +21,6 @@ def _progress(msg: str) -> None:
 
 def main(argv: Optional[list] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "bench":
-        from .bench import main as bench_main
-
-        return bench_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m schemes.groth16")
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("example", help="run the built-in example and write snarkjs files")
@@ -36,7 +31,6 @@ def main(argv: Optional[list] = None) -> int:
     ve.add_argument("vk")
     ve.add_argument("proof")
     ve.add_argument("public")
-    sub.add_parser("bench", help="benchmark (see python -m schemes.groth16 bench --help)")
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:

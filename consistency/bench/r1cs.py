@@ -1,4 +1,4 @@
-"""Timings of the R1CS core: ``python -m schemes.r1cs.bench [--n 2048] [--write]``.
+"""Timings of the R1CS core: ``python -m consistency.bench.r1cs [--n 2048] [--write]``.
 
 Builds (a) two dense negacyclic blocks of size N (54-bit polynomial, ternary inputs), the
 shape of the BFV relation's products, and (b) 4096 signed range checks (a sparse system),
@@ -13,13 +13,13 @@ import random
 import tempfile
 import time
 
-from ..bigint import BACKEND
-from ..bn254.fields import R
-from .bits import assert_in_signed_range
-from .iden3 import write_r1cs
-from .negacyclic import negacyclic_mul
-from .system import ConstraintSystem
-from .testing import assert_witness_mutations_fail
+from schemes.bigint import BACKEND
+from schemes.bn254.fields import R
+from schemes.r1cs.bits import assert_in_signed_range
+from schemes.r1cs.iden3 import write_r1cs
+from schemes.r1cs.negacyclic import negacyclic_mul
+from schemes.r1cs.system import ConstraintSystem
+from schemes.r1cs.testing import assert_witness_mutations_fail
 
 Q_DEFAULT = 18014398492704769  # the default BFV modulus (54 bits)
 
