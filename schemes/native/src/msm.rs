@@ -10,6 +10,7 @@
 //! (Montgomery's batch inversion). An affine addition then costs about 6 multiplications,
 //! against about 11 for a mixed Jacobian one. Equal points (a doubling), opposite points
 //! (infinity) and infinity are handled exactly. Windows have about ln(m) + 1 bits for m points.
+//! Groups of fewer than 128 points use projective buckets instead (no inversions).
 
 use ark_bn254::Fr;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
@@ -23,6 +24,8 @@ type Big = <Fr as PrimeField>::BigInt;
 const CLASSES: [u32; 4] = [16, 64, 128, 256];
 /// Below this many terms a group runs on one thread.
 const PARALLEL_MIN: usize = 1 << 10;
+/// Below this many terms a group uses projective buckets instead of affine trees.
+const SMALL_MAX: usize = 1 << 7;
 
 fn window_bits(m: usize, bits: u32) -> u32 {
     let ln = if m < 32 { 1 } else { (m as f64).ln() as u32 };
@@ -185,7 +188,44 @@ fn pippenger<P: SWCurveConfig>(bases: &[Affine<P>], terms: &[(Big, u32, bool)], 
     total
 }
 
+/// Pippenger with projective buckets (mixed additions): for small groups, where an affine
+/// tree's field inversion per round would cost more than it saves.
+fn pippenger_small<P: SWCurveConfig>(bases: &[Affine<P>], terms: &[(Big, u32, bool)], bits: u32) -> Projective<P> {
+    let c = window_bits(terms.len(), bits) + 1;
+    let c = c.min(bits.max(1));
+    let windows = bits.div_ceil(c);
+    let mut total = Projective::<P>::zero();
+    let mut buckets = vec![Projective::<P>::zero(); (1usize << c) - 1];
+    for win in (0..windows).rev() {
+        for _ in 0..c {
+            total.double_in_place();
+        }
+        buckets.iter_mut().for_each(|b| *b = Projective::zero());
+        for (s, idx, neg) in terms {
+            let d = digit(s, win * c, c);
+            if d != 0 {
+                if *neg {
+                    buckets[d - 1] -= &bases[*idx as usize];
+                } else {
+                    buckets[d - 1] += &bases[*idx as usize];
+                }
+            }
+        }
+        let mut running = Projective::<P>::zero();
+        let mut sum = Projective::<P>::zero();
+        for b in buckets.iter().rev() {
+            running += b;
+            sum += &running;
+        }
+        total += sum;
+    }
+    total
+}
+
 fn grouped<P: SWCurveConfig>(bases: &[Affine<P>], terms: &[(Big, u32, bool)], bits: u32) -> Projective<P> {
+    if terms.len() < SMALL_MAX {
+        return pippenger_small(bases, terms, bits);
+    }
     if terms.len() < PARALLEL_MIN {
         return pippenger(bases, terms, bits);
     }
