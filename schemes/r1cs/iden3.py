@@ -9,7 +9,9 @@ field elements are ``fs = 32`` bytes, little-endian, in standard (not Montgomery
 - section 1, header: ``u32 fs``, prime (fs bytes), ``u32 nWires``, ``u32 nPubOut``,
   ``u32 nPubIn``, ``u32 nPrvIn``, ``u64 nLabels``, ``u32 mConstraints``;
 - section 2, constraints: per constraint, for A, B, C in turn: ``u32 nTerms`` then
-  ``nTerms`` times ``(u32 wireId, coeff fs bytes)``, wire ids strictly ascending, coeffs nonzero;
+  ``nTerms`` times ``(u32 wireId, coeff fs bytes)``. We write wire ids strictly ascending and
+  coefficients nonzero; we read terms in any order (circom 2.2 writes them unsorted), summing
+  the coefficients of a repeated wire and dropping the terms whose coefficient is then zero;
 - section 3, wire-to-label map: one ``u64`` label per wire.
 
 We write nPubOut = 0, nPubIn = ``num_public``, nPrvIn = ``num_private`` (every private wire
@@ -287,8 +289,9 @@ def read_r1cs(path: PathOrFile) -> R1csFile:
     """Parse and validate a ``.r1cs`` file (BN254 scalar field, version 1).
 
     Checks: magic, version, no duplicate or custom-gate sections, the header layout, every
-    wire id < nWires and strictly ascending within a combination, coefficients in [1, R),
-    exact section sizes. Unknown section types are ignored as the format requires.
+    wire id < nWires, coefficients in [0, R), exact section sizes. Unknown section types are
+    ignored as the format requires. Each linear combination is normalised as snarkjs reads it:
+    terms sorted by wire, the coefficients of a repeated wire summed mod R, zero terms dropped.
     """
     data, what = _read_all(path)
     sections = _read_sections(data, b"r1cs", (1,), what)
@@ -313,18 +316,14 @@ def read_r1cs(path: PathOrFile) -> R1csFile:
         triple = []
         for _side in range(3):
             n_terms = c.u32()
-            terms = []
-            last = -1
+            acc: dict = {}
             for _ in range(n_terms):
                 wire = c.u32()
                 coeff = c.field()
-                if wire >= n_wires or wire <= last:
-                    raise R1CSFormatError(f"{what}: constraint {i}: wire ids must be ascending and < nWires")
-                if coeff == 0:
-                    raise R1CSFormatError(f"{what}: constraint {i}: zero coefficient")
-                last = wire
-                terms.append((wire, coeff))
-            triple.append(terms)
+                if wire >= n_wires:
+                    raise R1CSFormatError(f"{what}: constraint {i}: wire id {wire} is not < nWires = {n_wires}")
+                acc[wire] = (acc.get(wire, 0) + coeff) % R
+            triple.append([(w, k) for w, k in sorted(acc.items()) if k])
         constraints.append(tuple(triple))
     c.done()
 
