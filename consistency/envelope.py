@@ -33,6 +33,7 @@ from schemes.bn254.curve import g1_from_bytes, g1_to_bytes, g2_from_bytes, g2_to
 from schemes.bn254.fields import R
 from schemes.groth16.data_structures import Proof
 from schemes.groth16.snarkjs import proof_from_json, proof_to_json
+from schemes.key_agreement import KeyAgreementError, validate_public_key
 
 from .errors import EnvelopeFormatError, UnknownParameterSet
 from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set
@@ -86,6 +87,17 @@ def _is_sequence(v: Any) -> bool:
     return isinstance(v, (tuple, list))
 
 
+def _check_eph_pub(raw: bytes) -> None:
+    """The ephemeral key MUST be canonical (specs/key-agreement.md): the top bit clear and
+    u < 2^255 - 19; a small-order point is refused too, as the recipient would refuse it. The
+    proof cannot stand in for this check: a sender with the proving key proves over whatever
+    bytes it puts in ``ctx``, so the server must refuse another encoding of the same point."""
+    try:
+        validate_public_key(raw, "eph_pub")
+    except KeyAgreementError as exc:
+        raise EnvelopeFormatError(str(exc)) from None
+
+
 def _check_shape(env: Envelope, params: ParameterSet) -> None:
     """Counts, ranges and types against the parameter set; raises EnvelopeFormatError."""
     if not isinstance(env.proof, Proof):
@@ -100,6 +112,7 @@ def _check_shape(env: Envelope, params: ParameterSet) -> None:
         raise EnvelopeFormatError("nonce must be an integer in [0, 2^128)")
     if not isinstance(env.eph_pub, bytes) or len(env.eph_pub) != 32:
         raise EnvelopeFormatError("eph_pub must be 32 bytes")
+    _check_eph_pub(env.eph_pub)
     if not _is_sequence(env.ct_msg) or not _is_sequence(env.ct_fhe):
         raise EnvelopeFormatError("ct_msg and ct_fhe must be sequences")
     if len(env.ct_msg) != params.ct_msg_len:
@@ -208,6 +221,7 @@ def decode(data: bytes, *, allow_insecure: bool = False) -> Envelope:
     ctx = _scalar(rd.field("ctx", 32), "ctx")
     nonce = int.from_bytes(rd.field("nonce", 16), "big")
     eph_pub = rd.field("eph_pub", 32)
+    _check_eph_pub(eph_pub)
     raw = rd.field("ct_msg", 32 * params.ct_msg_len)
     ct_msg = tuple(_scalar(raw[i:i + 32], f"ct_msg[{i // 32}]") for i in range(0, len(raw), 32))
     raw = rd.field("ct_fhe", params.num_chunks * 2 * n * w)

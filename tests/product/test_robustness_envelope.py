@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -164,3 +165,31 @@ def test_decode_accepts_bytes_like_and_round_trips(toy):
     for junk in (None, "GRCE", 5, [1, 2]):
         with pytest.raises(EnvelopeFormatError):
             decode(junk, allow_insecure=True)
+
+
+_P25519 = 2**255 - 19
+
+
+@pytest.mark.parametrize("u, why", [
+    (int.from_bytes(bytes(31) + b"\x80", "little"), "top bit"),  # a set top bit (u = 2^255)
+    (_P25519, "2^255 - 19"),
+    (_P25519 + 1, "2^255 - 19"),  # the same point as u = 1, spelled another way
+    (2**255 - 1, "2^255 - 19"),
+    (1, "small order"),  # canonical but of order 4: no contributory shared secret
+])
+def test_non_canonical_eph_pub_is_refused_in_both_encodings(toy, u, why):
+    """specs/key-agreement.md: the envelope's eph_pub MUST be canonical. The proof does not
+    save a lax parser: a sender with the proving key proves over whatever bytes it sends."""
+    raw = u.to_bytes(32, "little")
+    why = re.escape(why)
+    bad = replace(toy.env_banned, eph_pub=raw)
+    with pytest.raises(EnvelopeFormatError, match=why):
+        validate(bad, toy.params)
+    good = encode(toy.env_banned, allow_insecure=True)
+    at = good.index(toy.env_banned.eph_pub)
+    with pytest.raises(EnvelopeFormatError, match=why):
+        decode(good[:at] + raw + good[at + 32:], allow_insecure=True)
+    obj = to_json(toy.env_banned)
+    obj["eph_pub"] = raw.hex()
+    with pytest.raises(EnvelopeFormatError, match=why):
+        from_json(obj, allow_insecure=True)
