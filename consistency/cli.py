@@ -70,7 +70,7 @@ def cmd_send(a: argparse.Namespace) -> int:
 
     keys = load_prover_keys(a.keys, allow_insecure=a.insecure)
     recipient_pub = _read_bytes(a.recipient)
-    env = send(a.image, recipient_pub, keys, a.ctx.encode(), progress=progress_printer())
+    env = send(a.image, recipient_pub, keys, a.ctx.encode(), progress=progress_printer(), witness_out=a.wtns)
     data = encode(env, allow_insecure=a.insecure)
     Path(a.out).write_bytes(data)
     print(f"wrote {a.out} ({len(data)} bytes, C = {env.C})", file=sys.stderr)
@@ -137,6 +137,21 @@ def cmd_export(a: argparse.Namespace) -> int:
     write_public(out / "public.json", env.public_inputs())
     print(f"wrote {out}/verification_key.json, proof.json, public.json; check with: "
           f"snarkjs groth16 verify {out}/verification_key.json {out}/public.json {out}/proof.json", file=sys.stderr)
+    if a.r1cs or a.zkey:
+        from schemes.groth16.zkey import write_zkey
+        from schemes.r1cs.iden3 import write_r1cs
+
+        from .circuit import build_circuit
+        from .keys import load_prover_keys
+
+        prover = load_prover_keys(a.keys, allow_insecure=a.insecure) if a.zkey else None
+        r1cs = build_circuit(keys.params, keys.pk_fhe).freeze()
+        if a.r1cs:
+            write_r1cs(r1cs, out / "circuit.r1cs")
+            print(f"wrote {out}/circuit.r1cs", file=sys.stderr)
+        if prover is not None:
+            write_zkey(prover.pk, r1cs, out / "circuit.zkey")
+            print(f"wrote {out}/circuit.zkey (the proving key, for snarkjs groth16 prove)", file=sys.stderr)
     return 0
 
 
@@ -173,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--recipient", required=True, help="recipient public key file (32 bytes)")
     sp.add_argument("--ctx", required=True, help="message context text issued by the server")
     sp.add_argument("--out", required=True)
+    sp.add_argument("--wtns", default=None, metavar="FILE",
+                    help="also write the witness (.wtns, for snarkjs); SECRET: it holds the image (created 0600)")
     sp = add("verify", cmd_verify, "verify an envelope: exit 0 valid, 1 rejected, 2 usage")
     sp.add_argument("envelope")
     sp.add_argument("--keys", required=True)
@@ -190,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("envelope")
     sp.add_argument("--keys", required=True)
     sp.add_argument("--out", required=True)
+    sp.add_argument("--r1cs", action="store_true", help="also write the circuit as circuit.r1cs (iden3)")
+    sp.add_argument("--zkey", action="store_true",
+                    help="also write the proving key as circuit.zkey (needs proving_key.bin in KEYDIR)")
     sp = add("demo", cmd_demo, "the whole flow on the shipped images")
     sp.add_argument("--params", default="default")
     sp.add_argument("--cache", default=None, help="key cache directory")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from typing import Callable, Optional
@@ -16,6 +17,8 @@ from schemes.groth16 import prove
 from schemes.key_agreement import sender_derive
 from schemes.packing import pack
 from schemes.poseidon_cipher import encrypt as cipher_encrypt
+from schemes.r1cs.iden3 import write_wtns
+from schemes.secret_file import write_secret_file
 
 from .circuit import Statement, Witness, build_circuit
 from .context import derive_ctx
@@ -55,11 +58,15 @@ def prepare_statement(params: ParameterSet, pk_fhe: PublicKey, pixels: bytes, re
 
 
 def send(image: np.ndarray | str | os.PathLike, recipient_pub: bytes, keys: ProverKeys, context: bytes, *,
-         progress: Progress = None) -> Envelope:
+         progress: Progress = None, witness_out: str | os.PathLike | None = None) -> Envelope:
     """Make an envelope for ``image`` (uint8 array (H, W, C) or image file) to ``recipient_pub``.
 
     ``context`` is the server-issued message context (message id, sender, recipient); the
     proof binds it together with the fresh ephemeral key through ``ctx``.
+
+    ``witness_out``: also write the full assignment as an iden3 ``.wtns`` file (for proving the
+    same statement with snarkjs). It is SECRET: it holds the image, the salt and the cipher key;
+    the file is created 0600 and never overwrites an existing one.
     """
     say = progress or (lambda _m: None)
     params = keys.params
@@ -69,6 +76,10 @@ def send(image: np.ndarray | str | os.PathLike, recipient_pub: bytes, keys: Prov
     cs = build_circuit(params, keys.pk_fhe, stmt, wit, constraints=r1cs is None)
     if r1cs is None:
         r1cs = cs.freeze()
+    if witness_out is not None:
+        buf = io.BytesIO()
+        write_wtns(cs.assignment, buf)
+        write_secret_file(witness_out, buf.getvalue())
     say(f"{params.name}: proving ({r1cs.num_constraints} constraints)")
     proof = prove(keys.pk, r1cs, cs.assignment, progress=progress)
     keys.circuit_cache["r1cs"] = r1cs  # the prover checked it against the key

@@ -25,6 +25,31 @@ def cli_world(tmp_path_factory):
     return d, img
 
 
+def test_snarkjs_reproduces_the_proof_from_exported_files(cli_world, snarkjs, tmp_path):
+    """send --wtns, export --r1cs --zkey: snarkjs checks the witness against our circuit, proves
+    with our key, and verifies its own proof with our verifying key; the witness file is 0600."""
+    import stat
+
+    d, img = cli_world
+    wtns = tmp_path / "w.wtns"
+    assert main(["send", img, "--keys", str(d / "keys"), "--recipient", str(d / "bob.pub"), "--ctx", "msg-id=9",
+                 "--out", str(tmp_path / "env.bin"), "--insecure", "--wtns", str(wtns)]) == 0
+    assert stat.S_IMODE(wtns.stat().st_mode) == 0o600
+    out = tmp_path / "x"
+    assert main(["export", str(tmp_path / "env.bin"), "--keys", str(d / "keys"), "--out", str(out), "--insecure",
+                 "--r1cs", "--zkey"]) == 0
+
+    def ok(*args):
+        done = snarkjs(*args)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+
+    assert "WITNESS IS CORRECT" in ok("wtns", "check", out / "circuit.r1cs", wtns)
+    ok("groth16", "prove", out / "circuit.zkey", wtns, tmp_path / "p.json", tmp_path / "pub.json")
+    assert json.loads((tmp_path / "pub.json").read_text()) == json.loads((out / "public.json").read_text())
+    assert "OK" in ok("groth16", "verify", out / "verification_key.json", tmp_path / "pub.json", tmp_path / "p.json")
+
+
 def test_verify_exit_codes(cli_world, capsys):
     d, _ = cli_world
     assert main(["verify", str(d / "env.bin"), "--keys", str(d / "keys"), "--ctx", "msg-id=7", "--insecure"]) == 0
