@@ -95,12 +95,16 @@ def cmd_open(a: argparse.Namespace) -> int:
     from .envelope import decode
     from .image import save_png
     from .params import get_parameter_set
+    from .payload import PAYLOAD_MAGIC, ForwardPayload, decode_payload
     from .recipient import open_payload
-    from .server import ForwardPayload
 
-    env = decode(_read_bytes(a.envelope), allow_insecure=a.insecure)
-    params = get_parameter_set(env.params_id, allow_insecure=a.insecure)
-    payload = ForwardPayload(env.params_id, env.C, env.nonce, env.eph_pub, env.ct_msg)
+    data = _read_bytes(a.envelope)
+    if data[:4] == PAYLOAD_MAGIC:  # what a server forwards (specs/consistency.md, "Forward payload")
+        payload = decode_payload(data, allow_insecure=a.insecure)
+    else:  # a whole envelope: its forward part
+        env = decode(data, allow_insecure=a.insecure)
+        payload = ForwardPayload(env.params_id, env.C, env.nonce, env.eph_pub, env.ct_msg)
+    params = get_parameter_set(payload.params_id, allow_insecure=a.insecure)
     opening = open_payload(payload, _read_bytes(a.key), params)
     save_png(opening.image, a.out)
     print(json.dumps({"C": str(opening.C), "rho": str(opening.rho), "image": a.out}))
@@ -195,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--keys", required=True)
     sp.add_argument("--ctx", required=True, help="the message context the envelope must be bound to")
     sp = add("open", cmd_open, "recipient: decrypt, check the commitment, write the image")
-    sp.add_argument("envelope")
+    sp.add_argument("envelope", help="a forward payload (what the server forwards) or a whole envelope")
     sp.add_argument("--key", required=True, help="recipient secret key file")
     sp.add_argument("--out", required=True)
     sp = add("inspect", cmd_inspect, "print the envelope as JSON")

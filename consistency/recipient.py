@@ -18,7 +18,7 @@ from schemes.poseidon_cipher import decrypt
 from .errors import OpeningError
 from .image import bytes_to_image, image_bytes
 from .params import ParameterSet
-from .server import ForwardPayload
+from .payload import ForwardPayload
 
 __all__ = ["Opening", "open_payload", "check_opening"]
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Executor
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 from schemes.bfv.encryption import Ciphertext
@@ -31,22 +30,12 @@ from .context import derive_ctx
 from .envelope import Envelope, decode, encode, validate
 from .errors import EnvelopeFormatError, Rejected, ReplayRejected
 from .keys import VerifierKeys
+from .payload import ForwardPayload
 
 __all__ = ["Server", "VerifiedEnvelope", "AdmittedEnvelope", "ForwardPayload", "verify_envelope",
            "verify_on_executor"]
 
 _TOKEN = object()
-
-
-@dataclass(frozen=True)
-class ForwardPayload:
-    """What the recipient receives: ``(params_id, C, nonce, eph_pub, ct_msg)``."""
-
-    params_id: str
-    C: int
-    nonce: int
-    eph_pub: bytes
-    ct_msg: tuple[int, ...]
 
 
 class VerifiedEnvelope:
