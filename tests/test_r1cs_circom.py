@@ -15,6 +15,7 @@ import pytest
 from schemes.groth16 import insecure_setup_from_seed, prepare_verifying_key, prove, verify
 from schemes.groth16.snarkjs import read_proof, read_public, write_proof, write_public, write_verification_key
 from schemes.groth16.zkey import read_zkey
+from schemes.poseidon import poseidon
 from schemes.r1cs.iden3 import read_r1cs, read_wtns
 
 pytestmark = pytest.mark.interop
@@ -24,8 +25,8 @@ WTNS_FILE = DATA / "circomlib_check.wtns"
 
 
 def _raw_combinations(data: bytes):
-    """Every linear combination of section 2 as its list of wire ids, in file order (a parser
-    of the iden3 layout written here, independent of schemes.r1cs.iden3)."""
+    """Every linear combination of section 2 as its list of ``(wire, coeff)`` terms, in file
+    order (a parser of the iden3 layout written here, independent of schemes.r1cs.iden3)."""
     pos = 12
     sections = {}
     for _ in range(struct.unpack_from("<I", data, 8)[0]):
@@ -38,7 +39,8 @@ def _raw_combinations(data: bytes):
     for _ in range(3 * m):
         (n,) = struct.unpack_from("<I", data, pos)
         pos += 4
-        yield [struct.unpack_from("<I", data, pos + 36 * k)[0] for k in range(n)]
+        yield [(struct.unpack_from("<I", data, pos + 36 * k)[0],
+                int.from_bytes(data[pos + 36 * k + 4:pos + 36 * k + 36], "little")) for k in range(n)]
         pos += 36 * n
 
 
@@ -48,9 +50,17 @@ def circuit():
     return f, f.to_r1cs(), read_wtns(WTNS_FILE)
 
 
-def test_circoms_file_really_has_unsorted_terms():
-    combos = list(_raw_combinations(R1CS_FILE.read_bytes()))
-    assert any(ids != sorted(ids) for ids in combos)
+def test_circoms_file_really_has_unsorted_terms_and_the_reader_sorts_them(circuit):
+    f, _, _ = circuit
+    raw = list(_raw_combinations(R1CS_FILE.read_bytes()))
+    unsorted = [terms for terms in raw if [w for w, _ in terms] != sorted(w for w, _ in terms)]
+    assert unsorted, "the fixture no longer exercises unsorted terms"
+    read = [side for triple in f.constraints for side in triple]
+    assert len(read) == len(raw)
+    for terms, got in zip(raw, read):
+        # no wire repeats and no zero coefficient in this file: normalising = sorting
+        assert [w for w, _ in got] == sorted({w for w, _ in got})
+        assert got == sorted((w, k) for w, k in terms if k)
 
 
 def test_read_and_satisfied(circuit):
@@ -59,6 +69,8 @@ def test_read_and_satisfied(circuit):
     inputs = json.loads((DATA / "input.json").read_text())
     # wires 1..3 are the public outputs h, ok and the public input threshold (circom's order)
     assert w[3] == int(inputs["threshold"]) and w[2] == 1  # ok = (a >= threshold) = 1
+    # h: circomlib's Poseidon(2) is our poseidon (specs/poseidon.md)
+    assert w[1] == poseidon([int(inputs["a"]), int(inputs["b"])])
     assert r1cs.is_satisfied(w)
     bad = list(w)
     bad[2] = 0  # claim a < threshold

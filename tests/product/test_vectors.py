@@ -95,3 +95,64 @@ def test_toy_envelope_vector_verifies_with_snarkjs(tmp_path, snarkjs):
     assert main(["export", str(d / "envelope.bin"), "--keys", str(d), "--out", str(tmp_path), "--insecure"]) == 0
     r = snarkjs("groth16", "verify", tmp_path / "verification_key.json", tmp_path / "public.json", tmp_path / "proof.json")
     assert r.returncode == 0 and "OK" in r.stdout, r.stdout + r.stderr
+
+
+def test_toy_vector_digest_from_the_spec_text():
+    """specs/consistency.md §1, field by field, with the version byte 1, against the vector's
+    params.json and verification_key.json (no call into consistency.params)."""
+    import hashlib
+    import struct
+
+    d = VEC / "toy_envelope"
+    pk_bytes = (d / "committee_pk.bin").read_bytes()
+    # the toy set's constants as bfv.md §2 and consistency.md §1 state them
+    name, bfv_name = b"toy", b"bfv-n64-q45-t18-TOY-INSECURE"
+    n, q, t, bound, parties, l1, sigma = 64, 35184372088321, 2**18, 19, 3, 448, 3.2
+    data = (b"GRC/PARAMS/v1\x00" + bytes([1])
+            + struct.pack(">H", len(name)) + name + struct.pack(">III", 8, 8, 1)
+            + struct.pack(">H", len(bfv_name)) + bfv_name
+            + struct.pack(">IQQQII", n, q, t, bound, parties, l1) + bytes.fromhex("400999999999999a")
+            + int.from_bytes(b"GRC/CMT1", "big").to_bytes(8, "big")
+            + int.from_bytes(b"GRC/CTX1", "big").to_bytes(8, "big")
+            + len(pk_bytes).to_bytes(8, "big") + pk_bytes)
+    assert struct.pack(">d", sigma) == bytes.fromhex("400999999999999a")
+    digest = hashlib.sha256(data).hexdigest()
+    meta = json.loads((d / "params.json").read_text())
+    assert meta == {"version": 1, "params_id": "toy", "digest": digest}
+    vk = json.loads((d / "verification_key.json").read_text())
+    assert (vk["params_id"], vk["params_digest"]) == ("toy", digest)
+    # the version byte is part of the hash: 0 or 2 there gives another digest
+    for other in (0, 2):
+        assert hashlib.sha256(data[:14] + bytes([other]) + data[15:]).hexdigest() != digest
+
+
+def test_toy_vector_byte_orders():
+    """consistency.md §2 "Byte order": committee_pk.bin little-endian (bfv.md §12), the
+    envelope's ct_fhe big-endian; each read by hand from the raw bytes."""
+    d = VEC / "toy_envelope"
+    keys = load_verifier_keys(d, allow_insecure=True)
+    n, q, w = 64, 35184372088321, 6
+    raw_pk = (d / "committee_pk.bin").read_bytes()
+    assert len(raw_pk) == 2 * n * w
+    pk_le = [int.from_bytes(raw_pk[i:i + w], "little") for i in range(0, len(raw_pk), w)]
+    assert pk_le == list(keys.pk_fhe.p0) + list(keys.pk_fhe.p1)
+    # read with the other rule, the key is not even canonical
+    assert max(int.from_bytes(raw_pk[i:i + w], "big") for i in range(0, len(raw_pk), w)) >= q
+
+    data = (d / "envelope.bin").read_bytes()
+    env = decode(data, allow_insecure=True)
+    pos = 4 + 1 + 1 + data[5]  # magic, version, params_id length and name
+    fields = []
+    for _ in range(7):
+        length = int.from_bytes(data[pos:pos + 4], "big")
+        fields.append(data[pos + 4:pos + 4 + length])
+        pos += 4 + length
+    assert pos == len(data)
+    C, ctx, nonce, eph_pub, ct_msg, ct_fhe, _proof = fields
+    assert (int.from_bytes(C, "big"), int.from_bytes(ctx, "big"), int.from_bytes(nonce, "big")) == \
+           (env.C, env.ctx, env.nonce)
+    assert eph_pub == env.eph_pub  # raw RFC 7748 bytes, not re-encoded
+    assert [int.from_bytes(ct_msg[i:i + 32], "big") for i in range(0, len(ct_msg), 32)] == list(env.ct_msg)
+    coeffs = [int.from_bytes(ct_fhe[i:i + w], "big") for i in range(0, len(ct_fhe), w)]
+    assert coeffs == list(env.ct_fhe[0].c0) + list(env.ct_fhe[0].c1)
+    assert max(int.from_bytes(ct_fhe[i:i + w], "little") for i in range(0, len(ct_fhe), w)) >= q
