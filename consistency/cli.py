@@ -32,6 +32,16 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def _context(text: str) -> bytes:
+    """``--ctx TEXT`` as the UTF-8 bytes of TEXT (specs/consistency.md §2); text that is not
+    valid Unicode (undecodable bytes in argv) is a usage error, never transcoded."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        print("error: --ctx must be valid UTF-8 text", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def _read_bytes(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
@@ -70,7 +80,7 @@ def cmd_send(a: argparse.Namespace) -> int:
 
     keys = load_prover_keys(a.keys, allow_insecure=a.insecure)
     recipient_pub = _read_bytes(a.recipient)
-    env = send(a.image, recipient_pub, keys, a.ctx.encode(), progress=progress_printer(), witness_out=a.wtns)
+    env = send(a.image, recipient_pub, keys, _context(a.ctx), progress=progress_printer(), witness_out=a.wtns)
     data = encode(env, allow_insecure=a.insecure)
     Path(a.out).write_bytes(data)
     print(f"wrote {a.out} ({len(data)} bytes, C = {env.C})", file=sys.stderr)
@@ -83,7 +93,7 @@ def cmd_verify(a: argparse.Namespace) -> int:
 
     keys = load_verifier_keys(a.keys, allow_insecure=a.insecure)
     try:
-        v = verify_envelope(keys, _read_bytes(a.envelope), a.ctx.encode())
+        v = verify_envelope(keys, _read_bytes(a.envelope), _context(a.ctx))
     except Rejected as exc:
         print(f"REJECTED: {exc}", file=sys.stderr)
         return 1

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from schemes import strict_json
+from schemes.secret_file import write_secret_file
 from schemes.bfv.keys import (PublicKey, SecretKeyShare, combine_public_key, generate_key_share)
 from schemes.bfv.serialization import public_key_from_bytes, public_key_to_bytes
 from schemes.groth16 import ProvingKey, VerifyingKey, setup
@@ -117,9 +118,8 @@ def write_keydir(path: str | os.PathLike, keys: ProverKeys, committee: Committee
     write_proving_key(d / "proving_key.bin", keys.pk)
     if committee is not None:
         for sh in committee.shares:
-            f = d / "committee" / f"share_{sh.party}.json"
-            f.write_text(json.dumps({"party": sh.party, "s": [int(x) for x in sh.s]}) + "\n")
-            f.chmod(0o600)
+            share = json.dumps({"party": sh.party, "s": [int(x) for x in sh.s]}) + "\n"
+            write_secret_file(d / "committee" / f"share_{sh.party}.json", share.encode(), overwrite=True)
 
 
 def _unreadable(f: Path, exc: OSError) -> KeyMismatch:
@@ -151,8 +151,10 @@ def load_verifier_keys(path: str | os.PathLike, *, allow_insecure: bool = False)
     """Load and cross-check a key directory's public part. Raises :class:`KeyMismatch`."""
     d = Path(path)
     meta = _read_json(d / "params.json")
-    if meta.get("version") != ENVELOPE_VERSION:
-        raise KeyMismatch(f"unsupported key directory version {meta.get('version')!r}")
+    if set(meta) != {"version", "params_id", "digest"}:
+        raise KeyMismatch("params.json must hold exactly the keys version, params_id and digest")
+    if type(meta["version"]) is not int or meta["version"] != ENVELOPE_VERSION:
+        raise KeyMismatch(f"unsupported key directory version {meta['version']!r} (the integer {ENVELOPE_VERSION})")
     try:
         params = get_parameter_set(str(meta.get("params_id")), allow_insecure=allow_insecure)
     except UnknownParameterSet as exc:

@@ -50,6 +50,14 @@ def test_snarkjs_reproduces_the_proof_from_exported_files(cli_world, snarkjs, tm
     assert "OK" in ok("groth16", "verify", out / "verification_key.json", tmp_path / "pub.json", tmp_path / "p.json")
 
 
+def test_ctx_must_be_utf8_text(cli_world, capsys):
+    """argv bytes that are not UTF-8 arrive as lone surrogates: a usage error, not transcoded."""
+    d, _ = cli_world
+    with pytest.raises(SystemExit) as e:
+        main(["verify", str(d / "env.bin"), "--keys", str(d / "keys"), "--ctx", "msg-id=\udcff", "--insecure"])
+    assert e.value.code == 2 and "UTF-8" in capsys.readouterr().err
+
+
 def test_verify_exit_codes(cli_world, capsys):
     d, _ = cli_world
     assert main(["verify", str(d / "env.bin"), "--keys", str(d / "keys"), "--ctx", "msg-id=7", "--insecure"]) == 0

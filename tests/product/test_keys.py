@@ -62,6 +62,20 @@ def test_digest_and_version_tampering(two_dirs, tmp_path):
     (d / "params.json").write_text(json.dumps(dict(meta, params_id="nope")))
     with pytest.raises(KeyMismatch, match="unknown"):
         load_verifier_keys(d, allow_insecure=True)
+    for other in (1.0, True, "1"):  # the integer 1 exactly (specs/consistency.md §6)
+        (d / "params.json").write_text(json.dumps(dict(meta, version=other)))
+        with pytest.raises(KeyMismatch, match="version"):
+            load_verifier_keys(d, allow_insecure=True)
+    (d / "params.json").write_text(json.dumps(dict(meta, extra=1)))
+    with pytest.raises(KeyMismatch, match="exactly the keys"):
+        load_verifier_keys(d, allow_insecure=True)
+
+
+def test_share_files_are_owner_only(two_dirs):
+    import stat
+
+    shares = sorted((two_dirs[0] / "committee").glob("share_*.json"))
+    assert shares and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in shares)
 
 
 def test_missing_or_corrupt_files(two_dirs, tmp_path):
