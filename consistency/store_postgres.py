@@ -1,7 +1,8 @@
 """A replay store in PostgreSQL, for servers on many hosts (psycopg 3, the ``postgres`` extra).
 
-Claims are ``INSERT ... ON CONFLICT DO NOTHING`` on a primary key, in autocommit transactions
-(durable on return with PostgreSQL's default ``synchronous_commit``). The tables are created on
+Claims are one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` on a primary key per batch, in
+autocommit: one atomic statement, one round trip, durable on return with PostgreSQL's default
+``synchronous_commit``. The tables are created on
 first use under a transaction-scoped advisory lock, so that several servers starting at once do
 not race on ``CREATE TABLE``. A lost connection (database restarted, connection killed) raises
 :class:`~consistency.errors.OperationalError` for the call that met it; the next call
@@ -129,15 +130,17 @@ class PostgresReplayStore:
         now = time.time()
 
         def run(conn: Any) -> list[bool]:
+            # one statement (atomic on its own, one round trip); a key repeated within it is
+            # inserted once, by its first occurrence
+            won = {bytes(r[0]) for r in conn.execute(
+                f"INSERT INTO {self._claims} (context_digest, envelope_digest, expires_at, claimed_at)"
+                " SELECT * FROM unnest(%s::bytea[], %s::bytea[], %s::bigint[], %s::float8[])"
+                " ON CONFLICT (context_digest) DO NOTHING RETURNING context_digest",
+                ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [now] * len(rows))).fetchall()}
             out = []
-            with conn.transaction():
-                with conn.cursor() as cur:
-                    for key, env, exp in rows:
-                        cur.execute(
-                            f"INSERT INTO {self._claims} (context_digest, envelope_digest, expires_at, claimed_at)"
-                            " VALUES (%s, %s, %s, %s) ON CONFLICT (context_digest) DO NOTHING",
-                            (key, env, exp, now))
-                        out.append(cur.rowcount == 1)
+            for key, _, _ in rows:
+                out.append(key in won)
+                won.discard(key)
             return out
 
         return self._run(run)
