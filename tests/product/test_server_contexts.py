@@ -237,3 +237,18 @@ else:
     with pytest.raises(Rejected) as e:  # and the other process's admission is a replay here
         here.admit(env_file.read_bytes(), mine)
     assert e.value.reason is RejectReason.REPLAY
+
+
+def test_longest_issued_context_is_the_specs_765_bytes(toy):
+    """specs/consistency.md 4.1: body 1 + 8 + 16 + 1 + 255 + 1 + 255 = 537 bytes -> 716 base64url
+    characters; tag 32 bytes -> 43; plus "grc1." and "." : 765."""
+    from consistency.contexts import MAX_ISSUED_CONTEXT_BYTES
+
+    server = Server(toy.keys.verifier)
+    longest = server.issue_context(sender="s" * 255, recipient="\u00e9" * 127 + "r")
+    assert len(longest) == 5 + 716 + 1 + 43 == 765 == MAX_ISSUED_CONTEXT_BYTES
+    with pytest.raises(ValueError):
+        server.issue_context(sender="s" * 256)
+    with pytest.raises(Rejected) as e:
+        server.verify(encode(toy.env_benign, allow_insecure=True), longest + b"A")
+    assert e.value.reason is RejectReason.TOO_LARGE
