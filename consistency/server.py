@@ -315,7 +315,8 @@ class Server:
         workers that are not trusted.
 
         A context repeated within ``items``: the first is considered, later ones are replays.
-        A store, sink or executor failure raises OperationalError and admits nothing.
+        A store, sink or executor failure raises OperationalError and admits nothing (after a
+        sink failure the contexts stay claimed: their senders need new ones).
         """
         now = self._clock()
         ctxs = [context_bytes(c) for _, c in items]
