@@ -252,3 +252,32 @@ def test_longest_issued_context_is_the_specs_765_bytes(toy):
     with pytest.raises(Rejected) as e:
         server.verify(encode(toy.env_benign, allow_insecure=True), longest + b"A")
     assert e.value.reason is RejectReason.TOO_LARGE
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from consistency.contexts import check_context, issue_context  # noqa: E402
+
+_KEY = b"\x07" * 32
+_GENUINE = issue_context(_KEY, 2_000_000_000, sender="alice", recipient="bob")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=900),
+    st.tuples(st.integers(0, len(_GENUINE) - 1), st.integers(1, 255)).map(
+        lambda t: _GENUINE[:t[0]] + bytes([_GENUINE[t[0]] ^ t[1]]) + _GENUINE[t[0] + 1:]),
+    st.integers(0, len(_GENUINE) - 1).map(lambda i: _GENUINE[:i]),
+    st.tuples(st.integers(0, len(_GENUINE)), st.binary(min_size=1, max_size=8)).map(
+        lambda t: _GENUINE[:t[0]] + t[1] + _GENUINE[t[0]:]),
+))
+def test_no_mutation_of_an_issued_context_is_accepted(text):
+    """Random bytes, a flipped byte, a truncation or an insertion: only the genuine text passes;
+    everything else is refused with ``context`` or ``too_large``, never another error."""
+    if text == _GENUINE:
+        return
+    with pytest.raises(Rejected) as e:
+        check_context(_KEY, text, 1_900_000_000)
+    assert e.value.reason in (RejectReason.CONTEXT, RejectReason.TOO_LARGE)
+    assert check_context(_KEY, _GENUINE, 1_900_000_000).sender == "alice"

@@ -196,3 +196,19 @@ def test_store_failure_raises_operational_error_and_records_nothing(toy, issued)
     assert sink.events == [] and not server.store.is_claimed(ctx)
     assert isinstance(Server(toy.keys.verifier, MemoryReplayStore(), context_key=issued.key).admit(data, ctx),
                       AdmittedEnvelope)
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.binary(max_size=300), st.just(_good_line().encode()),
+                          st.just(_good_line(decision="rejected", reason="replay").encode())), max_size=6))
+def test_audit_log_checker_never_crashes(tmp_path_factory, chunks):
+    """Any file: a summary (and errors for anything malformed), never an exception."""
+    f = tmp_path_factory.mktemp("log") / "log.jsonl"
+    data = b"".join(chunks)
+    f.write_bytes(data)
+    s = check_audit_log(f)
+    assert s.lines == data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
