@@ -103,6 +103,7 @@ def test_server_killed_mid_batch_then_restarted(issued, keydir, store_spec, tmp_
     if crash == "random":
         p = subprocess.Popen(_child(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
         first = p.stdout.readline()  # the first answered line: we are inside the run now
+        assert first.startswith("admitted "), first or p.stderr.read()[-3000:]
         time.sleep(random.uniform(0.0, 0.008))  # the 3 batches left need >= 6 verifications (~3 ms each)
         p.send_signal(signal.SIGKILL)
         rest, _ = p.communicate(timeout=60)
