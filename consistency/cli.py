@@ -1,5 +1,6 @@
 """``python -m consistency <command>``: keygen, setup, send, verify, open, inspect, pack, export,
-demo, bench. Exit codes: 0 success (``verify``: valid), 1 rejected / failed, 2 bad usage."""
+demo, bench; for servers issue-context, admit, audit-log (:mod:`consistency.server_cli`).
+Exit codes: 0 success (``verify``: valid), 1 rejected / failed, 2 bad usage."""
 
 from __future__ import annotations
 
@@ -176,6 +177,10 @@ def cmd_demo(a: argparse.Namespace) -> int:
 
 
 def cmd_bench(a: argparse.Namespace) -> int:
+    if a.server:
+        from .server_bench import run_server_bench
+
+        return run_server_bench(a)
     from .bench import run_bench
 
     return run_bench(a)
@@ -237,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the results as one JSON object")
     sp.add_argument("--plot", metavar="FILE.png", default=None,
                     help="draw prove time against constraints, ours beside snarkjs (needs matplotlib)")
+    sp.add_argument("--server", nargs="?", const="default", default=None, metavar="PARAMS",
+                    help="server admissions/s per store and executor instead (consistency.server_bench)")
+    sp.add_argument("--server-envelopes", type=int, default=48, help="envelopes per --server run")
+    from .server_cli import add_commands
+
+    add_commands(add)
     return p
 
 

@@ -75,7 +75,7 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
 
     envelopes = {}
     for i, kind in enumerate(("benign", "banned")):
-        ctx = f"msg-id={i + 1};from=alice;to=bob".encode()
+        ctx = server.issue_context(sender="alice", recipient="bob")
         env = step(f"send {kind} image (commit, encrypt, prove)",
                    lambda: send(images[kind], recipient.public_bytes(), keys, ctx, progress=say),
                    lambda e: f"{len(encode(e, allow_insecure=insecure))} bytes")

@@ -22,7 +22,6 @@ keys, no curve aliases, no other number spellings), and :func:`loads_json` refus
 
 from __future__ import annotations
 
-import json
 import struct
 from dataclasses import dataclass
 from typing import Any

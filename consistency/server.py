@@ -1,55 +1,97 @@
-"""The server: strict parsing, verification, replay protection; only then forwarding.
+"""The server: strict parsing, verification, issued contexts, replay protection in a durable
+store, a decision log; only then forwarding.
 
 The safe API cannot forward an unverified or unadmitted envelope: :class:`AdmittedEnvelope` is
-created only by :meth:`Server.admit` / :meth:`Server.admit_batch` after every check passed and
-the message context was recorded, and only it exposes the inference input (for the scanner) and
-the payload to forward (for the recipient). Stateless verification (:func:`verify_envelope`, for
-audits, the CLI and executors) returns a :class:`VerifiedEnvelope`, which does not.
+created only by :meth:`Server.admit` / :meth:`Server.admit_many` after every check passed and
+the context was claimed in the store, and only it exposes the inference input (for the
+scanner) and the payload to forward (for the recipient). Stateless verification
+(:func:`verify_envelope`, :meth:`Server.verify`) returns a :class:`VerifiedEnvelope`, which
+does not. No public method turns a caller's claim "this was verified" into an admission:
+:meth:`Server.admit_many` runs the verification itself (in this process or on the executor it
+is given) and claims the contexts of what its own verification accepted.
 
-Verification procedure (specs/consistency.md, "Verification"), each failure a
-:class:`~consistency.errors.Rejected` with its reason:
-1. parse the bytes canonically (:func:`consistency.envelope.decode`);
-2. the envelope's version and parameter set are the server's;
-3. ``ctx == derive_ctx(context, eph_pub)`` for the context the server issued;
-4. the context was not admitted before (replay), checked again at admission;
-5. the Groth16 proof verifies for the public inputs ``(C, ctx, nonce, ct_msg, ct_fhe)``.
+Admission procedure (specs/consistency.md section 9), each failure a
+:class:`~consistency.errors.Rejected` with its :class:`~consistency.errors.RejectReason`:
+
+1. screen the input: parameter set in the header (``params``), exact size, context size
+   (``too_large``), type (``format``);
+2. the context: issued by this server's key and not expired (``context``, ``expired``), unless
+   issuing was turned off; not claimed before (``replay``, an early exit that saves work);
+3. parse canonically (``format``), check ``ctx = derive_ctx(context, eph_pub)`` (``binding``);
+4. verify the Groth16 proof (``proof``);
+5. claim the context in the store, atomically (``replay`` if another worker won), and check
+   the expiry again after the claim (``expired``), so that a context pruned while this
+   admission stalled is never admitted twice;
+6. record the decision in the audit sink and the ``consistency`` logger; return.
+
+A store or sink failure raises :class:`~consistency.errors.OperationalError`: nothing is
+admitted without being recorded.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+import time
 from concurrent.futures import Executor
-from typing import Any, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable, Optional, Sequence
 
 from schemes.bfv.encryption import Ciphertext
-from schemes.groth16 import InvalidProof, PreparedVerifyingKey, prepare_verifying_key, verify
-from schemes.groth16.batch import verify_batch
+from schemes.groth16 import PreparedVerifyingKey, prepare_verifying_key
 from schemes.groth16.snarkjs import proof_to_json, public_to_json
 
-from .context import derive_ctx
-from .envelope import Envelope, decode, encode, validate
-from .errors import EnvelopeFormatError, Rejected, ReplayRejected
+from . import contexts as _contexts
+from .audit import AuditEvent, AuditSink, JsonlAuditSink
+from .envelope import Envelope, decode
+from .errors import OperationalError, RejectReason, Rejected, ReplayRejected
 from .keys import VerifierKeys
 from .payload import ForwardPayload
+from .store import Claim, MemoryReplayStore, ReplayStore, SqliteReplayStore, context_digest
+from .verification import (Screened, check_context_size, context_bytes, peek_params_id, screen_envelope,
+                           submit_chunks, verify_decoded, verify_on_executor)
 
 __all__ = ["Server", "VerifiedEnvelope", "AdmittedEnvelope", "ForwardPayload", "verify_envelope",
            "verify_on_executor"]
 
 _TOKEN = object()
+_log = logging.getLogger("consistency")
+
+
+class _Verified:
+    """Envelope bytes that were verified on a worker, parsed here on first use (the same bytes,
+    whose digest matched the worker's, through the same strict parser)."""
+
+    __slots__ = ("data", "allow_insecure", "env")
+
+    def __init__(self, data: bytes, allow_insecure: bool) -> None:
+        self.data, self.allow_insecure, self.env = data, allow_insecure, None
+
+    def get(self) -> Envelope:
+        if self.env is None:
+            self.env = decode(self.data, allow_insecure=self.allow_insecure)
+        return self.env
 
 
 class VerifiedEnvelope:
     """An envelope whose proof verified, from stateless verification (:func:`verify_envelope`,
-    :meth:`Server.verify`): no replay bookkeeping, so it exposes facts for logs and audits but
+    :meth:`Server.verify`): nothing was recorded, so it exposes facts for logs and audits but
     not the data to act on. Only an :class:`AdmittedEnvelope` does that."""
 
-    __slots__ = ("_env", "_context")
+    __slots__ = ("_holder", "_context")
 
-    def __init__(self, token: object, env: Envelope, context: bytes) -> None:
+    def __init__(self, token: object, env: Envelope | _Verified, context: bytes) -> None:
         if token is not _TOKEN:
             raise TypeError("verified envelopes are created by this module's verification only")
-        self._env = env
+        self._holder = env
         self._context = context
+
+    @property
+    def _env(self) -> Envelope:
+        h = self._holder
+        return h.get() if isinstance(h, _Verified) else h
 
     @property
     def C(self) -> int:
@@ -68,8 +110,8 @@ class VerifiedEnvelope:
         return self._env.public_inputs()
 
     def audit_record(self) -> dict[str, Any]:
-        """The audit-log entry, in snarkjs JSON form: ``C``, the public inputs and the proof
-        (``snarkjs groth16 verify``), plus the issued context and ``eph_pub`` so that a third
+        """The third-party audit entry, in snarkjs JSON form: ``C``, the public inputs and the
+        proof (``snarkjs groth16 verify``), plus the context and ``eph_pub`` so that a third
         party can recompute ``ctx`` (specs/consistency.md, section 4).
 
         Groth16 proofs are re-randomizable: key the log by ``C``, never by the proof bytes.
@@ -81,9 +123,10 @@ class VerifiedEnvelope:
 
 
 class AdmittedEnvelope(VerifiedEnvelope):
-    """Verified *and* admitted by a :class:`Server`: its context is recorded, so a replay is
-    refused. Only this exposes the inference input (for the scanner) and the payload to forward
-    (for the recipient). Created by :meth:`Server.admit` and :meth:`Server.admit_batch` only."""
+    """Verified *and* admitted by a :class:`Server`: its context is claimed in the store, so a
+    replay is refused. Only this exposes the inference input (for the scanner) and the payload
+    to forward (for the recipient). Created by :meth:`Server.admit` / :meth:`Server.admit_many`
+    only."""
 
     __slots__ = ()
 
@@ -102,143 +145,293 @@ class AdmittedEnvelope(VerifiedEnvelope):
         return ForwardPayload(e.params_id, e.C, e.nonce, e.eph_pub, e.ct_msg)
 
 
-def _context_bytes(context: bytes) -> bytes:
-    """The server-issued context as immutable bytes (a wrong type is a programming error)."""
-    if not isinstance(context, (bytes, bytearray)):
-        raise TypeError(f"context must be bytes, got {type(context).__name__}")
-    return bytes(context)
-
-
-def _precheck(keys: VerifierKeys, data: bytes | Envelope, context: bytes) -> Envelope:
-    """Steps 1-3 of the procedure (no replay, no proof).
-
-    An :class:`Envelope` object is validated like bytes and then replaced by a fresh canonical
-    copy (``decode(encode(env))``: plain ints, tuples), so that what is verified, and later
-    exposed by :class:`AdmittedEnvelope`, cannot change if the caller mutates its own object.
-    """
-    context = _context_bytes(context)
-    if isinstance(data, Envelope):
-        env = data
-        if env.params_id == keys.params.name:
-            try:
-                validate(env, keys.params)
-                env = decode(encode(env, allow_insecure=keys.params.insecure), allow_insecure=keys.params.insecure)
-            except EnvelopeFormatError as exc:
-                raise Rejected(f"malformed envelope: {exc}") from None
-    else:
-        try:
-            env = decode(data, allow_insecure=keys.params.insecure)
-        except EnvelopeFormatError as exc:
-            raise Rejected(f"malformed envelope: {exc}") from None
-    if env.params_id != keys.params.name:
-        raise Rejected(f"envelope is for parameter set {env.params_id!r}, this server verifies {keys.params.name!r}")
-    try:
-        expected = derive_ctx(context, env.eph_pub)
-    except ValueError as exc:
-        raise Rejected(f"bad message context: {exc}") from None
-    if env.ctx != expected:
-        raise Rejected("ctx does not bind this message context and ephemeral key")
-    return env
-
-
 def verify_envelope(keys: VerifierKeys, data: bytes | Envelope, context: bytes,
                     pvk: PreparedVerifyingKey | None = None) -> VerifiedEnvelope:
-    """Stateless verification (no replay check): steps 1-3 and 5. Raises :class:`Rejected`."""
-    env = _precheck(keys, data, context)
-    try:
-        verify(pvk or prepare_verifying_key(keys.vk), env.public_inputs(), env.proof)
-    except InvalidProof as exc:
-        raise Rejected(f"invalid proof: {exc}") from None
-    return VerifiedEnvelope(_TOKEN, env, bytes(context))
+    """Stateless verification (no issued-context, replay or store check): the size and format
+    of the envelope, its parameter set, the binding of ``ctx`` to ``context``, the proof.
+    Raises :class:`Rejected`."""
+    context = context_bytes(context)
+    check_context_size(context)
+    screened = screen_envelope(keys.params, data)
+    ((env, rej),) = verify_decoded(keys, pvk or prepare_verifying_key(keys.vk),
+                                   [(screened.env or screened.data, context)])
+    if rej is not None:
+        raise rej
+    return VerifiedEnvelope(_TOKEN, env, context)  # type: ignore[arg-type]
 
 
-def _verify_chunk(keys: VerifierKeys, items: Sequence[tuple[bytes, bytes]]) -> list[str | None]:
-    """Worker: per item None (valid) or the rejection reason. Module-level so it pickles."""
-    pvk = prepare_verifying_key(keys.vk)
-    out: list[str | None] = []
-    for data, context in items:
-        try:
-            verify_envelope(keys, data, context, pvk)
-            out.append(None)
-        except Rejected as exc:
-            out.append(str(exc))
-    return out
+@dataclass
+class _Item:
+    """One input of an admission, as it moves through the procedure."""
+
+    context: bytes
+    context_digest: bytes
+    screened: Optional[Screened] = None
+    params_id: Optional[str] = None
+    expires_at: Optional[int] = None
+    rejection: Optional[Rejected] = None
+    verified: Optional[Envelope | _Verified] = None
 
 
-def verify_on_executor(keys: VerifierKeys, items: Sequence[tuple[bytes, bytes]], executor: Executor,
-                       chunk_size: int = 8) -> list[str | None]:
-    """Spread stateless verification of ``(envelope bytes, context)`` pairs over any
-    :class:`concurrent.futures.Executor` (a process pool, or a cluster engine's executor).
-    Returns, per item, None if valid or the rejection reason. Admission (replay state) stays
-    with the :class:`Server`: pass the valid ones to :meth:`Server.admit`."""
-    futures = [executor.submit(_verify_chunk, keys, list(items[i:i + chunk_size]))
-               for i in range(0, len(items), chunk_size)]
-    return [r for f in futures for r in f.result()]
+def _claimed_params_id(data: Any) -> Optional[str]:
+    """The parameter set an input claims (for the decision log), if it names one."""
+    if isinstance(data, Envelope):
+        return data.params_id if isinstance(data.params_id, str) else None
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return peek_params_id(bytes(data[:262]))
+    return None
+
+
+def _ttl_seconds(ttl: timedelta | float | int) -> int:
+    s = ttl.total_seconds() if isinstance(ttl, timedelta) else float(ttl)
+    return int(s)
 
 
 class Server:
-    """Holds the verifier keys and the set of admitted message contexts (thread-safe)."""
+    """A verifying server: its keys, a replay store, its context key, an optional audit sink.
 
-    def __init__(self, keys: VerifierKeys) -> None:
+    ``store`` is a :class:`~consistency.store.ReplayStore`, or a path for a
+    :class:`~consistency.store.SqliteReplayStore` (the durable default of a deployment), or None
+    for a :class:`~consistency.store.MemoryReplayStore` (one process; forgotten on exit).
+    Servers on the same store share its replay records and its context key, so each accepts
+    the contexts the others issued.
+
+    ``issue_contexts`` (default True): :meth:`admit` accepts only contexts from
+    :meth:`issue_context` (MAC'd under the store's key, or ``context_key`` if given) that have
+    not expired. A deployment with its own context scheme turns it off and passes its own
+    bytes; those never expire, so their records are never pruned.
+
+    ``audit`` is an :class:`~consistency.audit.AuditSink` or a path for a
+    :class:`~consistency.audit.JsonlAuditSink`; every decision of :meth:`admit` /
+    :meth:`admit_many` goes there and, one line each, to the ``consistency`` logger.
+
+    ``grace`` is how long after its expiry a record is kept: it must exceed the clock skew
+    between the servers sharing the store. ``clock`` returns unix seconds (tests replace it).
+    Thread-safe.
+    """
+
+    def __init__(self, keys: VerifierKeys, store: ReplayStore | str | os.PathLike | None = None, *,
+                 issue_contexts: bool = True, context_key: bytes | None = None,
+                 audit: AuditSink | str | os.PathLike | None = None,
+                 default_ttl: timedelta = timedelta(minutes=15), max_ttl: timedelta = timedelta(days=7),
+                 grace: timedelta = timedelta(minutes=10), prune_interval: timedelta = timedelta(minutes=5),
+                 clock: Callable[[], float] = time.time) -> None:
         self.keys = keys
         self._pvk = prepare_verifying_key(keys.vk)
-        self._admitted: set[bytes] = set()
-        self._lock = threading.Lock()
+        if store is None:
+            store = MemoryReplayStore()
+        elif isinstance(store, (str, os.PathLike)):
+            store = SqliteReplayStore(store)
+        if not isinstance(store, ReplayStore):
+            raise TypeError("store must be a ReplayStore, a path, or None")
+        self.store: ReplayStore = store
+        if isinstance(audit, (str, os.PathLike)):
+            audit = JsonlAuditSink(audit)
+        if audit is not None and not isinstance(audit, AuditSink):
+            raise TypeError("audit must be an AuditSink, a path, or None")
+        self.audit: Optional[AuditSink] = audit
+        self.issue_contexts = bool(issue_contexts)
+        self._key: Optional[bytes] = None
+        if self.issue_contexts:
+            if context_key is not None:
+                if not isinstance(context_key, (bytes, bytearray)) or len(context_key) < 32:
+                    raise TypeError("context_key must be at least 32 bytes")
+                self._key = bytes(context_key)
+            else:
+                self._key = store.context_key()
+        elif context_key is not None:
+            raise ValueError("context_key given but issue_contexts is False")
+        self._default_ttl = _ttl_seconds(default_ttl)
+        self._max_ttl = _ttl_seconds(max_ttl)
+        self._grace = _ttl_seconds(grace)
+        self._prune_interval = _ttl_seconds(prune_interval)
+        self._clock = clock
+        self._last_prune = float("-inf")
+        self._prune_lock = threading.Lock()
+
+    def __repr__(self) -> str:  # no key material
+        return f"Server(params={self.keys.params.name!r}, store={self.store!r}, issue_contexts={self.issue_contexts})"
+
+    # -- contexts --------------------------------------------------------------------------------
+
+    def issue_context(self, sender: str | None = None, ttl: timedelta | None = None, *,
+                      recipient: str | None = None) -> bytes:
+        """A fresh context for one message (printable ASCII, for ``send --ctx`` and HTTP
+        headers), valid for ``ttl`` (default ``default_ttl``, at most ``max_ttl``) and accepted
+        by every server that shares this server's store."""
+        if self._key is None:
+            raise RuntimeError("this server does not issue contexts (issue_contexts=False)")
+        seconds = self._default_ttl if ttl is None else _ttl_seconds(ttl)
+        if not 0 < seconds <= self._max_ttl:
+            raise ValueError(f"ttl must be positive and at most {self._max_ttl} s")
+        expires_at = int(self._clock()) + seconds
+        return _contexts.issue_context(self._key, expires_at, sender, recipient)
+
+    # -- verification and admission ----------------------------------------------------------------
 
     def verify(self, data: bytes | Envelope, context: bytes) -> VerifiedEnvelope:
-        """Verify without admitting: refuses an already admitted context but records nothing,
-        so the result cannot be forwarded (use :meth:`admit`). Raises :class:`Rejected`."""
-        self._check_fresh(context)
-        return verify_envelope(self.keys, data, context, self._pvk)
+        """Run every check of an admission except the claim, and record nothing: the result
+        cannot be forwarded (use :meth:`admit`). Raises :class:`Rejected`."""
+        item = self._screen(data, context_bytes(context), self._clock())
+        if item.rejection is None:
+            self._verify_here([item])
+        if item.rejection is not None:
+            raise item.rejection
+        return VerifiedEnvelope(_TOKEN, item.verified, item.context)  # type: ignore[arg-type]
 
     def admit(self, data: bytes | Envelope, context: bytes) -> AdmittedEnvelope:
-        """Verify, refuse a replayed context, and record it. Raises :class:`Rejected`."""
-        verified = self.verify(data, context)
-        self._record(verified.context)
-        return AdmittedEnvelope(_TOKEN, verified._env, verified.context)
+        """Verify, claim the context, record the decision. Raises :class:`Rejected` (with its
+        reason) or :class:`~consistency.errors.OperationalError`."""
+        (result,) = self.admit_many([(data, context)])
+        if isinstance(result, Rejected):
+            raise result
+        return result
 
-    def admit_batch(self, items: Sequence[tuple[bytes, bytes]]) -> list[AdmittedEnvelope | Rejected]:
-        """Verify many envelopes with one batched pairing check; on failure of the batch, fall
-        back to one-by-one verification so each bad envelope gets its own reason. Duplicate
-        contexts within the batch: the first is admitted, later ones are replays."""
-        results: list[AdmittedEnvelope | Rejected | None] = [None] * len(items)
-        good: list[tuple[int, Envelope]] = []
+    def admit_many(self, items: Sequence[tuple[bytes | Envelope, bytes]], executor: Executor | Any = None, *,
+                   confirm: bool = False) -> list[AdmittedEnvelope | Rejected]:
+        """Admit many envelopes: per item an :class:`AdmittedEnvelope` or the :class:`Rejected`.
+
+        Verification runs in this process (one batched pairing check, then each envelope alone
+        if the batch fails) or, given ``executor`` (a ``concurrent.futures`` pool or a Dask
+        ``distributed.Client``), on its workers in about one chunk per worker. Either way this
+        method then claims the contexts of the envelopes that its verification accepted, in one
+        store transaction, without verifying again. Each worker answer names its item and the
+        SHA-256 of the bytes it verified; an answer that does not match raises OperationalError.
+
+        The workers are trusted like this process (they run the verifier for it): run them on
+        hosts of the same deployment, with Dask's TLS between hosts. ``confirm=True`` re-checks
+        the workers' acceptances here (parsing, binding, and one batched pairing check under
+        this process's randomness: about 40 % of the cost of verifying them one by one), for
+        workers that are not trusted.
+
+        A context repeated within ``items``: the first is considered, later ones are replays.
+        A store, sink or executor failure raises OperationalError and admits nothing (after a
+        sink failure the contexts stay claimed: their senders need new ones).
+        """
+        now = self._clock()
+        ctxs = [context_bytes(c) for _, c in items]
+        self._maybe_prune(now)
+        work: list[_Item] = []
         seen: set[bytes] = set()
-        for i, (data, context) in enumerate(items):
-            try:
-                self._check_fresh(context)
-                if bytes(context) in seen:
-                    raise ReplayRejected("message context repeated within the batch")
-                env = _precheck(self.keys, data, context)
-                seen.add(bytes(context))
-                good.append((i, env))
-            except Rejected as exc:
-                results[i] = exc
-        if good:
-            try:
-                verify_batch(self._pvk, [(env.public_inputs(), env.proof) for _, env in good])
-                batch_ok = True
-            except InvalidProof:
-                batch_ok = False
-            for i, env in good:
-                ctxt = bytes(items[i][1])
-                try:
-                    if not batch_ok:
-                        verify_envelope(self.keys, env, ctxt, self._pvk)
-                    self._record(ctxt)
-                    results[i] = AdmittedEnvelope(_TOKEN, env, ctxt)
-                except Rejected as exc:
-                    results[i] = exc
-        return results  # type: ignore[return-value]
+        for (data, _), context in zip(items, ctxs):
+            item = self._screen(data, context, now)
+            if item.rejection is None:
+                if item.context_digest in seen:
+                    item.rejection = ReplayRejected("message context repeated within the batch")
+                seen.add(item.context_digest)
+            work.append(item)
+        pending = [it for it in work if it.rejection is None]
+        if executor is None:
+            self._verify_here(pending)
+        else:
+            self._verify_on(executor, pending, confirm)
+        return self._claim_and_record(work)
 
-    def _check_fresh(self, context: bytes) -> None:
-        context = _context_bytes(context)
-        with self._lock:
-            if context in self._admitted:
-                raise ReplayRejected("message context already admitted (replay)")
+    def admit_batch(self, items: Sequence[tuple[bytes | Envelope, bytes]]) -> list[AdmittedEnvelope | Rejected]:
+        """:meth:`admit_many` in this process (kept for callers of the earlier API)."""
+        return self.admit_many(items)
 
-    def _record(self, context: bytes) -> None:
-        with self._lock:
-            if context in self._admitted:
-                raise ReplayRejected("message context already admitted (replay)")
-            self._admitted.add(context)
+    def prune(self) -> int:
+        """Delete store records whose contexts expired more than ``grace`` ago."""
+        now = self._clock()
+        with self._prune_lock:
+            self._last_prune = now
+        return self.store.prune(int(now) - self._grace)
+
+    def close(self) -> None:
+        self.store.close()
+        close = getattr(self.audit, "close", None)
+        if callable(close):
+            close()
+
+    # -- the steps -------------------------------------------------------------------------------
+
+    def _maybe_prune(self, now: float) -> None:
+        with self._prune_lock:
+            due = now - self._last_prune >= self._prune_interval
+            if due:
+                self._last_prune = now
+        if due:
+            self.store.prune(int(now) - self._grace)
+
+    def _screen(self, data: Any, context: bytes, now: float) -> _Item:
+        """Steps 1-2: everything before parsing the envelope."""
+        item = _Item(context, context_digest(context), params_id=_claimed_params_id(data))
+        try:
+            item.screened = screen_envelope(self.keys.params, data)
+            if self._key is not None:
+                item.expires_at = _contexts.check_context(self._key, context, now).expires_at
+            else:
+                check_context_size(context)
+            if self.store.is_claimed(context):
+                raise ReplayRejected()
+        except Rejected as exc:
+            item.rejection = exc
+        return item
+
+    def _verify_here(self, items: Sequence[_Item]) -> None:
+        """Steps 3-4 in this process."""
+        results = verify_decoded(self.keys, self._pvk,
+                                 [(it.screened.env or it.screened.data, it.context) for it in items])  # type: ignore[union-attr]
+        for it, (env, rej) in zip(items, results):
+            it.verified, it.rejection = env, rej
+
+    def _verify_on(self, executor: Any, items: Sequence[_Item], confirm: bool) -> None:
+        """Steps 3-4 on ``executor``; each answer must name one of our items and its digest."""
+        if not items:
+            return
+        todo = [(i, it.screened.data, it.context) for i, it in enumerate(items)]  # type: ignore[union-attr]
+        answered: set[int] = set()
+        try:
+            futures = submit_chunks(executor, self.keys, todo)
+            answers = [a for f in futures for a in f.result()]
+        except Exception as exc:
+            raise OperationalError(f"verification on the executor failed: {type(exc).__name__}: {exc}") from None
+        for answer in answers:
+            try:
+                i, digest, reason, message = answer
+                it = items[i]
+                if i in answered or digest != it.screened.digest:  # type: ignore[union-attr]
+                    raise ValueError
+                rej = None if reason is None else Rejected(str(message), RejectReason(reason))
+            except (ValueError, TypeError, IndexError):
+                raise OperationalError("the executor answered for an envelope it was not given") from None
+            answered.add(i)
+            it.rejection = rej
+            if rej is None:
+                it.verified = _Verified(it.screened.data, self.keys.params.insecure)  # type: ignore[union-attr]
+        if len(answered) != len(items):
+            raise OperationalError("the executor left envelopes unanswered")
+        if confirm:  # the workers' acceptances, checked again here (parse, binding, batched pairing)
+            accepted = [it for it in items if it.rejection is None]
+            self._verify_here(accepted)
+
+    def _claim_and_record(self, work: Sequence[_Item]) -> list[AdmittedEnvelope | Rejected]:
+        """Steps 5-6."""
+        passed = [it for it in work if it.rejection is None]
+        won = self.store.claim_many([Claim(it.context, it.screened.digest, it.expires_at)  # type: ignore[union-attr]
+                                     for it in passed])
+        after = self._clock()
+        for it, ok in zip(passed, won):
+            if not ok:
+                it.rejection = ReplayRejected()
+            elif it.expires_at is not None and after >= it.expires_at:
+                it.rejection = Rejected("context expired while the envelope was being admitted",
+                                        RejectReason.EXPIRED)
+        events = [AuditEvent(after, it.rejection is None, None if it.rejection is None else it.rejection.reason,
+                             it.screened.digest if it.screened else None, it.context_digest, it.params_id)
+                  for it in work]
+        if self.audit is not None:
+            self.audit.record(events)
+        out: list[AdmittedEnvelope | Rejected] = []
+        for it, ev in zip(work, events):
+            env_hex = ev.envelope_digest.hex() if ev.envelope_digest else "-"
+            if it.rejection is None:
+                _log.info("admitted envelope=%s context=%s params=%s", env_hex, ev.context_digest.hex(),
+                          self.keys.params.name)
+                out.append(AdmittedEnvelope(_TOKEN, it.verified, it.context))  # type: ignore[arg-type]
+            else:
+                _log.info("rejected reason=%s envelope=%s context=%s: %.200r", it.rejection.reason.value,
+                          env_hex, ev.context_digest.hex(), str(it.rejection))
+                out.append(it.rejection)
+        return out

@@ -44,9 +44,11 @@ def main() -> None:
     out = Path(args.out or tempfile.mkdtemp(prefix="audit-"))
     out.mkdir(parents=True, exist_ok=True)
     wtns = out / "witness.wtns" if args.reprove else None
-    env = send(_shipped_image(keys.params.name, "benign"), generate_recipient_key().public_bytes(), keys, b"audit-1",
+    server = Server(keys.verifier)
+    context = server.issue_context()
+    env = send(_shipped_image(keys.params.name, "benign"), generate_recipient_key().public_bytes(), keys, context,
                witness_out=wtns)
-    record = Server(keys.verifier).admit(env, b"audit-1").audit_record()
+    record = server.admit(env, context).audit_record()
     (out / "verification_key.json").write_text(json.dumps(vk_to_json(keys.verifier.vk), indent=1))
     write_proof(out / "proof.json", env.proof)
     write_public(out / "public.json", env.public_inputs())

@@ -29,7 +29,7 @@ def main() -> None:
     server, model, bob = Server(keys.verifier), load_scanner(params), generate_recipient_key()
     for i, kind in enumerate(("benign", "banned")):
         image = _shipped_image(params.name, kind)
-        context = f"msg-id={i};from=alice;to=bob".encode()
+        context = server.issue_context(sender="alice", recipient="bob")
         data = encode(send(image, bob.public_bytes(), keys, context, progress=progress_printer()),
                       allow_insecure=params.insecure)
         verified = server.admit(data, context)  # raises Rejected otherwise

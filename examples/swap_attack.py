@@ -31,11 +31,13 @@ def main() -> None:
     bob = generate_recipient_key().public_bytes()
     benign, banned = (image_bytes(_shipped_image(p.name, k), p) for k in ("benign", "banned"))
 
-    env_benign = send(_shipped_image(p.name, "benign"), bob, keys, b"msg-id=1")
-    env_banned = send(_shipped_image(p.name, "banned"), bob, keys, b"msg-id=2")
+    server = Server(keys.verifier)
+    ctx_benign, ctx_banned = server.issue_context(), server.issue_context()
+    env_benign = send(_shipped_image(p.name, "benign"), bob, keys, ctx_benign)
+    env_banned = send(_shipped_image(p.name, "banned"), bob, keys, ctx_banned)
     spliced = replace(env_banned, ct_fhe=env_benign.ct_fhe)
     try:
-        Server(keys.verifier).admit(spliced, b"msg-id=2")
+        server.admit(spliced, ctx_banned)
         raise SystemExit("BUG: the spliced envelope was accepted")
     except Rejected as exc:
         print(f"1. spliced envelope rejected by the server: {exc}")

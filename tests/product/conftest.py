@@ -54,3 +54,67 @@ def toy() -> ToyWorld:
     w.env_benign = send(benign, recipient.public_bytes(), keys, w.ctx_benign)
     w.env_banned = send(banned, recipient.public_bytes(), keys, w.ctx_banned)
     return w
+
+
+# -- the server's state: stores, issued contexts -------------------------------------------------
+
+def needs(what: str) -> None:
+    """A test cannot run here (no PostgreSQL DSN, no Dask): skipped locally, FAILED on CI."""
+    import os
+
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required on CI (see .ci/run)", pytrace=False)
+    pytest.skip(f"{what} not available (set it up as .ci/run does)")
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    import os
+
+    dsn = os.environ.get("CONSISTENCY_TEST_POSTGRES_DSN")
+    if not dsn:
+        needs("a PostgreSQL server (CONSISTENCY_TEST_POSTGRES_DSN)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        needs("psycopg (the 'postgres' extra)")
+    return dsn
+
+
+@pytest.fixture
+def pg_prefix(postgres_dsn):
+    """A fresh table prefix for one test; its tables are dropped afterwards."""
+    import secrets
+
+    import psycopg
+
+    prefix = f"t{secrets.token_hex(6)}_"
+    yield prefix
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {prefix}claims, {prefix}context_key")
+
+
+@dataclass
+class Issued:
+    """Envelopes bound to contexts issued under ``key`` (pass ``context_key=key`` to a Server),
+    valid for a day from the session start."""
+
+    key: bytes
+    items: list  # (envelope bytes, context)
+
+
+@pytest.fixture(scope="session")
+def issued(toy) -> Issued:
+    import secrets
+    import time
+
+    from consistency.contexts import issue_context
+    from consistency.envelope import encode
+
+    key = secrets.token_bytes(32)
+    items = []
+    for i in range(8):
+        ctx = issue_context(key, int(time.time()) + 86400, sender=f"alice{i}", recipient="bob")
+        env = send(toy.benign if i % 2 == 0 else toy.banned, toy.recipient.public_bytes(), toy.keys, ctx)
+        items.append((encode(env, allow_insecure=True), ctx))
+    return Issued(key, items)

@@ -116,7 +116,7 @@ def test_envelope_for_another_parameter_set_is_rejected(toy):
 
 
 def test_replay_of_an_admitted_message_id(toy):
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     data = encode(toy.env_banned, allow_insecure=True)
     server.admit(data, toy.ctx_banned)
     with pytest.raises(Rejected):

@@ -19,7 +19,7 @@ from schemes.key_agreement import generate_recipient_key
 
 
 def test_admit_then_open_recovers_the_image(toy):
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     v = server.admit(encode(toy.env_benign, allow_insecure=True), toy.ctx_benign)
     opening = open_payload(v.forward_payload, toy.recipient, toy.params)
     assert np.array_equal(opening.image, toy.benign)
@@ -32,7 +32,7 @@ def test_admit_then_open_recovers_the_image(toy):
 
 
 def test_replayed_context_is_refused(toy):
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     data = encode(toy.env_benign, allow_insecure=True)
     server.admit(data, toy.ctx_benign)
     with pytest.raises(ReplayRejected):
@@ -53,7 +53,7 @@ def test_verified_envelope_cannot_be_forged():
 def test_stateless_verification_exposes_nothing_to_forward(toy):
     """Only admission (which records the context) yields the scanner input and the payload:
     verifying twice without admitting must not give a replay a forwardable object."""
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     for v in (verify_envelope(toy.keys.verifier, toy.env_benign, toy.ctx_benign),
               server.verify(toy.env_benign, toy.ctx_benign), server.verify(toy.env_benign, toy.ctx_benign)):
         assert not isinstance(v, AdmittedEnvelope)
@@ -65,13 +65,13 @@ def test_stateless_verification_exposes_nothing_to_forward(toy):
 
 
 def test_other_recipient_cannot_open(toy):
-    v = Server(toy.keys.verifier).admit(toy.env_benign, toy.ctx_benign)
+    v = Server(toy.keys.verifier, issue_contexts=False).admit(toy.env_benign, toy.ctx_benign)
     with pytest.raises(OpeningError):
         open_payload(v.forward_payload, generate_recipient_key(), toy.params)
 
 
 def test_abuse_report_with_wrong_salt_or_image_fails(toy):
-    v = Server(toy.keys.verifier).admit(toy.env_banned, toy.ctx_banned)
+    v = Server(toy.keys.verifier, issue_contexts=False).admit(toy.env_banned, toy.ctx_banned)
     o = open_payload(v.forward_payload, toy.recipient, toy.params)
     with pytest.raises(OpeningError):
         check_opening(o.C, o.image, (o.rho + 1) % (1 << 250), toy.params)
@@ -85,14 +85,14 @@ def test_homomorphic_score_equals_plaintext_score(toy):
     model = load_scanner(toy.params)
     for env, ctx, img, banned in ((toy.env_benign, toy.ctx_benign, toy.benign, False),
                                   (toy.env_banned, toy.ctx_banned, toy.banned, True)):
-        v = Server(toy.keys.verifier).admit(env, ctx)
+        v = Server(toy.keys.verifier, issue_contexts=False).admit(env, ctx)
         score = homomorphic_score(toy.params, model, toy.keys.pk_fhe, toy.committee.shares, v.inference_input)
         assert score == plaintext_score(model, image_bytes(img, toy.params))
         assert (score > 0) == banned  # labels of the shipped images (a "7" and a "1" from the digits data)
 
 
 def test_batch_admission_isolates_the_bad_envelope(toy):
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     bad = replace(toy.env_banned, nonce=(toy.env_banned.nonce + 1) % (1 << 128))
     results = server.admit_batch([
         (encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),

@@ -15,7 +15,7 @@ from consistency.server import Server
 
 @pytest.fixture(scope="module")
 def payload(toy):
-    return Server(toy.keys.verifier).admit(toy.env_banned, toy.ctx_banned).forward_payload
+    return Server(toy.keys.verifier, issue_contexts=False).admit(toy.env_banned, toy.ctx_banned).forward_payload
 
 
 def test_round_trip_and_layout(toy, payload):

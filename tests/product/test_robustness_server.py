@@ -29,7 +29,7 @@ def test_verified_envelope_does_not_change_when_the_callers_object_does(toy):
     ct_msg = list(env.ct_msg)
     c0, c1 = list(env.ct_fhe[0].c0), list(env.ct_fhe[0].c1)
     mutable = replace(env, ct_msg=ct_msg, ct_fhe=(Ciphertext(c0, c1),))
-    verified = Server(toy.keys.verifier).admit(mutable, toy.ctx_benign)
+    verified = Server(toy.keys.verifier, issue_contexts=False).admit(mutable, toy.ctx_benign)
     ct_msg[0] ^= 1
     c0[0] = (c0[0] + 1) % toy.params.bfv.q
     assert verified.forward_payload.ct_msg == env.ct_msg
@@ -44,7 +44,7 @@ def test_verified_envelope_does_not_change_when_the_callers_object_does(toy):
 ])
 def test_malformed_envelope_objects_are_rejected_not_crashing(toy, field, value):
     bad = replace(toy.env_benign, **{field: value})
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     with pytest.raises(Rejected):
         server.verify(bad, toy.ctx_benign)
     with pytest.raises(Rejected):
@@ -57,7 +57,7 @@ def test_malformed_envelope_objects_are_rejected_not_crashing(toy, field, value)
 def test_context_of_the_wrong_type_is_a_clear_type_error(toy, context):
     """The context is issued by the server's own code: a wrong type is a programming error,
     reported as TypeError naming the context (and never silently converted, e.g. bytes(5))."""
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     data = encode(toy.env_benign, allow_insecure=True)
     for call in (lambda: server.verify(data, context), lambda: server.admit(data, context),
                  lambda: server.admit_batch([(data, context)])):
@@ -66,7 +66,7 @@ def test_context_of_the_wrong_type_is_a_clear_type_error(toy, context):
 
 
 def test_concurrent_admission_of_one_context_admits_it_once(toy):
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     data = encode(toy.env_benign, allow_insecure=True)
     results: list = []
     barrier = threading.Barrier(4)
@@ -90,7 +90,7 @@ def test_concurrent_admission_of_one_context_admits_it_once(toy):
 def test_batch_with_a_proof_moved_to_other_inputs_admits_only_the_honest_one(toy):
     """Batch soundness at the product level: the banned envelope carrying the benign proof is
     rejected even when it sits in a batch next to valid envelopes (and next to its own source)."""
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     moved = replace(toy.env_banned, proof=toy.env_benign.proof)
     out = server.admit_batch([(encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),
                               (encode(moved, allow_insecure=True), toy.ctx_banned)])
@@ -99,7 +99,7 @@ def test_batch_with_a_proof_moved_to_other_inputs_admits_only_the_honest_one(toy
 
 
 def test_same_envelope_twice_in_a_batch_is_admitted_once(toy):
-    server = Server(toy.keys.verifier)
+    server = Server(toy.keys.verifier, issue_contexts=False)
     data = encode(toy.env_benign, allow_insecure=True)
     out = server.admit_batch([(data, toy.ctx_benign), (data, toy.ctx_benign)])
     assert isinstance(out[0], AdmittedEnvelope)

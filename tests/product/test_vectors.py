@@ -82,7 +82,7 @@ def test_toy_envelope_vector_verifies_and_opens():
     verify_envelope(keys, data, context)  # raises Rejected if the vector does not verify
     assert from_json(json.loads((d / "envelope.json").read_text()), allow_insecure=True) == decode(data, allow_insecure=True)
     params = get_parameter_set("toy", allow_insecure=True)
-    admitted = Server(keys).admit(data, context)
+    admitted = Server(keys, issue_contexts=False).admit(data, context)  # the vector's own context
     opening = open_payload(admitted.forward_payload, (d / "recipient.key").read_bytes(), params)
     assert np.array_equal(opening.image, _shipped_image("toy", "benign"))
 
