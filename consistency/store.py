@@ -98,7 +98,14 @@ def _check_claim(c: Claim) -> tuple[bytes, bytes, Optional[int]]:
     return context_digest(c.context), bytes(c.envelope_digest), c.expires_at
 
 
-class MemoryReplayStore:
+class _ClaimOne:
+    """``claim`` as a one-element ``claim_many`` (the stores implement the batch)."""
+
+    def claim(self, context: bytes, envelope_digest: bytes, expires_at: Optional[int]) -> bool:
+        return self.claim_many([Claim(context, envelope_digest, expires_at)])[0]  # type: ignore[attr-defined]
+
+
+class MemoryReplayStore(_ClaimOne):
     """A store in this process's memory (thread-safe). It forgets everything when the process
     stops and is not shared with other processes: for tests and single-process tools only."""
 
@@ -106,9 +113,6 @@ class MemoryReplayStore:
         self._entries: dict[bytes, tuple[bytes, Optional[int]]] = {}
         self._key = secrets.token_bytes(CONTEXT_KEY_BYTES)
         self._lock = threading.Lock()
-
-    def claim(self, context: bytes, envelope_digest: bytes, expires_at: Optional[int]) -> bool:
-        return self.claim_many([Claim(context, envelope_digest, expires_at)])[0]
 
     def claim_many(self, claims: Sequence[Claim]) -> list[bool]:
         rows = [_check_claim(c) for c in claims]
@@ -178,7 +182,7 @@ def _create_private_file(path: Path) -> None:
         raise OperationalError(f"the replay store {path} belongs to another user")
 
 
-class SqliteReplayStore:
+class SqliteReplayStore(_ClaimOne):
     """A store in one SQLite file (standard library ``sqlite3``, WAL mode, UNIQUE key), safe for
     many threads and many processes on one host (not on a network file system).
 
@@ -259,9 +263,6 @@ class SqliteReplayStore:
             return out
 
     # -- protocol --------------------------------------------------------------------------------
-
-    def claim(self, context: bytes, envelope_digest: bytes, expires_at: Optional[int]) -> bool:
-        return self.claim_many([Claim(context, envelope_digest, expires_at)])[0]
 
     def claim_many(self, claims: Sequence[Claim]) -> list[bool]:
         import time

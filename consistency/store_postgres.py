@@ -18,10 +18,10 @@ import re
 import secrets
 import threading
 import time
-from typing import Any, Optional, Sequence
+from typing import Any, Sequence
 
 from .errors import OperationalError
-from .store import CONTEXT_KEY_BYTES, Claim, _check_claim, context_digest
+from .store import CONTEXT_KEY_BYTES, Claim, _check_claim, _ClaimOne, context_digest
 
 __all__ = ["PostgresReplayStore"]
 
@@ -37,7 +37,7 @@ def _psycopg() -> Any:
     return psycopg
 
 
-class PostgresReplayStore:
+class PostgresReplayStore(_ClaimOne):
     """A store in a PostgreSQL database given by ``dsn`` (a libpq connection string or URL).
 
     ``prefix`` names the tables (``<prefix>claims``, ``<prefix>context_key``); servers that share
@@ -119,9 +119,6 @@ class PostgresReplayStore:
                 raise self._error(exc) from None
 
     # -- protocol --------------------------------------------------------------------------------
-
-    def claim(self, context: bytes, envelope_digest: bytes, expires_at: Optional[int]) -> bool:
-        return self.claim_many([Claim(context, envelope_digest, expires_at)])[0]
 
     def claim_many(self, claims: Sequence[Claim]) -> list[bool]:
         rows = [_check_claim(c) for c in claims]
