@@ -1,5 +1,7 @@
-"""``python -m consistency <command>``: keygen, setup, send, verify, open, inspect, pack, export,
-demo, bench; for servers issue-context, admit, audit-log (:mod:`consistency.server_cli`).
+"""``python -m consistency <command>``: keygen, send, verify, open, inspect, pack, export, demo,
+bench; for servers issue-context, admit, audit-log (:mod:`consistency.server_cli`); for the
+committee ``committee init|join|finalize``, setup, scan, partial, verdict, audit
+(:mod:`consistency.committee.cli`).
 Exit codes: 0 success (``verify``: valid), 1 rejected / failed, 2 bad usage."""
 
 from __future__ import annotations
@@ -57,20 +59,6 @@ def cmd_keygen(a: argparse.Namespace) -> int:
     sk.write(a.out)
     Path(a.out + ".pub").write_bytes(sk.public_bytes())
     print(f"wrote {a.out} (secret) and {a.out}.pub (public)", file=sys.stderr)
-    return 0
-
-
-def cmd_setup(a: argparse.Namespace) -> int:
-    from .keys import generate_committee, run_setup, write_keydir
-    from .params import get_parameter_set
-
-    params = get_parameter_set(a.params, allow_insecure=a.insecure)
-    say = progress_printer()
-    say(f"committee key generation ({params.bfv.parties} simulated parties)")
-    committee = generate_committee(params)
-    keys = run_setup(params, committee, progress=say)
-    write_keydir(a.out, keys, committee)
-    say(f"wrote {a.out} (digest {keys.verifier.digest.hex()[:16]}...)")
     return 0
 
 
@@ -198,9 +186,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("keygen", cmd_keygen, "recipient X25519 key pair: secret in OUT, public in OUT.pub")
     sp.add_argument("--out", required=True)
-    sp = add("setup", cmd_setup, "committee BFV keys (simulated n-of-n) and Groth16 keys")
-    sp.add_argument("--params", required=True)
-    sp.add_argument("--out", required=True, help="key directory")
     sp = add("send", cmd_send, "commit, encrypt and prove an image")
     sp.add_argument("image")
     sp.add_argument("--keys", required=True)
@@ -248,6 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .server_cli import add_commands
 
     add_commands(add)
+    from .committee.cli import add_commands as add_committee_commands
+
+    add_committee_commands(add)
     return p
 
 

@@ -1,16 +1,23 @@
-"""``python -m consistency demo``: the whole flow on the images shipped with the package.
+"""``python -m consistency demo``: the whole flow on the images shipped with the package, with a
+committee of three members, each in its own process.
 
-setup (cached) -> recipient key -> send a benign and a banned image -> server verifies ->
-scanner evaluates homomorphically, committee decrypts the score -> forward or block ->
-recipient opens -> a swap attempt (benign BFV input, banned message) is rejected.
+committee init -> three ``committee join`` processes (each member's share only in its own 0600
+file) -> finalize -> setup for the joint key (all cached) -> send a benign and a banned image ->
+the server admits them -> ``scan`` makes a request per envelope -> three ``partial`` processes
+(each member verifies the envelope, recomputes the score ciphertext, decrypts coefficient N-1
+once, proves it) -> ``verdict`` (every proof checked) -> ``audit`` of the record -> forward or
+block -> the recipient opens -> a replayed request, a swap at the server and a swap at the
+prover are all refused.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Callable
@@ -20,21 +27,43 @@ from schemes.key_agreement import generate_recipient_key
 from .circuit import build_circuit
 from .cli import progress_printer
 from .envelope import encode
-from .errors import KeyMismatch, Rejected
+from .errors import ConsistencyError, KeyMismatch, Rejected
 from .image import image_bytes, load_image
-from .keys import (generate_committee, load_committee, load_prover_keys, run_setup, write_keydir)
+from .keys import load_prover_keys, run_setup, write_keydir
 from .params import get_parameter_set
 from .recipient import open_payload
-from .scanner import homomorphic_score, load_scanner, plaintext_score
+from .scanner import load_scanner, plaintext_score
 from .sender import encrypt_for_scanner, prepare_statement, send
 from .server import Server, verify_envelope
 
-__all__ = ["run_demo", "default_cache_dir"]
+__all__ = ["run_demo", "default_cache_dir", "DemoPaths", "DEMO_MEMBERS", "cached_committee"]
+
+#: The demo committee: the provider, a regulator and an NGO.
+DEMO_MEMBERS = 3
 
 
 def default_cache_dir(params_name: str) -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "greco-consistency" / f"keys-{params_name}-v1"
+    return Path(base) / "greco-consistency" / f"keys-{params_name}-v2"
+
+
+@dataclass(frozen=True)
+class DemoPaths:
+    """The demo's cache: the committee directory, each member's own directory (its secret file
+    and decryption log), and the key directory made for the committee's joint key."""
+
+    root: Path
+
+    @property
+    def committee(self) -> Path:
+        return self.root / "committee"
+
+    @property
+    def keys(self) -> Path:
+        return self.root / "keys"
+
+    def secret(self, member: int) -> Path:
+        return self.root / f"member_{member}" / "share.secret"
 
 
 def _shipped_image(name: str, kind: str):
@@ -42,8 +71,62 @@ def _shipped_image(name: str, kind: str):
         return load_image(p)
 
 
+def _cli(*args: str, insecure: bool) -> list[str]:
+    return [sys.executable, "-m", "consistency", *args, *(["--insecure"] if insecure else [])]
+
+
+def _run_members(commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
+    """Run one process per member at once; wait for all."""
+    procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
+    out = []
+    for c, p in zip(commands, procs):
+        stdout, stderr = p.communicate()
+        out.append(subprocess.CompletedProcess(c, p.returncode, stdout, stderr))
+    return out
+
+
+def _check(results: list[subprocess.CompletedProcess], what: str) -> None:
+    for r in results:
+        if r.returncode != 0:
+            raise ConsistencyError(f"{what} failed (exit {r.returncode}): {r.stderr.strip()[-2000:]}")
+
+
+def cached_committee(params, paths: DemoPaths, insecure: bool, say: Callable[[str], None]):
+    """The cached committee and key directory, or a fresh committee (three join processes)."""
+    from .committee import init_committee, load_committee
+    from .committee.errors import CommitteeError
+
+    try:
+        committee = load_committee(paths.committee, allow_insecure=insecure)
+        keys = load_prover_keys(paths.keys, allow_insecure=insecure)
+        if keys.pk_fhe == committee.pk and all(paths.secret(i).exists() for i in range(1, DEMO_MEMBERS + 1)):
+            return committee, keys, "cached"
+    except (CommitteeError, KeyMismatch, OSError):
+        pass
+    say(f"no usable committee in {paths.root}; running the setup once (cached afterwards)")
+    if paths.root.exists():
+        stale = paths.root.with_name(paths.root.name + f".stale-{int(time.time())}")
+        paths.root.rename(stale)
+        say(f"moved the unusable cache to {stale}")
+    init_committee(paths.committee, params, DEMO_MEMBERS, progress=say)
+    for i in range(1, DEMO_MEMBERS + 1):
+        paths.secret(i).parent.mkdir(parents=True, mode=0o700)
+    _check(_run_members([_cli("committee", "join", str(paths.committee), "--member", str(i), "--secret",
+                              str(paths.secret(i)), insecure=insecure) for i in range(1, DEMO_MEMBERS + 1)]),
+           "committee join")
+    from .committee import finalize
+
+    committee = finalize(paths.committee, allow_insecure=insecure)
+    keys = run_setup(params, committee.pk, progress=say)
+    write_keydir(paths.keys, keys)
+    return committee, keys, "fresh"
+
+
 def run_demo(params_name: str = "default", *, cache_dir: str | None = None, insecure: bool = False,
              out: Callable[[str], None] = print) -> int:
+    from .committee import audit_record, combine, make_request
+    from .committee.request import decode_request
+
     params = get_parameter_set(params_name, allow_insecure=insecure)
     say = progress_printer()
     rows: list[tuple[str, float, str]] = []
@@ -54,27 +137,17 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
         rows.append((label, time.perf_counter() - t0, detail(r)))
         return r
 
-    keydir = Path(cache_dir) if cache_dir else default_cache_dir(params.name)
-
-    def setup():
-        try:
-            keys = load_prover_keys(keydir, allow_insecure=insecure)
-            return keys, load_committee(keydir, params, keys.pk_fhe), "cached"
-        except KeyMismatch:
-            say(f"no usable keys in {keydir}; running the setup once (cached afterwards)")
-            committee = generate_committee(params)
-            keys = run_setup(params, committee, progress=say)
-            write_keydir(keydir, keys, committee)
-            return keys, committee, "fresh"
-
-    keys, committee, how = step("setup (committee BFV + Groth16)", setup, lambda r: f"{r[2]}, {keydir}")
+    paths = DemoPaths(Path(cache_dir) if cache_dir else default_cache_dir(params.name))
+    committee, keys, how = step(f"committee ({DEMO_MEMBERS} join processes) + setup",
+                                lambda: cached_committee(params, paths, insecure, say),
+                                lambda r: f"{r[2]}, {paths.root}")
     server = Server(keys.verifier)
     model = load_scanner(params)
     recipient = generate_recipient_key()
     images = {kind: _shipped_image(params.name, kind) for kind in ("benign", "banned")}
 
     envelopes = {}
-    for i, kind in enumerate(("benign", "banned")):
+    for kind in ("benign", "banned"):
         ctx = server.issue_context(sender="alice", recipient="bob")
         env = step(f"send {kind} image (commit, encrypt, prove)",
                    lambda: send(images[kind], recipient.public_bytes(), keys, ctx, progress=say),
@@ -82,18 +155,41 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
         envelopes[kind] = (env, ctx)
 
     verdicts = {}
-    for kind, (env, ctx) in envelopes.items():
-        data = encode(env, allow_insecure=insecure)
-        verified = step(f"server verifies {kind}", lambda: server.admit(data, ctx), lambda v: "valid")
-        score = step(f"scan {kind} (homomorphic, threshold decrypt)",
-                     lambda: homomorphic_score(params, model, keys.pk_fhe, committee.shares, verified.inference_input),
-                     lambda s: f"score {s} (plaintext {plaintext_score(model, image_bytes(images[kind], params))})")
-        banned = score > 0
-        verdicts[kind] = banned
-        rows.append((f"server decision for {kind}", 0.0, "BLOCK" if banned else "forward"))
-        if not banned:
-            step(f"recipient opens {kind}", lambda: open_payload(verified.forward_payload, recipient, params),
-                           lambda o: "image matches" if (o.image == images[kind]).all() else "MISMATCH")
+    refusals = []
+    with tempfile.TemporaryDirectory(prefix="consistency-demo-") as work:
+        w = Path(work)
+        for kind, (env, ctx) in envelopes.items():
+            data = encode(env, allow_insecure=insecure)
+            admitted = step(f"server admits {kind}", lambda: server.admit(data, ctx), lambda v: "valid")
+            request = step(f"scan request for {kind}", lambda: make_request(keys.verifier, data, ctx),
+                           lambda r: f"{len(r.encode())} bytes")
+            req_file = w / f"{kind}.request.json"
+            req_file.write_bytes(request.encode())
+            parts = [w / f"{kind}.partial_{i}.json" for i in range(1, DEMO_MEMBERS + 1)]
+            cmds = [_cli("partial", str(req_file), "--keys", str(paths.keys), "--committee", str(paths.committee),
+                         "--member", str(i), "--secret", str(paths.secret(i)), "--out", str(parts[i - 1]),
+                         insecure=insecure) for i in range(1, DEMO_MEMBERS + 1)]
+            step(f"{DEMO_MEMBERS} members decrypt {kind}'s score (own processes)",
+                 lambda: _check(_run_members(cmds), "partial"), lambda _r: "each proved its partial")
+            record = step(f"verdict for {kind} (every proof checked)",
+                          lambda: combine(committee, decode_request(req_file.read_bytes()),
+                                          [p.read_bytes() for p in parts], keys=keys.verifier),
+                          lambda r: f"score {r.score} (plaintext {plaintext_score(model, image_bytes(images[kind], params))})")
+            step(f"audit of {kind}'s record", lambda: audit_record(record.encode(), keys.verifier, committee),
+                 lambda r: "re-checked from public data")
+            banned = record.verdict == "banned"
+            verdicts[kind] = banned
+            rows.append((f"server decision for {kind}", 0.0, "BLOCK" if banned else "forward"))
+            if not banned:
+                step(f"recipient opens {kind}", lambda: open_payload(admitted.forward_payload, recipient, params),
+                     lambda o: "image matches" if (o.image == images[kind]).all() else "MISMATCH")
+            if kind == "benign":  # a second decryption of the same envelope, asked of member 1
+                again = _run_members([_cli("partial", str(req_file), "--keys", str(paths.keys), "--committee",
+                                           str(paths.committee), "--member", "1", "--secret", str(paths.secret(1)),
+                                           "--out", str(w / "again.json"), insecure=insecure)])[0]
+                refusals.append(again.returncode == 1 and "REFUSED replay" in again.stderr)
+                rows.append(("member 1 asked to decrypt benign again", 0.0,
+                             "refused: replay" if refusals[-1] else f"ACCEPTED (bug!) {again.stderr[-200:]}"))
 
     # The swap at the server: the benign BFV input with the banned message, commitment and proof.
     benign, (banned, banned_ctx) = envelopes["benign"][0], envelopes["banned"]
@@ -119,13 +215,15 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
     step("swap attempt at the prover", try_prove_swap, lambda r: r)
 
     width = max(len(r[0]) for r in rows)
-    out(f"\ndemo on parameter set '{params.name}' ({'x'.join(map(str, params.shape))}, BFV N={params.bfv.n})")
+    out(f"\ndemo on parameter set '{params.name}' ({'x'.join(map(str, params.shape))}, BFV N={params.bfv.n}), "
+        f"committee of {DEMO_MEMBERS} ({how})")
     out(f"{'step':<{width}}  {'seconds':>8}  result")
     for label, secs, detail in rows:
         out(f"{label:<{width}}  {secs:8.2f}  {detail}")
-    ok = (not verdicts["benign"]) and verdicts["banned"] and all(d.startswith("rejected")
-                                                               for label, _, d in rows if "swap" in label)
-    out("demo " + ("completed: the swap was rejected, the banned image was blocked" if ok else "FAILED"))
+    ok = ((not verdicts["benign"]) and verdicts["banned"] and all(refusals)
+          and all(d.startswith("rejected") for label, _, d in rows if "swap" in label))
+    out("demo " + ("completed: the swap was rejected, the banned image was blocked, the replay was refused"
+                   if ok else "FAILED"))
     return 0 if ok else 1
 
 

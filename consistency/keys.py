@@ -4,9 +4,11 @@ Layout of ``KEYDIR`` (specs/consistency.md, "Key directory")::
 
     params.json              {"version", "params_id", "digest" (hex SHA-256, ParameterSet.digest)}
     committee_pk.bin         the joint BFV public key (schemes.bfv.serialization)
-    committee/share_<i>.json simulated n-of-n committee secret shares (demo / reference scanner only)
     verification_key.json    snarkjs verification key, plus "params_id" and "params_digest"
     proving_key.bin          Groth16 proving key (schemes.groth16.keyfile)
+
+The committee's key is made by the members themselves (:mod:`consistency.committee`); ``setup``
+takes the finalized committee's joint key. A key directory never holds a secret share.
 
 A server needs only ``params.json``, ``committee_pk.bin`` and ``verification_key.json``.
 Loading recomputes the digest from the parameter set and the committee key and rejects a
@@ -17,14 +19,12 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 from schemes import strict_json
-from schemes.secret_file import write_secret_file
-from schemes.bfv.keys import (PublicKey, SecretKeyShare, combine_public_key, generate_key_share)
+from schemes.bfv.keys import PublicKey
 from schemes.bfv.serialization import public_key_from_bytes, public_key_to_bytes
 from schemes.groth16 import ProvingKey, VerifyingKey, setup
 from schemes.groth16.keyfile import read_proving_key, write_proving_key
@@ -34,18 +34,10 @@ from .circuit import build_circuit
 from .errors import KeyMismatch, UnknownParameterSet
 from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set
 
-__all__ = ["Committee", "VerifierKeys", "ProverKeys", "generate_committee", "run_setup",
-           "write_keydir", "load_verifier_keys", "load_prover_keys", "load_committee"]
+__all__ = ["VerifierKeys", "ProverKeys", "run_setup", "write_keydir", "load_verifier_keys",
+           "load_prover_keys"]
 
 Progress = Optional[Callable[[str], None]]
-
-
-@dataclass(frozen=True)
-class Committee:
-    """A simulated n-of-n BFV committee: the joint public key and every party's share."""
-
-    pk: PublicKey
-    shares: tuple[SecretKeyShare, ...]
 
 
 @dataclass(frozen=True)
@@ -79,34 +71,24 @@ class ProverKeys:
         return self.verifier.pk_fhe
 
 
-def generate_committee(params: ParameterSet, parties: int | None = None) -> Committee:
-    """Run the n-of-n threshold key generation for ``parties`` simulated members
-    (default: the most the BFV noise budget covers)."""
-    n = params.bfv.parties if parties is None else parties
-    seed = secrets.token_bytes(32)
-    shares, pub = [], []
-    for i in range(n):
-        s, p = generate_key_share(params.bfv, seed, i)
-        shares.append(s)
-        pub.append(p)
-    return Committee(combine_public_key(params.bfv, seed, pub), tuple(shares))
-
-
-def run_setup(params: ParameterSet, committee: Committee, *, progress: Progress = None) -> ProverKeys:
-    """Synthesize the circuit shape for this committee key and run the Groth16 setup."""
+def run_setup(params: ParameterSet, pk_fhe: PublicKey, *, progress: Progress = None) -> ProverKeys:
+    """Synthesize the circuit shape for the committee's joint key ``pk_fhe`` and run the Groth16
+    setup. (Take ``pk_fhe`` from a finalized committee: ``consistency.committee.load_committee``.)"""
+    if not isinstance(pk_fhe, PublicKey):
+        raise TypeError("run_setup takes the committee's joint PublicKey")
     say = progress or (lambda _m: None)
     say(f"{params.name}: synthesizing the circuit (shape only)")
-    r1cs = build_circuit(params, committee.pk).freeze()
+    r1cs = build_circuit(params, pk_fhe).freeze()
     say(f"{params.name}: {r1cs.num_constraints} constraints, {r1cs.num_variables} wires; Groth16 setup")
     pk = setup(r1cs, progress=progress)
-    digest = params.digest(public_key_to_bytes(params.bfv, committee.pk))
-    return ProverKeys(VerifierKeys(params, committee.pk, pk.vk, digest), pk)
+    digest = params.digest(public_key_to_bytes(params.bfv, pk_fhe))
+    return ProverKeys(VerifierKeys(params, pk_fhe, pk.vk, digest), pk)
 
 
-def write_keydir(path: str | os.PathLike, keys: ProverKeys, committee: Committee | None = None) -> None:
-    """Write a key directory (creating it). Secret committee shares are written only if given."""
+def write_keydir(path: str | os.PathLike, keys: ProverKeys) -> None:
+    """Write a key directory (creating it): public files and the proving key, no secret."""
     d = Path(path)
-    (d / "committee").mkdir(parents=True, exist_ok=True)
+    d.mkdir(parents=True, exist_ok=True)
     v = keys.verifier
     (d / "params.json").write_text(json.dumps(
         {"version": ENVELOPE_VERSION, "params_id": v.params.name, "digest": v.digest.hex()}, indent=1) + "\n")
@@ -116,10 +98,6 @@ def write_keydir(path: str | os.PathLike, keys: ProverKeys, committee: Committee
     vk_json["params_digest"] = v.digest.hex()
     (d / "verification_key.json").write_text(json.dumps(vk_json, indent=1) + "\n")
     write_proving_key(d / "proving_key.bin", keys.pk)
-    if committee is not None:
-        for sh in committee.shares:
-            share = json.dumps({"party": sh.party, "s": [int(x) for x in sh.s]}) + "\n"
-            write_secret_file(d / "committee" / f"share_{sh.party}.json", share.encode(), overwrite=True)
 
 
 def _unreadable(f: Path, exc: OSError) -> KeyMismatch:
@@ -192,17 +170,3 @@ def load_prover_keys(path: str | os.PathLike, *, allow_insecure: bool = False) -
     if pk.vk != v.vk:
         raise KeyMismatch("proving_key.bin does not match verification_key.json")
     return ProverKeys(v, pk)
-
-
-def load_committee(path: str | os.PathLike, params: ParameterSet, pk_fhe: PublicKey) -> Committee:
-    """Read the simulated committee's shares (demo / reference scanner)."""
-    shares = []
-    for f in sorted((Path(path) / "committee").glob("share_*.json")):
-        obj = _read_json(f)
-        try:
-            shares.append(SecretKeyShare(int(obj["party"]), tuple(int(x) for x in obj["s"])))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise KeyMismatch(f"{f}: malformed share ({exc})") from None
-    if not shares:
-        raise KeyMismatch(f"no committee shares in {path}/committee")
-    return Committee(pk_fhe, tuple(shares))

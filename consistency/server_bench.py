@@ -57,18 +57,20 @@ class _Timed:
 def _keys(params_name: str, say: Callable[[str], None]) -> Any:
     from .demo import default_cache_dir
     from .errors import KeyMismatch
-    from .keys import generate_committee, load_prover_keys, run_setup, write_keydir
+    from schemes.bfv.keys import keygen
+
+    from .keys import load_prover_keys, run_setup, write_keydir
     from .params import get_parameter_set
 
     params = get_parameter_set(params_name, allow_insecure=True)
-    keydir = default_cache_dir(params.name)
+    keydir = default_cache_dir(params.name).parent / f"bench-keys-{params.name}-v1"
     try:
         return load_prover_keys(keydir, allow_insecure=True)
     except KeyMismatch:
         say(f"setting up {params.name} keys in {keydir} (once)")
-        committee = generate_committee(params)
-        keys = run_setup(params, committee)
-        write_keydir(keydir, keys, committee)
+        # a single-party key stands in for a committee's: verification does not depend on who holds it
+        keys = run_setup(params, keygen(params.bfv)[1])
+        write_keydir(keydir, keys)
         return keys
 
 

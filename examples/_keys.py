@@ -1,15 +1,15 @@
-"""Shared by the examples: the key directory for a parameter set, made once and cached."""
+"""Shared by the examples: a committee of three and the key directory for its joint key, made
+once and cached (the demo's cache, ``consistency.demo.DemoPaths``)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
+from dataclasses import dataclass
 
 from consistency.cli import progress_printer
-from consistency.demo import default_cache_dir
-from consistency.errors import KeyMismatch
-from consistency.keys import (Committee, ProverKeys, generate_committee, load_committee, load_prover_keys,
-                              run_setup, write_keydir)
+from consistency.committee import Committee, Member
+from consistency.demo import DEMO_MEMBERS, DemoPaths, cached_committee, default_cache_dir
+from consistency.keys import ProverKeys
 from consistency.params import get_parameter_set
 
 
@@ -19,17 +19,23 @@ def parse_args(doc: str) -> argparse.Namespace:
     return p.parse_args()
 
 
-def cached_keys(name: str) -> tuple[ProverKeys, Committee]:
-    """Load the cached key directory of ``name`` or run the setup once (about a minute for default)."""
+@dataclass
+class CachedCommittee:
+    """The cached committee and where each member keeps its share (one directory per member)."""
+
+    committee: Committee
+    paths: DemoPaths
+
+    def members(self, keys: ProverKeys) -> list[Member]:
+        """The members, in this process (the demo runs each in its own)."""
+        return [Member(self.committee, keys.verifier, i, self.paths.secret(i)) for i in range(1, DEMO_MEMBERS + 1)]
+
+
+def cached_keys(name: str) -> tuple[ProverKeys, CachedCommittee]:
+    """Load the cached committee and key directory of ``name`` or make them once (three member
+    processes join, then the Groth16 setup: about a minute for default)."""
     insecure = name == "toy"
     params = get_parameter_set(name, allow_insecure=insecure)
-    keydir = default_cache_dir(name)
-    try:
-        keys = load_prover_keys(keydir, allow_insecure=insecure)
-        return keys, load_committee(keydir, params, keys.pk_fhe)
-    except KeyMismatch:
-        print(f"setting up {name} keys in {keydir} (once)", file=sys.stderr)
-        committee = generate_committee(params)
-        keys = run_setup(params, committee, progress=progress_printer())
-        write_keydir(keydir, keys, committee)
-        return keys, committee
+    paths = DemoPaths(default_cache_dir(name))
+    committee, keys, _how = cached_committee(params, paths, insecure, progress_printer())
+    return keys, CachedCommittee(committee, paths)

@@ -1,4 +1,5 @@
-"""The linear scanner on ciphertexts: dot-product identity, masking, and the worst-case noise budget."""
+"""The linear scanner on ciphertexts: dot-product identity, one-coefficient threshold decryption
+of the score, and the worst-case noise budget."""
 
 from __future__ import annotations
 
@@ -6,13 +7,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from schemes.bfv import (DEFAULT, DeterministicRng, EncryptionWitness, PublicKey,
-                         ScannerBudgetError, SecretKey, add, add_plain,
-                         combine_partial_decryptions, combine_public_key, decrypt,
-                         decryption_is_correct, decryption_noise, dot_product_weights,
-                         encrypt_image, encrypt_with_randomness, generate_key_share,
-                         image_to_plaintexts, joint_secret_key, linear_score, mask_except,
-                         mul_plain, partial_decrypt, toy_params)
-from schemes.bfv.threshold import PartialDecryption
+                         ScannerBudgetError, ScorePartial, SecretKey, add, add_plain, combine_score,
+                         crs_polynomials, decrypt, decryption_is_correct, decryption_noise,
+                         dot_product_weights, encrypt_image, encrypt_with_randomness,
+                         generate_share, image_to_plaintexts, joint_public_key, joint_secret_key,
+                         linear_score, mul_plain, toy_params)
+from schemes.bfv.partial import partial_decrypt_score
 
 TOY = toy_params(i_know_this_is_insecure=True)
 SEED = b"scanner committee reference seed"
@@ -38,9 +38,16 @@ def centered(x: int, t: int) -> int:
 
 
 def _committee(params, rng, parties=3):
-    shares = [generate_key_share(params, SEED, i, rng) for i in range(parties)]
-    pk = combine_public_key(params, SEED, [p for _, p in shares])
+    crs = crs_polynomials(params, SEED)
+    shares = [generate_share(params, crs, i, rng)[:2] for i in range(1, parties + 1)]
+    pk = joint_public_key(params, crs, [p for _, p in shares])
     return [s for s, _ in shares], pk
+
+
+def _threshold_score(params, secrets, ct, rng) -> int:
+    """The committee's decryption of coefficient N-1 of ``ct``, centred mod t."""
+    parts = [partial_decrypt_score(params, s, [ct.c1], rng)[0] for s in secrets]
+    return centered(combine_score(params, [ct.c0[params.n - 1]], parts), params.t)
 
 
 @settings(max_examples=30, deadline=None)
@@ -66,24 +73,8 @@ def test_linear_score_threshold_decrypts_to_the_exact_score(data):
     rng = DeterministicRng(data.draw(st.integers(0, 2**32)))
     secrets, pk = _committee(TOY, rng)
     cts = [ct for ct, _ in encrypt_image(TOY, pk, pixels, rng)]
-    masked = mask_except(TOY, pk, linear_score(TOY, cts, weights, bias), rng=rng)
-    out = combine_partial_decryptions(TOY, masked, [partial_decrypt(TOY, s, masked, rng) for s in secrets])
-    assert centered(out[TOY.score_index], TOY.t) == sum(w * x for w, x in zip(weights, pixels)) + bias
-
-
-def test_mask_randomizes_the_other_coefficients():
-    rng = DeterministicRng(b"mask")
-    secrets, pk = _committee(TOY, rng)
-    sk = joint_secret_key(TOY, secrets)
-    cts = [ct for ct, _ in encrypt_image(TOY, pk, [0] * TOY.n, rng)]
-    score = linear_score(TOY, cts, [1] * TOY.n, 5)
-    plain = decrypt(TOY, sk, score)
-    assert plain == [0] * (TOY.n - 1) + [5]  # unmasked: all partial products visible
-    masked = [decrypt(TOY, sk, mask_except(TOY, pk, score, rng=rng)) for _ in range(2)]
-    for out in masked:
-        assert out[TOY.n - 1] == 5
-        assert sum(1 for v in out[:-1] if v != 0) > TOY.n - 4  # uniform mod 2^18: zeros are rare
-    assert masked[0][:-1] != masked[1][:-1]
+    score_ct = linear_score(TOY, cts, weights, bias)
+    assert _threshold_score(TOY, secrets, score_ct, rng) == sum(w * x for w, x in zip(weights, pixels)) + bias
 
 
 def test_plaintext_operations():
@@ -128,12 +119,8 @@ def _worst_case_pipeline(params, num_pixels, rng):
     score = sum(w * x for w, x in zip(weights, pixels)) + bias
     k = params.score_index
     dot_noise = decryption_noise(params, sk, score_ct, [0] * k + [score])[k]
-    masked = mask_except(params, pk, score_ct, rng=rng)
-    masked_noise = decryption_noise(params, sk, masked, [0] * k + [score])[k]
-    parts = [partial_decrypt(params, s, masked, rng) for s in secrets]
-    out = combine_partial_decryptions(params, masked, parts)
-    return dict(fresh=max(fresh), dot=dot_noise, masked=masked_noise, score=score,
-                got=centered(out[k], params.t), l1=sum(map(abs, weights)))
+    return dict(fresh=max(fresh), dot=dot_noise, score=score,
+                got=_threshold_score(params, secrets, score_ct, rng), l1=sum(map(abs, weights)))
 
 
 @pytest.mark.parametrize("shape", [28 * 28, 32 * 32 * 3])
@@ -144,8 +131,8 @@ def test_worst_case_inputs_stay_within_the_budget_default(shape):
     assert r["fresh"] <= b.fresh
     # the dot-product noise is bounded by ||w||_1 times the fresh noise (the budget's formula)
     assert abs(r["dot"]) <= r["l1"] * b.fresh <= b.dot_product
-    assert abs(r["masked"]) <= b.dot_product + b.mask
-    assert abs(r["masked"]) + b.flooding_total <= b.limit
+    # the budget still reserves a "mask" term (fresh noise) that the scan no longer uses: slack
+    assert abs(r["dot"]) + b.flooding_total <= b.limit
     assert decryption_is_correct(DEFAULT, b.limit, b.score_max)
     assert r["got"] == r["score"] and abs(r["score"]) <= b.score_max
 
@@ -167,12 +154,12 @@ def test_adversarial_worst_case_toy():
     """Every bound met with equality in the direction that hurts, still decrypts correctly.
 
     Key shares s_i = 1, e_i = +B everywhere; sender u = 1, e0 = e1 = +B; pixels 255 with weights
-    +W_MAX; maximal bias; masking encryption with the same extreme randomness; every party's
-    flooding noise +F. The fresh noise then equals the formula B(2 n_par N + 1) exactly at N-1.
+    +W_MAX; maximal bias; one more encryption with the same extreme randomness added (the budget's
+    former "mask" term, kept as slack); every member's flooding noise +F. The fresh noise then
+    equals the formula B(2 n_par N + 1) exactly at N-1.
     """
     p, n, big_b, parties = TOY, TOY.n, TOY.error_bound, TOY.parties
-    from schemes.bfv import common_random_polynomial
-    a = common_random_polynomial(p, SEED)
+    (a,) = crs_polynomials(p, SEED)
     ones, bees = [1] * n, [big_b] * n
     shares = [_by_hand_share(p, a, ones, bees) for _ in range(parties)]
     pk = PublicKey(tuple(sum(col) % p.q for col in zip(*shares)), a)
@@ -188,17 +175,13 @@ def test_adversarial_worst_case_toy():
     score = 255 * sum(weights) + p.bias_max
     assert score == p.noise_budget.score_max  # the largest plaintext that does not wrap
     score_ct = linear_score(p, [ct], weights, p.bias_max)
-    mask = [0] * n  # worst case for the score coefficient: mask noise also +fresh
-    mask_ct = encrypt_with_randomness(p, pk, mask, extreme)
-    total_ct = add(p, score_ct, mask_ct)
+    extra_ct = encrypt_with_randomness(p, pk, [0] * n, extreme)  # the slack term, also +fresh
+    total_ct = add(p, score_ct, extra_ct)
     noise = decryption_noise(p, sk, total_ct, [0] * (n - 1) + [score])[n - 1]
     assert 0 < noise <= p.noise_budget.dot_product + p.noise_budget.mask
-    # every party floods with +F, the largest allowed value, by hand
+    # every member floods with +F, the largest allowed value, by hand
     F = p.flood_bound
-    parts = []
-    for i in range(parties):
-        c1s = int_negacyclic(list(total_ct.c1), ones)
-        parts.append(PartialDecryption(i, tuple((c1s[j] + F) % p.q for j in range(n))))
-    out = combine_partial_decryptions(p, total_ct, parts)
-    assert centered(out[n - 1], p.t) == score
+    c1s = int_negacyclic(list(total_ct.c1), ones)
+    parts = [ScorePartial(i, ((c1s[n - 1] + F) % p.q,)) for i in range(1, parties + 1)]
+    assert centered(combine_score(p, [total_ct.c0[n - 1]], parts), p.t) == score
     assert noise + parties * F <= p.noise_budget.limit

@@ -12,26 +12,47 @@ from hypothesis import given, settings, strategies as st
 from schemes.bfv import (DEFAULT, Ciphertext, DeterministicRng, EncryptionWitness,
                          InvalidCiphertextError, InvalidKeyError, InvalidPlaintextError,
                          InvalidWitnessError, NonCanonicalEncodingError, PublicKey,
-                         ciphertext_from_bytes, ciphertext_to_bytes, combine_partial_decryptions,
-                         combine_public_key, common_random_polynomial, decrypt, decrypt_image,
-                         encrypt, encrypt_image, encrypt_with_randomness, generate_key_share,
-                         image_to_plaintexts, joint_secret_key, keygen, partial_decrypt,
-                         plaintexts_to_image, public_key_digest, public_key_from_bytes,
+                         ciphertext_from_bytes, ciphertext_to_bytes, combine_score, crs_polynomials,
+                         decrypt, decrypt_image, encrypt, encrypt_image, encrypt_with_randomness,
+                         generate_share, image_to_plaintexts, joint_public_key, joint_secret_key,
+                         keygen, plaintexts_to_image, public_key_digest, public_key_from_bytes,
                          public_key_to_bytes, toy_params)
+from schemes.bfv.partial import partial_decrypt_score
 from schemes.bfv.sampling import (SystemRandomSource, sample_gaussian, sample_ternary,
                                   sample_uniform_mod, sample_uniform_signed)
-from schemes.bfv.serialization import (partial_decryption_from_bytes,
-                                       partial_decryption_to_bytes, public_key_share_from_bytes,
-                                       public_key_share_to_bytes)
 
 TOY = toy_params(i_know_this_is_insecure=True)
 SEED = b"committee common reference seed!"
 
 
 def _committee(params, parties, rng):
-    shares = [generate_key_share(params, SEED, i, rng) for i in range(parties)]
-    pk = combine_public_key(params, SEED, [pub for _, pub in shares])
+    crs = crs_polynomials(params, SEED)
+    shares = [generate_share(params, crs, i, rng)[:2] for i in range(1, parties + 1)]
+    pk = joint_public_key(params, crs, [pub for _, pub in shares])
     return [sec for sec, _ in shares], [pub for _, pub in shares], pk
+
+
+def _threshold_decrypt(params, secrets, ct, rng):
+    """Every coefficient through the committee's one-coefficient decryption: coefficient i of
+    ct is coefficient N-1 of X^(N-1-i) ct (a negacyclic rotation), as a test of the algebra."""
+    n, q = params.n, params.q
+    out = []
+    for i in range(n):
+        shift = n - 1 - i
+        c0, c1 = _rotate(ct.c0, shift, q), _rotate(ct.c1, shift, q)
+        parts = [partial_decrypt_score(params, s, [c1], rng)[0] for s in secrets]
+        out.append(combine_score(params, [c0[n - 1]], parts))
+    return out
+
+
+def _rotate(p, shift, q):
+    """X^shift * p in Z_q[X]/(X^N + 1)."""
+    n = len(p)
+    out = [0] * n
+    for j, v in enumerate(p):
+        k = j + shift
+        out[k % n] = (out[k % n] + (v if k < n else -v)) % q
+    return tuple(out)
 
 
 @settings(max_examples=25, deadline=None)
@@ -52,9 +73,8 @@ def test_threshold_round_trip_toy(m, parties, seed):
     rng = DeterministicRng(seed)
     secrets, _, pk = _committee(TOY, parties, rng)
     ct, _ = encrypt(TOY, pk, m, rng)
-    partials = [partial_decrypt(TOY, s, ct, rng) for s in secrets]
     expect = list(m) + [0] * (TOY.n - len(m))
-    assert combine_partial_decryptions(TOY, ct, partials[::-1]) == expect
+    assert _threshold_decrypt(TOY, secrets[::-1], ct, rng) == expect
     assert decrypt(TOY, joint_secret_key(TOY, secrets), ct) == expect
 
 
@@ -63,44 +83,48 @@ def test_threshold_round_trip_default():
     secrets, _, pk = _committee(DEFAULT, 3, rng)
     m = [(37 * i + 11) % DEFAULT.t for i in range(DEFAULT.n)]
     ct, _ = encrypt(DEFAULT, pk, m, rng)
-    partials = [partial_decrypt(DEFAULT, s, ct) for s in secrets]  # system randomness
-    assert combine_partial_decryptions(DEFAULT, ct, partials) == m
+    parts = [partial_decrypt_score(DEFAULT, s, [ct.c1])[0] for s in secrets]  # system randomness
+    assert combine_score(DEFAULT, [ct.c0[-1]], parts) == m[-1]
+    assert decrypt(DEFAULT, joint_secret_key(DEFAULT, secrets), ct) == m
 
 
 def test_threshold_needs_every_party_exactly_once():
     rng = DeterministicRng(7)
     secrets, publics, pk = _committee(TOY, 3, rng)
     ct, _ = encrypt(TOY, pk, [1, 2, 3], rng)
-    partials = [partial_decrypt(TOY, s, ct, rng) for s in secrets]
+    ct = _rotate(ct.c0, TOY.n - 3, TOY.q), _rotate(ct.c1, TOY.n - 3, TOY.q)  # coefficient 2 -> N-1
+    partials = [partial_decrypt_score(TOY, s, [ct[1]], rng)[0] for s in secrets]
+    assert combine_score(TOY, [ct[0][-1]], partials) == 3
+    crs = crs_polynomials(TOY, SEED)
     with pytest.raises(InvalidKeyError):
-        combine_partial_decryptions(TOY, ct, [partials[0], partials[0], partials[2]])
+        combine_score(TOY, [ct[0][-1]], [partials[0], partials[0], partials[2]])
     with pytest.raises(InvalidKeyError):
-        combine_partial_decryptions(TOY, ct, partials[1:])
+        combine_score(TOY, [ct[0][-1]], partials[1:])
     with pytest.raises(InvalidKeyError):
-        combine_public_key(TOY, SEED, publics[:2] + publics[:1])
-    with pytest.raises(InvalidKeyError):  # more parties than the noise budget covers
-        generate_key_share(TOY, SEED, 3, rng)
-    # a missing party's share leaves ct1*s_i in the result: decryption is garbage
-    assert combine_partial_decryptions(TOY, ct, partials[:2]) != [1, 2, 3] + [0] * (TOY.n - 3)
+        joint_public_key(TOY, crs, publics[:2] + publics[:1])
+    with pytest.raises(InvalidKeyError):  # more members than the noise budget covers
+        generate_share(TOY, crs, 4, rng)
+    # a missing member's share leaves (c1 s_3)_{N-1} in the result: the decryption is garbage
+    assert combine_score(TOY, [ct[0][-1]], partials[:2]) != 3
 
 
 def test_joint_key_is_sum_of_shares():
     rng = DeterministicRng(8)
     secrets, publics, pk = _committee(TOY, 3, rng)
-    a = common_random_polynomial(TOY, SEED)
+    (a,) = crs_polynomials(TOY, SEED)
     assert pk.p1 == a
-    assert pk.p0 == tuple(sum(p.b[i] for p in publics) % TOY.q for i in range(TOY.n))
+    assert pk.p0 == tuple(sum(p.b[0][i] for p in publics) % TOY.q for i in range(TOY.n))
     s = joint_secret_key(TOY, secrets).s
     assert s == tuple(sum(sh.s[i] for sh in secrets) for i in range(TOY.n))
 
 
 def test_common_random_polynomial_is_deterministic_and_seed_bound():
-    a1 = common_random_polynomial(DEFAULT, SEED)
-    assert a1 == common_random_polynomial(DEFAULT, SEED)
-    assert a1 != common_random_polynomial(DEFAULT, SEED[:-1] + b"?")
+    (a1,) = crs_polynomials(DEFAULT, SEED)
+    assert (a1,) == crs_polynomials(DEFAULT, SEED)
+    assert (a1,) != crs_polynomials(DEFAULT, SEED[:-1] + b"?")
     assert all(0 <= x < DEFAULT.q for x in a1)
     with pytest.raises(InvalidKeyError):
-        common_random_polynomial(DEFAULT, b"short")
+        crs_polynomials(DEFAULT, b"short")
 
 
 def test_encrypt_uses_the_stated_formula():
@@ -218,10 +242,6 @@ def test_serialization_round_trip_and_strictness():
     # little-endian 7-byte coefficients, c0 first
     assert int.from_bytes(data[7:14], "little") == ct.c0[1]
     assert public_key_from_bytes(DEFAULT, public_key_to_bytes(DEFAULT, pk)) == pk
-    share = publics[1]
-    assert public_key_share_from_bytes(DEFAULT, public_key_share_to_bytes(DEFAULT, share)) == share
-    part = partial_decrypt(DEFAULT, secrets[2], ct, rng)
-    assert partial_decryption_from_bytes(DEFAULT, partial_decryption_to_bytes(DEFAULT, part)) == part
     with pytest.raises(NonCanonicalEncodingError):
         ciphertext_from_bytes(DEFAULT, data[:-1])
     non_canonical = DEFAULT.q.to_bytes(7, "little") + data[7:]
@@ -231,7 +251,7 @@ def test_serialization_round_trip_and_strictness():
     with pytest.raises(NonCanonicalEncodingError):
         ciphertext_from_bytes(DEFAULT, top)
     with pytest.raises(NonCanonicalEncodingError):
-        public_key_share_from_bytes(DEFAULT, (7).to_bytes(4, "little") + public_key_to_bytes(DEFAULT, pk)[:2048 * 7])
+        public_key_from_bytes(DEFAULT, public_key_to_bytes(DEFAULT, pk)[:-1])
 
 
 def test_public_key_digest_binds_key_and_params():
@@ -246,8 +266,9 @@ def test_public_key_digest_binds_key_and_params():
 def test_secret_material_is_not_in_repr():
     rng = DeterministicRng(13)
     sk, _ = keygen(TOY, rng)
-    share, _ = generate_key_share(TOY, SEED, 0, rng)
-    assert "s=" not in repr(sk) and "s=" not in repr(share)
+    share, _, wit = generate_share(TOY, crs_polynomials(TOY, SEED), 1, rng)
+    for obj in (sk, share, wit):
+        assert "s=" not in repr(obj) and "salt=" not in repr(obj) and "e=" not in repr(obj)
 
 
 def test_os_urandom_is_the_default_source(monkeypatch):

@@ -23,9 +23,9 @@ from hypothesis.extra.numpy import arrays
 from PIL import Image
 
 from consistency.params import get_parameter_set
-from schemes.bfv import (DeterministicRng, ScannerBudgetError, check_scanner, combine_partial_decryptions,
-                         combine_public_key, encrypt_image, generate_key_share, linear_score, mask_except,
-                         partial_decrypt)
+from schemes.bfv import (DeterministicRng, ScannerBudgetError, check_scanner, combine_score, crs_polynomials,
+                         encrypt_image, generate_share, joint_public_key, linear_score)
+from schemes.bfv.partial import partial_decrypt_score
 
 REPO = Path(__file__).resolve().parent.parent
 SCANNER_DIR = REPO / "examples" / "scanner"
@@ -149,18 +149,19 @@ def test_worst_case_score_bound(name):
 
 
 def _threshold_score(name: str, pixels: np.ndarray, weights: list, bias: int, seed: bytes) -> int:
-    """The homomorphic pipeline of specs/bfv.md §7: encrypt the chunks under a 3-party joint
-    key, linear_score, mask, threshold-decrypt; the score coefficient N-1, centred mod t."""
+    """The homomorphic pipeline of specs/bfv.md §7: encrypt the chunks under a 3-member joint
+    key, linear_score, threshold-decrypt the score coefficient N-1 only, centred mod t."""
     bfv = _bfv(name)
     rng = DeterministicRng(seed)
-    shares = [generate_key_share(bfv, seed, i, rng) for i in range(bfv.parties)]
-    pk = combine_public_key(bfv, seed, [p for _, p in shares])
+    crs = crs_polynomials(bfv, seed + bytes(16))
+    shares = [generate_share(bfv, crs, i, rng)[:2] for i in range(1, bfv.parties + 1)]
+    pk = joint_public_key(bfv, crs, [p for _, p in shares])
     flat = [int(v) for v in pixels.reshape(-1).tolist()]
     cts = [ct for ct, _ in encrypt_image(bfv, pk, flat, rng)]
     assert len(cts) == -(-len(flat) // bfv.n)  # rgb32: two chunks
-    masked = mask_except(bfv, pk, linear_score(bfv, cts, weights, bias), rng=rng)
-    out = combine_partial_decryptions(bfv, masked, [partial_decrypt(bfv, s, masked, rng) for s, _ in shares])
-    v = out[bfv.n - 1] % bfv.t
+    score = linear_score(bfv, cts, weights, bias)
+    parts = [partial_decrypt_score(bfv, s, [score.c1], rng)[0] for s, _ in shares]
+    v = combine_score(bfv, [score.c0[bfv.n - 1]], parts)
     return v - bfv.t if 2 * v > bfv.t else v
 
 

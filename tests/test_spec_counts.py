@@ -26,9 +26,9 @@ import pytest
 
 from consistency import circuit as circuit_module
 from consistency.circuit import build_circuit
-from consistency.keys import generate_committee
 from consistency.params import get_parameter_set
 from schemes.bfv.gadget import assert_bits_leq, encryption_gadget, quotient_ranges
+from schemes.bfv.dkg import crs_polynomials, generate_share, joint_public_key
 from schemes.bfv.keys import PublicKey
 from schemes.commitment import COMMIT_DOMAIN
 from schemes.commitment.gadget import commit_gadget
@@ -229,13 +229,20 @@ def _synthetic_key(params, magnitude: int) -> PublicKey:
     return PublicKey(coeffs(), coeffs())
 
 
+def committee_key(params) -> PublicKey:
+    """A 3-member joint key made as ``committee join`` makes it (without the proofs, which do not
+    change the key)."""
+    crs = crs_polynomials(params.bfv, bytes(32))
+    return joint_public_key(params.bfv, crs, [generate_share(params.bfv, crs, i)[1] for i in (1, 2, 3)])
+
+
 class World:
     """Committee keys and measured parts for the three parameter sets (built once)."""
 
     def __init__(self):
         self.params = {s: get_parameter_set(s, allow_insecure=True) for s in SETS}
-        default_pk = generate_committee(self.params["default"]).pk
-        self.pk = {"toy": generate_committee(self.params["toy"]).pk, "default": default_pk, "rgb32": default_pk}
+        default_pk = committee_key(self.params["default"])
+        self.pk = {"toy": committee_key(self.params["toy"]), "default": default_pk, "rgb32": default_pk}
         self.fixed, self.fixed_wires, self.bfv_calls = {}, {}, {}
         for s in SETS:
             self.fixed[s], self.fixed_wires[s], self.bfv_calls[s] = self._fixed_part(s)

@@ -6,9 +6,13 @@ Modules (one job each):
 - :mod:`.budget`        -- the worst-case noise budget (dot product, mask, flooding).
 - :mod:`.ring`          -- exact negacyclic NTT arithmetic mod q (numpy uint64).
 - :mod:`.sampling`      -- randomness sources and the ternary / Gaussian / uniform samplers.
-- :mod:`.keys`          -- single-party and n-of-n threshold key generation.
+- :mod:`.moduli`        -- the RNS view of a parameter set: moduli, residues, CRT.
+- :mod:`.keys`          -- key types and single-party key generation.
+- :mod:`.dkg`           -- dealerless n-of-n key generation (shares, contributions, commitments).
+- :mod:`.dkg_gadget`    -- the R1CS relation "this contribution is well formed".
 - :mod:`.encryption`    -- encryption exposing its randomness ``(u, e0, e1)``; decryption.
-- :mod:`.threshold`     -- partial decryption with flooding noise; combination.
+- :mod:`.partial`       -- HAZMAT: partial decryption of the score coefficient; combination.
+- :mod:`.partial_gadget` -- the R1CS relation "this partial decryption is correct".
 - :mod:`.encoding`      -- images as N-pixel chunks (coefficient encoding).
 - :mod:`.evaluation`    -- add / add_plain / mul_plain and the linear-scanner helpers.
 - :mod:`.noise`         -- noise measurement (secret-key holders: tests and audits).
@@ -27,26 +31,27 @@ from .errors import (BfvError, InsecureParametersError, InvalidCiphertextError,
                      InvalidKeyError, InvalidParametersError, InvalidPlaintextError,
                      InvalidWitnessError, NoiseBudgetError, NonCanonicalEncodingError,
                      ScannerBudgetError)
-from .evaluation import (add, add_plain, check_scanner, dot_product_weights, linear_score,
-                         mask_except, mul_plain)
-from .keys import (PublicKey, PublicKeyShare, SecretKey, SecretKeyShare, combine_public_key,
-                   common_random_polynomial, generate_key_share, joint_secret_key, keygen)
+from .dkg import (KeyContribution, SecretShare, crs_polynomials, generate_share, joint_public_key,
+                  joint_secret_key)
+from .evaluation import add, add_plain, check_scanner, dot_product_weights, linear_score, mul_plain
+from .keys import PublicKey, SecretKey, keygen
 from .noise import decryption_is_correct, decryption_noise
 from .params import DEFAULT, BfvParams, default_params, toy_params
 from .sampling import DeterministicRng, RandomSource, SystemRandomSource
 from .serialization import (ciphertext_from_bytes, ciphertext_to_bytes, params_digest,
                             public_key_digest, public_key_from_bytes, public_key_to_bytes)
-from .threshold import PartialDecryption, combine_partial_decryptions, partial_decrypt
+from .partial import ScorePartial, combine_score
 
 __all__ = [
     "BfvParams", "DEFAULT", "default_params", "toy_params", "NoiseBudget",
-    "SecretKey", "PublicKey", "SecretKeyShare", "PublicKeyShare", "keygen",
-    "common_random_polynomial", "generate_key_share", "combine_public_key", "joint_secret_key",
+    "SecretKey", "PublicKey", "keygen",
+    "SecretShare", "KeyContribution", "crs_polynomials", "generate_share", "joint_public_key",
+    "joint_secret_key",
     "Ciphertext", "EncryptionWitness", "encrypt", "encrypt_with_randomness", "decrypt",
-    "PartialDecryption", "partial_decrypt", "combine_partial_decryptions",
+    "ScorePartial", "combine_score",
     "num_chunks", "image_to_plaintexts", "plaintexts_to_image", "encrypt_image", "decrypt_image",
     "add", "add_plain", "mul_plain", "dot_product_weights", "check_scanner", "linear_score",
-    "mask_except", "decryption_noise", "decryption_is_correct",
+    "decryption_noise", "decryption_is_correct",
     "ciphertext_to_bytes", "ciphertext_from_bytes", "public_key_to_bytes",
     "public_key_from_bytes", "params_digest", "public_key_digest",
     "RandomSource", "SystemRandomSource", "DeterministicRng",

@@ -17,8 +17,8 @@ empty (``i + j <= 2N-2 < 2N-1``), so with the weights reversed, ``w_{N-1-i} = we
 
 Images with several chunks use ``weights[c*N:(c+1)*N]`` (reversed) for chunk c and add the
 products: coefficient N-1 of the sum is the full dot product. The scanner then adds the
-bias at N-1 and masks every other coefficient (``mask_except``: adds an encryption of a
-polynomial uniform mod t with a zero at N-1), so a full decryption reveals only the score.
+bias at N-1. The other coefficients hold partial products and are never decrypted: committee
+members decrypt coefficient N-1 only (:mod:`.partial`).
 """
 
 from __future__ import annotations
@@ -29,16 +29,13 @@ import numpy as np
 
 from ._validate import as_int_tuple, small_signed
 from .encoding import num_chunks
-from .encryption import Ciphertext, ciphertext_residues, encrypt
+from .encryption import Ciphertext, ciphertext_residues
 from .errors import InvalidPlaintextError, ScannerBudgetError
-from .keys import PublicKey
 from .params import BfvParams
 from .ring import get_ring
-from .sampling import RandomSource, resolve_rng, sample_uniform_mod
 
 __all__ = [
     "add", "add_plain", "mul_plain", "dot_product_weights", "check_scanner", "linear_score",
-    "mask_except",
 ]
 
 
@@ -101,8 +98,8 @@ def linear_score(params: BfvParams, cts: Sequence[Ciphertext], weights: Sequence
     """Encrypts ``sum_i weights_i * pixel_i + bias`` at coefficient ``params.score_index`` (= N-1).
 
     ``cts`` are the image's chunk ciphertexts (as from :func:`encoding.encrypt_image`), and
-    ``len(weights)`` is the image's pixel count. The other coefficients hold partial products
-    and must be masked (:func:`mask_except`) before any decryption.
+    ``len(weights)`` is the image's pixel count. The other coefficients hold partial products:
+    only coefficient N-1 may ever be decrypted (:mod:`.partial`).
     """
     check_scanner(params, weights, bias)
     polys = dot_product_weights(params, weights)
@@ -114,16 +111,3 @@ def linear_score(params: BfvParams, cts: Sequence[Ciphertext], weights: Sequence
     bias_poly = [0] * params.n
     bias_poly[params.score_index] = int(bias)
     return add_plain(params, acc, bias_poly)
-
-
-def mask_except(params: BfvParams, pk: PublicKey, ct: Ciphertext, keep: int | None = None,
-                rng: RandomSource | None = None) -> Ciphertext:
-    """Add an encryption of ``r`` uniform mod t with ``r_keep = 0`` (default keep = N-1)."""
-    rng = resolve_rng(rng)
-    keep = params.score_index if keep is None else int(keep)
-    if not 0 <= keep < params.n:
-        raise InvalidPlaintextError(f"keep index must be in [0, N), got {keep}")
-    r = [int(x) for x in sample_uniform_mod(rng, params.n, params.t).tolist()]
-    r[keep] = 0
-    mask_ct, _ = encrypt(params, pk, r, rng)
-    return add(params, ct, mask_ct)

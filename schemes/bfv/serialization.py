@@ -6,7 +6,6 @@ coefficient >= q (:class:`NonCanonicalEncodingError`).
 
 * ciphertext: ``c0 || c1``                                      (2 N w bytes)
 * public key: ``p0 || p1``                                      (2 N w bytes)
-* public key share / partial decryption: ``party (u32 LE) || poly``  (4 + N w bytes)
 
 Digests (SHA-256):
 
@@ -25,18 +24,15 @@ import json
 
 import numpy as np
 
-from ._validate import as_int_tuple, residues_mod_q
+from ._validate import as_int_tuple
 from .encryption import Ciphertext, check_public_key, ciphertext_residues
-from .errors import InvalidCiphertextError, InvalidKeyError, NonCanonicalEncodingError
-from .keys import PublicKey, PublicKeyShare
+from .errors import NonCanonicalEncodingError
+from .keys import PublicKey
 from .params import BfvParams
-from .threshold import PartialDecryption
 
 __all__ = [
     "poly_to_bytes", "poly_from_bytes", "ciphertext_to_bytes", "ciphertext_from_bytes",
-    "public_key_to_bytes", "public_key_from_bytes", "public_key_share_to_bytes",
-    "public_key_share_from_bytes", "partial_decryption_to_bytes", "partial_decryption_from_bytes",
-    "params_canonical_json", "params_digest", "public_key_digest",
+    "public_key_to_bytes", "public_key_from_bytes", "params_canonical_json", "params_digest", "public_key_digest",
 ]
 
 PARAMS_TAG = b"greco-consistency/bfv/params/v1"
@@ -96,43 +92,6 @@ def public_key_from_bytes(params: BfvParams, data: bytes) -> PublicKey:
     """Parse ``p0 || p1`` strictly."""
     a, b = _split(params, data, 2, "public key")
     return PublicKey(as_int_tuple(poly_from_bytes(params, a)), as_int_tuple(poly_from_bytes(params, b)))
-
-
-def _party_poly_to_bytes(params: BfvParams, party: int, poly: tuple, what: str, error: type) -> bytes:
-    if not 0 <= party < params.parties:
-        raise error(f"{what}: party index {party} outside [0, {params.parties})")
-    return party.to_bytes(4, "little") + poly_to_bytes(params, residues_mod_q(params, poly, what, error))
-
-
-def _party_poly_from_bytes(params: BfvParams, data: bytes, what: str) -> tuple:
-    size = 4 + params.n * params.coeff_bytes
-    if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) != size:
-        raise NonCanonicalEncodingError(f"{what} encoding must be exactly {size} bytes")
-    data = bytes(data)
-    party = int.from_bytes(data[:4], "little")
-    if party >= params.parties:
-        raise NonCanonicalEncodingError(f"{what}: party index {party} outside [0, {params.parties})")
-    return party, as_int_tuple(poly_from_bytes(params, data[4:]))
-
-
-def public_key_share_to_bytes(params: BfvParams, share: PublicKeyShare) -> bytes:
-    """``party || b_i``."""
-    return _party_poly_to_bytes(params, share.party, share.b, "public key share", InvalidKeyError)
-
-
-def public_key_share_from_bytes(params: BfvParams, data: bytes) -> PublicKeyShare:
-    """Parse ``party || b_i`` strictly."""
-    return PublicKeyShare(*_party_poly_from_bytes(params, data, "public key share"))
-
-
-def partial_decryption_to_bytes(params: BfvParams, part: PartialDecryption) -> bytes:
-    """``party || d_i``."""
-    return _party_poly_to_bytes(params, part.party, part.d, "partial decryption", InvalidCiphertextError)
-
-
-def partial_decryption_from_bytes(params: BfvParams, data: bytes) -> PartialDecryption:
-    """Parse ``party || d_i`` strictly."""
-    return PartialDecryption(*_party_poly_from_bytes(params, data, "partial decryption"))
 
 
 def params_canonical_json(params: BfvParams) -> bytes:

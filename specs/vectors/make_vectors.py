@@ -58,24 +58,25 @@ def bfv_toy() -> dict:
 def toy_envelope(out: Path) -> None:
     from consistency.demo import _shipped_image
     from consistency.envelope import encode, to_json
-    from consistency.keys import ProverKeys, VerifierKeys, generate_committee, write_keydir
+    from consistency.keys import ProverKeys, VerifierKeys, write_keydir
     from consistency.circuit import build_circuit
     from consistency.params import get_parameter_set
     from consistency.sender import send
+    from schemes.bfv.dkg import crs_polynomials, generate_share, joint_public_key
     from schemes.bfv.serialization import public_key_to_bytes
     from schemes.groth16 import insecure_setup_from_seed
     from schemes.key_agreement import generate_recipient_key
 
     params = get_parameter_set("toy", allow_insecure=True)
-    committee = generate_committee(params)
-    pk = insecure_setup_from_seed(build_circuit(params, committee.pk).freeze(), b"specs/vectors/toy_envelope")
-    keys = ProverKeys(VerifierKeys(params, committee.pk, pk.vk,
-                                   params.digest(public_key_to_bytes(params.bfv, committee.pk))), pk)
+    # a 3-member joint key made as `committee join` makes it; the shares are not kept anywhere
+    crs = crs_polynomials(params.bfv, b"specs/vectors/toy_envelope/crs")
+    pk_fhe = joint_public_key(params.bfv, crs, [generate_share(params.bfv, crs, i)[1] for i in (1, 2, 3)])
+    pk = insecure_setup_from_seed(build_circuit(params, pk_fhe).freeze(), b"specs/vectors/toy_envelope")
+    keys = ProverKeys(VerifierKeys(params, pk_fhe, pk.vk, params.digest(public_key_to_bytes(params.bfv, pk_fhe))), pk)
     if out.exists():
         shutil.rmtree(out)
     write_keydir(out, keys)
     (out / "proving_key.bin").unlink()
-    shutil.rmtree(out / "committee")
     recipient = generate_recipient_key()
     context = b"msg-id=vector-1;from=alice;to=bob"
     env = send(_shipped_image("toy", "benign"), recipient.public_bytes(), keys, context)

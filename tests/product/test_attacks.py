@@ -102,9 +102,9 @@ def test_rerandomized_proof_is_valid_but_not_for_other_inputs(toy):
 
 
 def test_proof_checked_under_another_committee_key_is_rejected(toy):
-    from consistency.keys import generate_committee
+    from schemes.bfv.keys import keygen
 
-    other = toy_keys(toy.params, generate_committee(toy.params), b"other-committee")
+    other = toy_keys(toy.params, keygen(toy.params.bfv)[1], b"other-committee")
     with pytest.raises(Rejected):
         verify_envelope(other.verifier, toy.env_banned, toy.ctx_banned)
 

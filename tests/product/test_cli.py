@@ -18,7 +18,13 @@ from schemes.bn254.fields import R
 def cli_world(tmp_path_factory):
     d = tmp_path_factory.mktemp("cli")
     assert main(["keygen", "--out", str(d / "bob")]) == 0
-    assert main(["setup", "--params", "toy", "--insecure", "--out", str(d / "keys")]) == 0
+    cdir = str(d / "committee")
+    assert main(["committee", "init", cdir, "--params", "toy", "--parties", "3", "--insecure"]) == 0
+    for i in (1, 2, 3):
+        assert main(["committee", "join", cdir, "--member", str(i), "--secret", str(d / f"m{i}.secret"),
+                     "--insecure"]) == 0
+    assert main(["committee", "finalize", cdir, "--insecure"]) == 0
+    assert main(["setup", "--params", "toy", "--committee", cdir, "--insecure", "--out", str(d / "keys")]) == 0
     img = str(__import__("consistency").__path__[0]) + "/data/toy_benign.png"
     assert main(["send", img, "--keys", str(d / "keys"), "--recipient", str(d / "bob.pub"),
                  "--ctx", "msg-id=7", "--out", str(d / "env.bin"), "--insecure"]) == 0

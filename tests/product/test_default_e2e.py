@@ -1,4 +1,5 @@
-"""One end-to-end run on the real default parameter set (28x28, BFV N = 2048), and the rgb32
+"""One end-to-end run on the real default parameter set (28x28, BFV N = 2048) with a real
+three-member committee (dealerless keys, proven partials, an audited record), and the rgb32
 relation (two BFV chunks) checked for satisfiability without Groth16."""
 
 from __future__ import annotations
@@ -14,21 +15,27 @@ from consistency.demo import _shipped_image
 from consistency.envelope import decode, encode
 from consistency.errors import Rejected
 from consistency.image import image_bytes
-from consistency.keys import generate_committee, load_prover_keys, run_setup, write_keydir
+from consistency.committee import Member, audit_record, combine, finalize, init_committee, join, make_request
+from consistency.keys import load_prover_keys, run_setup, write_keydir
 from consistency.params import get_parameter_set
 from consistency.recipient import open_payload
-from consistency.scanner import homomorphic_score, load_scanner, plaintext_score
+from consistency.scanner import load_scanner, plaintext_score
 from consistency.sender import prepare_statement, send
 from consistency.server import Server, verify_envelope
+from schemes.bfv.keys import keygen
 from schemes.key_agreement import generate_recipient_key
 
 
 @pytest.mark.slow
 def test_default_set_end_to_end(tmp_path):
     params = get_parameter_set("default")
-    committee = generate_committee(params)
-    write_keydir(tmp_path, run_setup(params, committee), committee)
-    keys = load_prover_keys(tmp_path)
+    init_committee(tmp_path / "committee", params, 3, "default-e2e")
+    secrets = {i: tmp_path / f"member_{i}.secret" for i in (1, 2, 3)}
+    for i, f in secrets.items():
+        join(tmp_path / "committee", i, f)
+    committee = finalize(tmp_path / "committee")
+    write_keydir(tmp_path / "keys", run_setup(params, committee.pk))
+    keys = load_prover_keys(tmp_path / "keys")
     assert keys.pk.num_constraints > 100_000
     recipient = generate_recipient_key()
     image = _shipped_image("default", "banned")
@@ -36,8 +43,12 @@ def test_default_set_end_to_end(tmp_path):
     server = Server(keys.verifier, issue_contexts=False)
     verified = server.admit(data, b"msg-id=1")
     model = load_scanner(params)
-    score = homomorphic_score(params, model, keys.pk_fhe, committee.shares, verified.inference_input)
-    assert score == plaintext_score(model, image_bytes(image, params)) and score > 0
+    request = make_request(keys.verifier, data, b"msg-id=1")
+    answers = [Member(committee, keys.verifier, i, f).answer(request.encode()) for i, f in secrets.items()]
+    record = combine(committee, request, answers, keys=keys.verifier)
+    audit_record(record.encode(), keys.verifier, committee)
+    score = record.score
+    assert score == plaintext_score(model, image_bytes(image, params)) and score > 0 and record.verdict == "banned"
     assert np.array_equal(open_payload(verified.forward_payload, recipient, params).image, image)
     assert decode(data).C == verified.C
     # one bit of ct_fhe flipped, under the context the envelope was made for (stateless: the
@@ -55,12 +66,12 @@ def test_default_set_end_to_end(tmp_path):
 
 def test_rgb32_relation_is_satisfied_by_an_honest_witness_only():
     params = get_parameter_set("rgb32")
-    committee = generate_committee(params)
+    pk = keygen(params.bfv)[1]  # the circuit reads the key's coefficients only
     benign, banned = (image_bytes(_shipped_image("rgb32", k), params) for k in ("benign", "banned"))
-    stmt, wit, _ = prepare_statement(params, committee.pk, banned, generate_recipient_key().public_bytes(), b"c")
+    stmt, wit, _ = prepare_statement(params, pk, banned, generate_recipient_key().public_bytes(), b"c")
     assert params.num_chunks == 2 and len(stmt.ct_fhe) == 2
-    assert build_circuit(params, committee.pk, stmt, wit).is_satisfied()
-    other, _, _ = prepare_statement(params, committee.pk, benign, generate_recipient_key().public_bytes(), b"c")
+    assert build_circuit(params, pk, stmt, wit).is_satisfied()
+    other, _, _ = prepare_statement(params, pk, benign, generate_recipient_key().public_bytes(), b"c")
     # second chunk swapped for the benign image's: the relation fails
     mixed = replace(stmt, ct_fhe=(stmt.ct_fhe[0], other.ct_fhe[1]))
-    assert not build_circuit(params, committee.pk, mixed, wit).is_satisfied()
+    assert not build_circuit(params, pk, mixed, wit).is_satisfied()

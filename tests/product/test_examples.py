@@ -1,10 +1,11 @@
 """The deliverables in examples/ and ``python -m consistency demo``, run as real subprocesses on
 the toy set, with their output checked against values computed here independently.
 
-The key cache the scripts use (``$XDG_CACHE_HOME/greco-consistency/keys-toy-v1``, see
-``consistency.demo.default_cache_dir``) is pre-filled with the session's toy keys, so the
-scripts exercise their "load the cached keys" path and no Groth16 setup is repeated; a test
-fails if a script ran the setup anyway.
+The cache the scripts use (``$XDG_CACHE_HOME/greco-consistency/keys-toy-v2``, see
+``consistency.demo.DemoPaths``) is pre-filled with the session's toy committee (its directory and
+each member's secret file, copied with their 0600 mode, without the members' logs) and key
+directory, so the scripts exercise their "load the cached keys" path and no setup is repeated; a
+test fails if a script ran the setup anyway.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from consistency.circuit import build_circuit
-from consistency.demo import default_cache_dir
+from consistency.demo import DemoPaths, default_cache_dir
 from consistency.envelope import encode
 from consistency.image import image_bytes
 from consistency.keys import write_keydir
@@ -31,15 +32,22 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @pytest.fixture(scope="module")
 def cache(toy, tmp_path_factory):
-    """An XDG cache home whose toy key directory holds the session's toy keys and committee."""
+    """An XDG cache home whose toy cache holds the session's toy committee and keys."""
+    import shutil
+
     home = tmp_path_factory.mktemp("xdg-cache")
     env = {**os.environ, "XDG_CACHE_HOME": str(home)}
     with pytest.MonkeyPatch.context() as mp:  # where the scripts will look, given that variable
         mp.setenv("XDG_CACHE_HOME", str(home))
-        keydir = default_cache_dir("toy")
-    assert keydir.is_relative_to(home)
-    write_keydir(keydir, toy.keys, toy.committee)
-    return env, keydir
+        root = default_cache_dir("toy")
+    assert root.is_relative_to(home)
+    paths = DemoPaths(root)
+    shutil.copytree(toy.committee.config.path, paths.committee)
+    for i, secret in toy.secrets.items():
+        paths.secret(i).parent.mkdir(parents=True, mode=0o700)
+        shutil.copy2(secret, paths.secret(i))
+    write_keydir(paths.keys, toy.keys)
+    return env, root
 
 
 def run(args: list[str], env: dict, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -58,7 +66,7 @@ def test_send_verify_scan_open(toy, cache):
     env, _ = cache
     out = _ok(run(["examples/send_verify_scan_open.py", "--params", "toy"], env))
     rows = {m.group(1): m.groups()[1:] for m in re.finditer(
-        r"^(benign|banned): envelope (\d+) bytes, verified; score homomorphic (-?\d+) = plaintext (-?\d+): "
+        r"^(benign|banned): envelope (\d+) bytes, verified; score committee (-?\d+) = plaintext (-?\d+): "
         r"(BLOCK|forward)$", out, re.M)}
     assert set(rows) == {"benign", "banned"}, out
     model = load_scanner(toy.params)
@@ -118,15 +126,19 @@ def test_cli_demo_on_toy(cache):
         m = re.match(r"^(.+?)\s+(\d+\.\d\d)  (.*)$", line)
         if m:
             steps[m.group(1).strip()] = m.group(3)
-    assert steps["setup (committee BFV + Groth16)"].startswith("cached")
-    assert steps["server verifies benign"] == steps["server verifies banned"] == "valid"
+    assert steps["committee (3 join processes) + setup"].startswith("cached")
+    assert steps["server admits benign"] == steps["server admits banned"] == "valid"
     assert steps["server decision for benign"] == "forward"
     assert steps["server decision for banned"] == "BLOCK"
     assert steps["recipient opens benign"] == "image matches"
     assert "recipient opens banned" not in steps
     assert steps["swap attempt at the server"].startswith("rejected: invalid proof")
     assert steps["swap attempt at the prover"] == "rejected: the witness fails the constraints"
+    assert steps["member 1 asked to decrypt benign again"] == "refused: replay"
     for kind in ("benign", "banned"):
-        m = re.fullmatch(r"score (-?\d+) \(plaintext (-?\d+)\)", steps[f"scan {kind} (homomorphic, threshold decrypt)"])
+        assert steps[f"3 members decrypt {kind}'s score (own processes)"] == "each proved its partial"
+        assert steps[f"audit of {kind}'s record"] == "re-checked from public data"
+        m = re.fullmatch(r"score (-?\d+) \(plaintext (-?\d+)\)", steps[f"verdict for {kind} (every proof checked)"])
         assert m and m.group(1) == m.group(2)
-    assert out.rstrip().endswith("demo completed: the swap was rejected, the banned image was blocked")
+    assert out.rstrip().endswith(
+        "demo completed: the swap was rejected, the banned image was blocked, the replay was refused")

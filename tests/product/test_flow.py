@@ -13,7 +13,8 @@ from consistency.envelope import decode, encode
 from consistency.errors import OpeningError, Rejected, ReplayRejected
 from consistency.image import image_bytes
 from consistency.recipient import check_opening, open_payload
-from consistency.scanner import homomorphic_score, load_scanner, plaintext_score
+from consistency.scanner import load_scanner, plaintext_score
+from consistency.sender import send
 from consistency.server import AdmittedEnvelope, Server, VerifiedEnvelope, verify_envelope, verify_on_executor
 from schemes.key_agreement import generate_recipient_key
 
@@ -81,14 +82,18 @@ def test_abuse_report_with_wrong_salt_or_image_fails(toy):
         check_opening(o.C, other, o.rho, toy.params)
 
 
-def test_homomorphic_score_equals_plaintext_score(toy):
+def test_committee_score_equals_plaintext_score(toy):
+    from .conftest import committee_verdict
+
     model = load_scanner(toy.params)
-    for env, ctx, img, banned in ((toy.env_benign, toy.ctx_benign, toy.benign, False),
-                                  (toy.env_banned, toy.ctx_banned, toy.banned, True)):
-        v = Server(toy.keys.verifier, issue_contexts=False).admit(env, ctx)
-        score = homomorphic_score(toy.params, model, toy.keys.pk_fhe, toy.committee.shares, v.inference_input)
-        assert score == plaintext_score(model, image_bytes(img, toy.params))
-        assert (score > 0) == banned  # labels of the shipped images (a "7" and a "1" from the digits data)
+    for img, banned in ((toy.benign, False), (toy.banned, True)):
+        ctx = b"msg-id=flow-score;from=alice;to=bob;" + bytes([banned])
+        env = send(img, toy.recipient.public_bytes(), toy.keys, ctx)
+        Server(toy.keys.verifier, issue_contexts=False).admit(env, ctx)
+        record = committee_verdict(toy, env, ctx)
+        assert record.score == plaintext_score(model, image_bytes(img, toy.params))
+        assert (record.score > 0) == banned  # labels of the shipped images (a "7" and a "1" from the digits data)
+        assert record.verdict == ("banned" if banned else "allowed")
 
 
 def test_batch_admission_isolates_the_bad_envelope(toy):

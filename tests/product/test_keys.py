@@ -8,7 +8,8 @@ import shutil
 import pytest
 
 from consistency.errors import KeyMismatch
-from consistency.keys import generate_committee, load_prover_keys, load_verifier_keys, write_keydir
+from consistency.keys import load_prover_keys, load_verifier_keys, write_keydir
+from schemes.bfv.keys import keygen
 
 from .conftest import toy_keys
 
@@ -17,9 +18,8 @@ from .conftest import toy_keys
 def two_dirs(tmp_path_factory, toy):
     a = tmp_path_factory.mktemp("keys_a")
     b = tmp_path_factory.mktemp("keys_b")
-    write_keydir(a, toy.keys, toy.committee)
-    other = generate_committee(toy.params)
-    write_keydir(b, toy_keys(toy.params, other, b"other"), other)
+    write_keydir(a, toy.keys)
+    write_keydir(b, toy_keys(toy.params, keygen(toy.params.bfv)[1], b"other"))
     return a, b
 
 
@@ -71,11 +71,11 @@ def test_digest_and_version_tampering(two_dirs, tmp_path):
         load_verifier_keys(d, allow_insecure=True)
 
 
-def test_share_files_are_owner_only(two_dirs):
-    import stat
-
-    shares = sorted((two_dirs[0] / "committee").glob("share_*.json"))
-    assert shares and all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in shares)
+def test_key_directory_holds_only_public_files(two_dirs):
+    """No committee share in a key directory (the members keep theirs: tests/product/test_committee_*)."""
+    for d in two_dirs:
+        assert sorted(p.name for p in d.iterdir()) == ["committee_pk.bin", "params.json", "proving_key.bin",
+                                                      "verification_key.json"]
 
 
 def test_missing_or_corrupt_files(two_dirs, tmp_path):

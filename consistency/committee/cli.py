@@ -1,0 +1,234 @@
+"""The committee's commands of ``python -m consistency`` (registered by :mod:`consistency.cli`)::
+
+    committee init DIR --params NAME --parties N [--id TEXT] [--budget D]
+    committee join DIR --member I --secret FILE
+    committee finalize DIR
+    setup --params NAME --committee DIR --out KEYDIR
+    scan ENVELOPE --keys KEYDIR --ctx TEXT --out REQUEST
+    partial REQUEST --keys KEYDIR --committee DIR --member I --secret FILE --out PARTIAL
+    verdict REQUEST PARTIAL... --committee DIR --out RECORD [--keys KEYDIR]
+    audit RECORD --keys KEYDIR --committee DIR
+
+Every command takes ``--insecure`` (the toy parameter set). Exit codes: 0 success; 1 a refusal
+(``REFUSED <reason>: ...`` on stderr, naming the members at fault) or any other failure; 2 bad
+usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable
+
+from .codec import write_bytes
+from .errors import ContributionRefused, PartialRefused, RecordRefused, RequestRefused
+
+__all__ = ["add_commands"]
+
+Add = Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _refused(exc: Exception, reason: str) -> int:
+    _say(f"REFUSED {reason}: {exc}")
+    return 1
+
+
+def _usage(msg: str) -> int:
+    _say(f"usage error: {msg}")
+    return 2
+
+
+def cmd_init(a: argparse.Namespace) -> int:
+    from ..cli import progress_printer
+    from ..params import get_parameter_set
+    from .config import init_committee
+
+    params = get_parameter_set(a.params, allow_insecure=a.insecure)
+    if not 1 <= a.parties <= params.bfv.parties:
+        return _usage(f"--parties must be in [1, {params.bfv.parties}] for {params.name}")
+    config = init_committee(a.dir, params, a.parties, a.id, decryption_budget=a.budget, progress=progress_printer())
+    print(f"committee {config.digest.hex()} ({config.parties} members, {params.name}, "
+          f"budget {config.decryption_budget} decryptions) in {a.dir}")
+    return 0
+
+
+def cmd_join(a: argparse.Namespace) -> int:
+    from ..cli import progress_printer
+    from .keygen import join
+
+    contribution = join(a.dir, a.member, a.secret, allow_insecure=a.insecure, progress=progress_printer())
+    print(f"member {contribution.member} joined: h = {contribution.h}; share in {a.secret} (0600)")
+    return 0
+
+
+def cmd_finalize(a: argparse.Namespace) -> int:
+    from schemes.bfv.serialization import public_key_digest
+
+    from .keygen import finalize
+
+    try:
+        committee = finalize(a.dir, allow_insecure=a.insecure)
+    except ContributionRefused as exc:
+        return _refused(exc, "contribution")
+    print(f"finalized: joint key {public_key_digest(committee.params.bfv, committee.pk).hex()} "
+          f"from members {[c.member for c in committee.contributions]}")
+    return 0
+
+
+def cmd_setup(a: argparse.Namespace) -> int:
+    from ..cli import progress_printer
+    from ..keys import run_setup, write_keydir
+    from ..params import get_parameter_set
+    from .keygen import load_committee
+
+    params = get_parameter_set(a.params, allow_insecure=a.insecure)
+    committee = load_committee(a.committee, allow_insecure=a.insecure)
+    if committee.params != params:
+        return _usage(f"the committee in {a.committee} is for {committee.params.name}, not {params.name}")
+    say = progress_printer()
+    keys = run_setup(params, committee.pk, progress=say)
+    write_keydir(a.out, keys)
+    say(f"wrote {a.out} (digest {keys.verifier.digest.hex()[:16]}...): no secret share")
+    return 0
+
+
+def cmd_scan(a: argparse.Namespace) -> int:
+    from ..cli import _context, _read_bytes
+    from ..errors import Rejected
+    from ..keys import load_verifier_keys
+    from .request import make_request
+
+    keys = load_verifier_keys(a.keys, allow_insecure=a.insecure)
+    try:
+        request = make_request(keys, _read_bytes(a.envelope), _context(a.ctx))
+    except Rejected as exc:
+        return _refused(exc, exc.reason.value)
+    write_bytes(a.out, request.encode())
+    print(f"wrote {a.out}: scan request {request.digest().hex()[:16]}... for envelope "
+          f"{request.envelope_digest().hex()[:16]}...")
+    return 0
+
+
+def cmd_partial(a: argparse.Namespace) -> int:
+    from ..cli import _read_bytes
+    from ..keys import load_verifier_keys
+    from .keygen import load_committee
+    from .member import Member
+
+    committee = load_committee(a.committee, allow_insecure=a.insecure)
+    if not 1 <= a.member <= committee.config.parties:
+        return _usage(f"--member must be in [1, {committee.config.parties}]")
+    member = Member(committee, load_verifier_keys(a.keys, allow_insecure=a.insecure), a.member, a.secret)
+    try:
+        answer = member.answer(_read_bytes(a.request))
+    except RequestRefused as exc:
+        return _refused(exc, exc.reason.value)
+    write_bytes(a.out, answer.encode())
+    print(f"wrote {a.out}: member {a.member}'s partial decryption ({member.decryptions()} of "
+          f"{member.budget} decryptions used)")
+    return 0
+
+
+def cmd_verdict(a: argparse.Namespace) -> int:
+    from ..cli import _read_bytes
+    from ..keys import load_verifier_keys
+    from .keygen import load_committee
+    from .request import decode_request
+    from .verdict import combine
+
+    committee = load_committee(a.committee, allow_insecure=a.insecure)
+    keys = load_verifier_keys(a.keys, allow_insecure=a.insecure) if a.keys else None
+    try:
+        request = decode_request(_read_bytes(a.request))
+        record = combine(committee, request, [_read_bytes(p) for p in a.partials], keys=keys)
+    except PartialRefused as exc:
+        return _refused(exc, "partial")
+    except RequestRefused as exc:
+        return _refused(exc, exc.reason.value)
+    write_bytes(a.out, record.encode())
+    print(f"score {record.score}, threshold {record.threshold}: {record.verdict.upper()} (record {a.out})")
+    return 0
+
+
+def cmd_audit(a: argparse.Namespace) -> int:
+    from ..cli import _read_bytes
+    from ..keys import load_verifier_keys
+    from .keygen import load_committee
+    from .record import audit_record
+
+    committee = load_committee(a.committee, allow_insecure=a.insecure)
+    keys = load_verifier_keys(a.keys, allow_insecure=a.insecure)
+    try:
+        record = audit_record(_read_bytes(a.record), keys, committee)
+    except RecordRefused as exc:
+        return _refused(exc, "record")
+    print(f"RECORD OK: score {record.score}, threshold {record.threshold}, verdict {record.verdict}, "
+          f"{len(record.partials)} proven partials")
+    return 0
+
+
+def _index(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
+    return v
+
+
+def add_commands(add: Add) -> None:
+    """Register ``committee init|join|finalize``, ``setup``, ``scan``, ``partial``, ``verdict`` and
+    ``audit`` with the CLI's ``add(name, fn, help)``."""
+    sp = add("committee", lambda a: 2, "a committee without a dealer: init, join, finalize")
+    nested = sp.add_subparsers(dest="committee_command", required=True, parser_class=type(sp))
+
+    def sub(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = nested.add_parser(name, help=help_)
+        p.set_defaults(fn=fn)
+        p.add_argument("--insecure", action="store_true", help="allow the INSECURE toy parameter set")
+        return p
+
+    p = sub("init", cmd_init, "create a committee directory (public seed, circuit keys)")
+    p.add_argument("dir")
+    p.add_argument("--params", required=True)
+    p.add_argument("--parties", required=True, type=_index)
+    p.add_argument("--id", default=None, help="committee id (the seed of the common ring element derives from it)")
+    p.add_argument("--budget", type=_index, default=None, help="decryptions per member share (at most the set's)")
+    p = sub("join", cmd_join, "member I makes its share (secret FILE, 0600) and publishes its proven contribution")
+    p.add_argument("dir")
+    p.add_argument("--member", required=True, type=_index)
+    p.add_argument("--secret", required=True)
+    p = sub("finalize", cmd_finalize, "verify every contribution and publish the joint key (1: names the member)")
+    p.add_argument("dir")
+
+    p = add("setup", cmd_setup, "Groth16 keys for the finalized committee's joint key (no share in KEYDIR)")
+    p.add_argument("--params", required=True)
+    p.add_argument("--committee", required=True, help="finalized committee directory")
+    p.add_argument("--out", required=True, help="key directory")
+    p = add("scan", cmd_scan, "make a scan request for an envelope (checked first)")
+    p.add_argument("envelope")
+    p.add_argument("--keys", required=True)
+    p.add_argument("--ctx", required=True, help="the message context the envelope is bound to")
+    p.add_argument("--out", required=True)
+    p = add("partial", cmd_partial, "member I answers a scan request (1: refused, with the reason)")
+    p.add_argument("request")
+    p.add_argument("--keys", required=True)
+    p.add_argument("--committee", required=True)
+    p.add_argument("--member", required=True, type=_index)
+    p.add_argument("--secret", required=True)
+    p.add_argument("--out", required=True)
+    p = add("verdict", cmd_verdict, "combine proven partials into a verdict record (1: names the members)")
+    p.add_argument("request")
+    p.add_argument("partials", nargs="+")
+    p.add_argument("--committee", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--keys", default=None, help="also verify the envelope under this key directory")
+    p = add("audit", cmd_audit, "re-check a verdict record offline from public data (0 ok, 1 refused)")
+    p.add_argument("record")
+    p.add_argument("--keys", required=True)
+    p.add_argument("--committee", required=True)
