@@ -7,9 +7,11 @@ only ever appended to. One line per decryption the member agreed to::
      "request": hex(32)}
 
 :meth:`DecryptionLog.claim` takes an exclusive ``flock`` on the file, reads every line back
-strictly, refuses an envelope id or score ciphertext that is already there
-(:class:`ReplayRefused`) and a claim beyond the budget (:class:`BudgetExhausted`), then appends
-the line and ``fsync``\\ s it, all before the member computes anything secret. A decryption that
+strictly, refuses a score ciphertext that is already there (:class:`ReplayRefused`): the same
+envelope, also with a re-randomized proof, and any envelope that reuses its inference input have
+the same score ciphertext (the envelope id and the request digest are recorded for the member's
+own audit); it refuses a claim beyond the budget (:class:`BudgetExhausted`); then it appends the
+line and ``fsync``\\ s it, all before the member computes anything secret. A decryption that
 later fails (the process dies while proving) still counts: a member errs towards refusing. A log
 that does not read back (a torn or edited line) refuses everything (:class:`CorruptLog`): the
 member cannot tell what it already decrypted.
@@ -90,11 +92,10 @@ class DecryptionLog:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             entries = self._entries(fd)
-            for env_id, score, _ in entries:
-                if env_id == envelope:
-                    raise ReplayRefused("this member already decrypted the score of this envelope")
+            for _, score, _ in entries:
                 if score == score_ciphertext:
-                    raise ReplayRefused("this member already decrypted this score ciphertext")
+                    raise ReplayRefused("this member already decrypted the score of this envelope (or of "
+                                        "another envelope with the same inference input)")
             if len(entries) >= budget:
                 raise BudgetExhausted(
                     f"the committee key's decryption budget ({budget}) is used up: "
