@@ -1,8 +1,8 @@
 """The constraint-count tables of specs/ are parsed and checked against the code.
 
 Every number and formula below is read from the markdown (specs/README.md summary table,
-specs/consistency.md §5, specs/bfv.md §13, and the per-gadget tables of poseidon.md,
-commitment.md and r1cs.md), so that a spec edit or a gadget change that makes them disagree
+specs/consistency.md §5, specs/bfv.md §13, specs/committee.md §9, and the per-gadget tables of
+poseidon.md, commitment.md and r1cs.md), so that a spec edit or a gadget change that makes them disagree
 fails here. Formulas are evaluated as written (juxtaposition is multiplication, ``^`` is a
 power, digit groups ``1 221`` are one number) with exact rational arithmetic.
 
@@ -309,7 +309,8 @@ def _formula(cell: str) -> str:
 
 SUMMARY_CHECKED = ["`assert_bool`", "`to_bits(n)`", "`assert_in_range(lo, hi)`", "`assert_bits_leq`",
                    "byte (pixel) via `alloc_bytes`", "Poseidon(n inputs)", "sponge over L", "commitment, ",
-                   "Poseidon cipher, L elements", "BFV encryption, one chunk", "consistency circuit"]
+                   "Poseidon cipher, L elements", "BFV encryption, one chunk", "consistency circuit",
+                   "committee key well-formedness", "committee partial decryption"]
 
 
 def test_summary_has_a_check_for_every_row():
@@ -743,3 +744,112 @@ def test_r1cs_table():
     bound = int(m.group(2))
     assert 2 * bound == int(m.group(3)) and (2 * bound).bit_length() == int(m.group(4))
     assert count(lambda cs: assert_in_signed_range(cs, cs.witness(None, "x"), bound, "r")) == int(m.group(5))
+
+
+# --------------------------------------------------------------------------- committee.md §9
+
+COMMITTEE = section(_read("committee.md"), r"9\. Constraint counts")
+
+
+def _committee_formulas() -> tuple[str, str]:
+    k = re.search(r"^\s*key well-formedness constraints = (.+)$", COMMITTEE, re.M)
+    p = re.search(r"^\s*partial decryption constraints\s+= (.+)$", COMMITTEE, re.M)
+    assert k and p
+    return k.group(1).strip(), p.group(1).strip()
+
+
+def _committee_params(name: str):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from rns_params import RNS_TOY
+
+    return RNS_TOY if name == "rns2" else get_parameter_set(name, allow_insecure=True).bfv
+
+
+def _sponge_for(n: int) -> int:
+    return _sponge(1 + math.ceil(n / 150))
+
+
+def committee_env(params, b_sum: int | None = None) -> dict:
+    """The symbols of committee.md §9 for a parameter set, each computed by its own gadget."""
+    from schemes.bfv.moduli import moduli
+    from schemes.bfv.partial_gadget import partial_quotient_ranges
+
+    e_bits = (2 * params.error_bound).bit_length()
+    f_bits = (2 * params.flood_bound).bit_length()
+    env = {"N": params.n, "K": len(moduli(params)), "e_bits": e_bits, "c_e": bits_leq_cost(e_bits, 2 * params.error_bound)[0],
+           "f_bits": f_bits, "c_f": bits_leq_cost(f_bits, 2 * params.flood_bound)[0], "S": _sponge_for(params.n),
+           "bp_sum": sum(r.bits for r in partial_quotient_ranges(params))}
+    if b_sum is not None:
+        env["b_sum"] = b_sum
+    return env
+
+
+def _keygen_measured(params, seed: bytes) -> tuple[int, int, int]:
+    """(constraints, public inputs, b_sum) of the key circuit for the committee whose a comes from seed."""
+    from schemes.bfv.dkg_gadget import keygen_circuit, keygen_quotient_ranges
+
+    crs = crs_polynomials(params, seed)
+    cs = keygen_circuit(params, crs)
+    return cs.num_constraints, cs.num_public, sum(r.bits for r in keygen_quotient_ranges(params, crs))
+
+
+def test_committee_formulas_match_the_circuits():
+    """Both formulas against the circuits on toy, default and the two-prime stand-in, for
+    committees whose a gives several quotient widths."""
+    from schemes.bfv.partial_gadget import partial_circuit
+
+    key_f, part_f = _committee_formulas()
+    for name in ("toy", "rns2", "default"):
+        params = _committee_params(name)
+        seen = set()
+        for seed in range(6 if name != "default" else 2):
+            c, _, b_sum = _keygen_measured(params, bytes([seed]) * 32)
+            seen.add(b_sum)
+            assert c == evaluate(key_f, **committee_env(params, b_sum)), (name, seed)
+        cs = partial_circuit(params)
+        assert cs.num_constraints == evaluate(part_f, **committee_env(params)), name
+    assert len(seen) >= 1
+
+
+def test_committee_table():
+    from schemes.bfv.partial_gadget import partial_circuit
+
+    key_f, part_f = _committee_formulas()
+    rows = table(COMMITTEE, "circuit", "parameter set", "constraints", "public inputs")
+    assert {(r["circuit"], r["parameter set"]) for r in rows} == {
+        (c, s) for c in ("key well-formedness", "partial decryption") for s in ("toy", "default", "rns2")}
+    for r in rows:
+        params = _committee_params(r["parameter set"])
+        env = committee_env(params)
+        assert number(r["N"]) == env["N"] and number(r["K"]) == env["K"], r
+        if r["circuit"] == "partial decryption":
+            m = re.fullmatch(r"bp_sum = (\d+)", r["widths"])
+            assert m and int(m.group(1)) == env["bp_sum"], r
+            cs = partial_circuit(params)
+            assert number(r["constraints"]) == cs.num_constraints == evaluate(part_f, **env)
+            assert number(r["public inputs"]) == cs.num_public
+        else:
+            m = re.fullmatch(r"b_sum = (\d+)\.\.(\d+)", r["widths"])
+            assert m, r
+            lo, hi = int(m.group(1)), int(m.group(2))
+            c_lo, c_hi = (number(x) for x in r["constraints"].split("–"))
+            assert c_lo == evaluate(key_f, **committee_env(params, lo)) and c_hi == evaluate(key_f, **committee_env(params, hi))
+            c, pub, b_sum = _keygen_measured(params, b"committee.md table" + bytes(14))
+            assert lo <= b_sum <= hi and number(r["public inputs"]) == pub, r
+            assert c == evaluate(key_f, **committee_env(params, b_sum))
+
+
+def test_summary_committee_rows():
+    key_f, part_f = _committee_formulas()
+    key_row, part_row = _summary("committee key well-formedness"), _summary("committee partial decryption")
+    assert _formula(key_row["constraints"]) == key_f and _formula(part_row["constraints"]) == part_f
+    assert key_row["document"] == part_row["document"] == "committee.md"
+    default = _committee_params("default")
+    m = re.search(r"default: ([\d ]+\d) to ([\d ]+\d)", key_row["constraints"])
+    assert m and number(m.group(1)) == evaluate(key_f, **committee_env(default, 10)) \
+        and number(m.group(2)) == evaluate(key_f, **committee_env(default, 11))
+    m = re.search(r"toy ([\d ]+\d), default ([\d ]+\d)", part_row["constraints"])
+    assert m and number(m.group(1)) == evaluate(part_f, **committee_env(_committee_params("toy"))) \
+        and number(m.group(2)) == evaluate(part_f, **committee_env(default))
