@@ -18,8 +18,8 @@ circuit, :mod:`schemes.bfv.dkg_gadget`) and ``partial_verification_key.json`` /
 - the committee tag, a public input of both circuits, is the digest's first 31 bytes read
   big-endian (below 2^248 < R);
 - ``decryption_budget``: how many scans a member's share may decrypt before the key must be
-  rotated. The parameter set's own budget when it states one (``decryption_budget``), else
-  :data:`FALLBACK_DECRYPTION_BUDGET`; ``init`` refuses a larger one.
+  rotated. At most the parameter set's own budget when it states one (``decryption_budget``),
+  else :data:`FALLBACK_DECRYPTION_BUDGET` (:func:`budget_cap`); ``init`` refuses a larger one.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from .codec import canonical, create_json, hexbytes, read_json, require_keys, sm
 from .errors import CommitteeMismatch, MalformedCommitteeFile
 
 __all__ = ["COMMITTEE_VERSION", "FALLBACK_DECRYPTION_BUDGET", "CommitteeConfig", "init_committee",
-           "load_config", "params_decryption_budget", "crs_seed"]
+           "load_config", "params_decryption_budget", "budget_cap", "crs_seed"]
 
 COMMITTEE_VERSION = 1
 #: The decryption budget of a parameter set that does not state one. Conservative: a few
@@ -71,9 +71,23 @@ def crs_seed(params: ParameterSet, committee_id: str) -> bytes:
 
 
 def params_decryption_budget(params: ParameterSet) -> Optional[int]:
-    """The budget the parameter set states (``params.bfv.decryption_budget``), if any."""
+    """The budget the parameter set states (``params.bfv.decryption_budget``, or its noise
+    budget's), if any."""
     b = getattr(params.bfv, "decryption_budget", None)
+    if b is None:
+        b = getattr(params.bfv.noise_budget, "decryption_budget", None)
     return int(b) if b is not None else None
+
+
+def budget_cap(params: ParameterSet) -> int:
+    """The largest decryption budget a committee of ``params`` may have: the set's stated budget,
+    else :data:`FALLBACK_DECRYPTION_BUDGET`. A test-only (``insecure``) set whose stated budget
+    is 0 (its flooding proves nothing) gets the fallback too; a secure set with budget 0 cannot
+    have a committee."""
+    stated = params_decryption_budget(params)
+    if stated is None or (stated < 1 and params.insecure):
+        return FALLBACK_DECRYPTION_BUDGET
+    return stated
 
 
 def _vk_digest(vk: VerifyingKey) -> bytes:
@@ -146,8 +160,9 @@ def init_committee(path: str | os.PathLike, params: ParameterSet, parties: int, 
     if not isinstance(committee_id, str) or not 1 <= len(committee_id.encode("utf-8")) <= 200 \
             or not committee_id.isprintable():
         raise ValueError("the committee id must be 1 to 200 bytes of printable text")
-    stated = params_decryption_budget(params)
-    cap = stated if stated is not None else FALLBACK_DECRYPTION_BUDGET
+    cap = budget_cap(params)
+    if cap < 1:
+        raise ValueError(f"{params.name} states no decryption budget (its flooding cannot hide the noise)")
     budget = cap if decryption_budget is None else decryption_budget
     if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= cap:
         raise ValueError(f"the decryption budget must be in [1, {cap}] for {params.name}")
@@ -187,9 +202,7 @@ def load_config(path: str | os.PathLike, *, allow_insecure: bool = False) -> Com
     seed = hexbytes(obj["crs_seed"], "committee.json: crs_seed", 32)
     if seed != crs_seed(params, obj["id"]):
         raise CommitteeMismatch("committee.json: crs_seed is not derived from the parameter set and the id")
-    stated = params_decryption_budget(params)
-    budget = small_int(obj["decryption_budget"], "committee.json: decryption_budget", 1,
-                       stated if stated is not None else FALLBACK_DECRYPTION_BUDGET)
+    budget = small_int(obj["decryption_budget"], "committee.json: decryption_budget", 1, budget_cap(params))
     vks = {}
     for circuit, (vk_file, _) in _FILES.items():
         vk_obj = read_json(d / vk_file, vk_file)

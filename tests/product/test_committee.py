@@ -102,3 +102,28 @@ def test_finalized_files_are_checked_against_the_verified_contributions(toy, tmp
 def test_toy_committee_needs_the_insecure_flag(toy):
     with pytest.raises(MalformedCommitteeFile, match="INSECURE"):
         load_config(toy.committee.config.path)
+
+
+def test_the_budget_cap_follows_the_parameter_set(toy, monkeypatch):
+    """A set that states a budget caps it; a test-only set that states 0 gets the fallback; a
+    secure set that states 0 gets no committee (the sound-parameters sets state one)."""
+    from dataclasses import replace
+
+    from consistency.committee.config import budget_cap
+
+    assert budget_cap(toy.params) == FALLBACK_DECRYPTION_BUDGET
+
+    class Stated:
+        def __init__(self, bfv, budget, insecure):
+            self._bfv, self.decryption_budget, self.insecure = bfv, budget, insecure
+
+        def __getattr__(self, name):
+            return getattr(self._bfv, name)
+
+    for budget, insecure, cap in ((1 << 20, False, 1 << 20), (7, True, 7), (0, True, FALLBACK_DECRYPTION_BUDGET),
+                                  (0, False, 0)):
+        p = replace(toy.params, bfv=Stated(toy.params.bfv, budget, insecure))
+        assert budget_cap(p) == cap
+    p = replace(toy.params, bfv=Stated(toy.params.bfv, 0, False))
+    with pytest.raises(ValueError, match="no decryption budget"):
+        init_committee("/nonexistent/never-created", p, 3)
