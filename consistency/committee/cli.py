@@ -32,8 +32,10 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _refused(exc: Exception, reason: str) -> int:
-    _say(f"REFUSED {reason}: {exc}")
+def _refused(exc: Exception, reason: str | None = None) -> int:
+    """``REFUSED <reason>: <message>`` on stderr (a RequestRefused's message starts with its
+    reason already); exit status 1."""
+    _say(f"REFUSED {exc}" if reason is None else f"REFUSED {reason}: {exc}")
     return 1
 
 
@@ -126,7 +128,7 @@ def cmd_partial(a: argparse.Namespace) -> int:
     try:
         answer = member.answer(_read_bytes(a.request))
     except RequestRefused as exc:
-        return _refused(exc, exc.reason.value)
+        return _refused(exc)
     write_bytes(a.out, answer.encode())
     print(f"wrote {a.out}: member {a.member}'s partial decryption ({member.decryptions()} of "
           f"{member.budget} decryptions used)")
@@ -148,7 +150,7 @@ def cmd_verdict(a: argparse.Namespace) -> int:
     except PartialRefused as exc:
         return _refused(exc, "partial")
     except RequestRefused as exc:
-        return _refused(exc, exc.reason.value)
+        return _refused(exc)
     write_bytes(a.out, record.encode())
     print(f"score {record.score}, threshold {record.threshold}: {record.verdict.upper()} (record {a.out})")
     return 0

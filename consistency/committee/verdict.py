@@ -27,7 +27,8 @@ from schemes.groth16 import InvalidProof, prepare_verifying_key
 from ..envelope import decode
 from ..errors import EnvelopeFormatError, Rejected
 from ..keys import VerifierKeys
-from ..scanner import load_scanner, model_digest, score_ciphertext
+from ..scanner import ScoreCiphertext, load_scanner, model_digest, score_ciphertext
+from .codec import loads
 from ..server import verify_envelope
 from .errors import CommitteeMismatch, MalformedCommitteeFile, PartialRefused, UnverifiedEnvelope
 from .keygen import Committee
@@ -38,10 +39,20 @@ from .request import ScanRequest
 __all__ = ["combine", "check_partials"]
 
 
-def check_partials(committee: Committee, request: ScanRequest, score, answers: Sequence[PartialAnswer | bytes]
-                   ) -> tuple[list[PartialAnswer], dict[int, str]]:
-    """Step 3: the answers that pass, and per failing member why (index 0 for an answer that
-    names no member)."""
+def _claimed_member(data: bytes) -> int:
+    """The member a malformed partial claims to be from, if it says so plainly; else 0."""
+    try:
+        obj = loads(data, "partial")
+    except MalformedCommitteeFile:
+        return 0
+    m = obj.get("member")
+    return m if type(m) is int and m > 0 else 0
+
+
+def check_partials(committee: Committee, request: ScanRequest, score: ScoreCiphertext,
+                   answers: Sequence[PartialAnswer | bytes]) -> tuple[list[PartialAnswer], dict[int, str]]:
+    """Step 3: the answers that pass, and per failing member why (member 0: a malformed answer
+    that does not say whose it is)."""
     params = committee.params
     pvk = prepare_verifying_key(committee.config.partial_vk)
     problems: dict[int, str] = {}
@@ -52,7 +63,7 @@ def check_partials(committee: Committee, request: ScanRequest, score, answers: S
             try:
                 a = decode_partial(bytes(a), params, committee.config.parties)
             except MalformedCommitteeFile as exc:
-                problems[0] = f"partial #{k + 1} is malformed ({exc})"
+                problems[_claimed_member(bytes(a))] = f"partial #{k + 1} is malformed ({exc})"
                 continue
         if a.member in parsed or a.member in problems:
             problems[a.member] = "more than one partial"

@@ -53,8 +53,8 @@ from .moduli import moduli
 from .params import BfvParams
 
 __all__ = ["KeygenStatement", "keygen_num_public", "keygen_public_inputs", "keygen_circuit",
-           "keygen_quotient_ranges", "ternary_wires", "share_commitment_gadget", "bound_public",
-           "signed_bits"]
+           "keygen_quotient_ranges", "quotient_window", "ternary_wires", "share_commitment_gadget",
+           "bound_public", "signed_bits"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def keygen_public_inputs(statement: KeygenStatement) -> list[int]:
     return out
 
 
-def _window(lo_value: int, hi_value: int) -> QuotientRange:
+def quotient_window(lo_value: int, hi_value: int) -> QuotientRange:
     """Smallest power-of-two window ``[lo, lo + 2^b)`` containing ``[lo_value, hi_value]``."""
     return QuotientRange(lo_value, max(1, (hi_value - lo_value).bit_length()))
 
@@ -90,7 +90,7 @@ def keygen_quotient_ranges(params: BfvParams, crs: Sequence[Sequence[int]]) -> l
     for a, q in zip(crs, moduli(params)):
         la = sum(abs(v) for v in centered_poly(a, q))
         b = params.error_bound
-        out.append(_window(-((la + b) // q), (la + b + q - 1) // q))
+        out.append(quotient_window(-((la + b) // q), (la + b + q - 1) // q))
     return out
 
 

@@ -38,7 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ..r1cs import ConstraintSystem, LinearCombination
 from .dkg import SecretShare
-from .dkg_gadget import (_window, bound_public, share_commitment_gadget, signed_bits, ternary_wires)
+from .dkg_gadget import bound_public, quotient_window, share_commitment_gadget, signed_bits, ternary_wires
 from .errors import InvalidCiphertextError, InvalidWitnessError
 from .gadget import QuotientRange, _bit_number
 from .moduli import moduli
@@ -80,7 +80,7 @@ def partial_quotient_ranges(params: BfvParams) -> list[QuotientRange]:
     out = []
     for q in moduli(params):
         lo = -((n * (q - 1) + f + q - 1) // q)
-        out.append(_window(lo, (n * (q - 1) + f) // q))
+        out.append(quotient_window(lo, (n * (q - 1) + f) // q))
     return out
 
 

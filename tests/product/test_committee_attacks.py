@@ -379,6 +379,11 @@ def test_verdict_names_every_cheating_and_missing_member(world, scanned):
     with pytest.raises(PartialRefused) as e:  # two partials for member 2
         combine(committee, request, [answers[0], answers[1], answers[1], answers[2]], keys=keys.verifier)
     assert set(e.value.members) == {2}
+    malformed = answers[1].to_json()
+    malformed["d"] = [str(q + 5)]  # not a residue: refused when parsed, and named by its claimed member
+    with pytest.raises(PartialRefused) as e:
+        combine(committee, request, [answers[0], json.dumps(malformed).encode(), answers[2]], keys=keys.verifier)
+    assert set(e.value.members) == {2} and "malformed" in e.value.members[2]
     other = replace(request, context=request.context + b"!")  # answers for another request
     with pytest.raises((PartialRefused, UnverifiedEnvelope)):
         combine(committee, other, answers)
