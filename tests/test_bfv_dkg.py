@@ -231,3 +231,27 @@ def test_rns_shares_one_s_and_e_across_moduli():
     other = generate_share(RNS_TOY, crs, 1, DeterministicRng(b"other"))[1]
     mixed = type(stmt.contribution)(1, (stmt.contribution.b[0], other.b[1]), stmt.contribution.h)
     assert _unsatisfied(RNS_TOY, crs, KeygenStatement(TAG, mixed), wit)
+
+
+@pytest.mark.parametrize("n", [1, 64, 150, 151, 300, 2048])
+def test_share_commitment_gadget_equals_the_native_commitment(n):
+    """Commit_K in R1CS (linear base-3 packing, then the sponge) against commit_secret, for
+    lengths that fill, straddle and exceed a 150-trit element; its constraints are the sponge's
+    over 1 + ceil(n / 150) inputs plus the 2 n ternary rows."""
+    from schemes.bfv.dkg_gadget import share_commitment_gadget, ternary_wires
+    from schemes.r1cs import ConstraintSystem
+
+    rng = DeterministicRng(n)
+    s = [b % 3 - 1 for b in rng.random_bytes(n)]
+    salt = int.from_bytes(rng.random_bytes(31), "big")
+    cs = ConstraintSystem()
+    wires = ternary_wires(cs, s, n, "s")
+    h = share_commitment_gadget(cs, wires, cs.witness(salt, "salt"))
+    cs.check()
+    assert h.value == commit_secret(s, salt)
+    m = 1 + -(-n // 150)
+    sponge = 612 * -(-m // 16) - 3 * (17 - min(m, 16))
+    assert cs.num_constraints == 2 * n + sponge
+    shape = ConstraintSystem(with_witness=False)
+    share_commitment_gadget(shape, ternary_wires(shape, None, n, "s"), shape.witness(None, "salt"))
+    assert shape.num_constraints == cs.num_constraints
