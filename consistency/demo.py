@@ -184,12 +184,14 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
                 step(f"recipient opens {kind}", lambda: open_payload(admitted.forward_payload, recipient, params),
                      lambda o: "image matches" if (o.image == images[kind]).all() else "MISMATCH")
             if kind == "benign":  # a second decryption of the same envelope, asked of member 1
-                again = _run_members([_cli("partial", str(req_file), "--keys", str(paths.keys), "--committee",
+                def again() -> bool:
+                    r = _run_members([_cli("partial", str(req_file), "--keys", str(paths.keys), "--committee",
                                            str(paths.committee), "--member", "1", "--secret", str(paths.secret(1)),
                                            "--out", str(w / "again.json"), insecure=insecure)])[0]
-                refusals.append(again.returncode == 1 and "REFUSED replay" in again.stderr)
-                rows.append(("member 1 asked to decrypt benign again", 0.0,
-                             "refused: replay" if refusals[-1] else f"ACCEPTED (bug!) {again.stderr[-200:]}"))
+                    return r.returncode == 1 and "REFUSED replay" in r.stderr
+
+                refusals.append(step("member 1 asked to decrypt benign again", again,
+                                     lambda ok: "refused: replay" if ok else "ACCEPTED (bug!)"))
 
     # The swap at the server: the benign BFV input with the banned message, commitment and proof.
     benign, (banned, banned_ctx) = envelopes["benign"][0], envelopes["banned"]

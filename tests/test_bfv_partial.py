@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from rns_params import RNS_TOY
-from schemes.bfv import DeterministicRng, encrypt, toy_params
+from schemes.bfv import DeterministicRng, toy_params
 from schemes.bfv.dkg import crs_polynomials, generate_share, joint_public_key
 from schemes.bfv.encryption import decode_coefficients
 from schemes.bfv.errors import InvalidCiphertextError, InvalidKeyError

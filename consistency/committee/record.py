@@ -30,7 +30,7 @@ from ..keys import VerifierKeys
 from .codec import canonical, hexbytes, loads, require_keys
 from .errors import MalformedCommitteeFile, MalformedRequest, RecordRefused
 from .keygen import Committee
-from .partial import PartialAnswer, partial_from_json
+from .partial import partial_from_json
 from .request import ScanRequest, request_from_json
 
 __all__ = ["VerdictRecord", "decode_record", "audit_record"]
