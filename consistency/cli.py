@@ -1,6 +1,8 @@
 """``python -m consistency <command>``: keygen, setup, send, verify, open, inspect, pack, export,
 demo, bench; for servers issue-context, admit, audit-log (:mod:`consistency.server_cli`).
-Exit codes: 0 success (``verify``: valid), 1 rejected / failed, 2 bad usage."""
+Exit codes: 0 success (``verify``: valid); 1 rejected (an envelope, a key directory or an input
+that does not pass its checks); 2 bad usage; 3 operational error (a file that cannot be read or
+written, a store or log that is unavailable): the command could not run."""
 
 from __future__ import annotations
 
@@ -11,7 +13,12 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
-from .errors import ConsistencyError, Rejected
+from schemes.errors import SchemesError
+
+from .errors import ConsistencyError, OperationalError, Rejected
+
+#: Exit codes (README, "Command line"; ``--help``).
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
 
 __all__ = ["main"]
 
@@ -47,7 +54,7 @@ def _read_bytes(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise ConsistencyError(f"cannot read {path}: {exc.strerror}") from None
+        raise OperationalError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def cmd_keygen(a: argparse.Namespace) -> int:
@@ -236,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--params", default="toy,default", help="comma-separated parameter sets ('' for none)")
     sp.add_argument("--sizes", default="12,14,16", help="synthetic circuit sizes log2 ('' for none)")
     sp.add_argument("--batch", type=int, default=32, help="proofs in the batch-verification row")
-    sp.add_argument("--runs", type=int, default=3, help="runs per send/prove figure (the median is shown)")
+    sp.add_argument("--runs", type=int, default=1, metavar="N",
+                    help="runs per send/prove figure, the median is shown (default 1)")
     sp.add_argument("--msm-size", type=int, default=12, help="log2 points of the MSM-vs-py_ecc row (0: none)")
     sp.add_argument("--no-snarkjs", action="store_true", help="skip the snarkjs comparisons")
     sp.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -256,12 +264,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     a = parser.parse_args(argv)
     try:
         return a.fn(a)
-    except ConsistencyError as exc:
+    except (OperationalError, OSError) as exc:  # could not run: reported, not a traceback
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except ValueError as exc:
+        return EXIT_OPERATIONAL
+    except (ConsistencyError, SchemesError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:  # unreadable input, unwritable output: reported, not a traceback
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_REJECTED
