@@ -5,8 +5,8 @@ Written against the public API only: :func:`schemes.bn254.msm.msm_g1` with affin
 int tuples and int scalars. The points are made here with a few lines of affine arithmetic
 (consecutive sums of 16 random multiples of the generator), not with the library's internals.
 ``native_s`` is one ``msm_g1`` call as a caller makes it: checking and converting the tuples
-into native memory included. When py_ecc is present, the sum of its products is compared with the native result, so that a
-wrong MSM cannot pass for a fast one.
+into native memory included. When py_ecc is present, the sum of its products is compared with
+the native result, so that a wrong MSM cannot pass for a fast one.
 """
 
 from __future__ import annotations

@@ -106,33 +106,3 @@ def test_exported_audit_files_verify_with_snarkjs(cli_world, snarkjs):
     # tests/test_groth16_interop.py
     assert bad.returncode != 0
     assert "Invalid proof" in re.sub(r"\x1b\[[0-9;]*m", "", bad.stdout + bad.stderr), bad.stdout + bad.stderr
-
-
-def test_bench_prints_its_table(capsys):
-    assert main(["bench", "--params", "toy", "--sizes", "", "--batch", "2", "--no-snarkjs", "--runs", "1",
-                 "--msm-size", "0"]) == 0
-    out = capsys.readouterr().out
-    assert "| params | constraints |" in out and "| toy | " in out
-
-
-def test_bench_json_has_the_documented_keys(capsys, tmp_path):
-    """One JSON object with the issue's keys; numbers positive; snarkjs fields null when skipped."""
-    png = tmp_path / "prove.png"
-    assert main(["bench", "--params", "toy", "--sizes", "5", "--batch", "2", "--no-snarkjs", "--runs", "1",
-                 "--msm-size", "4", "--json", "--plot", str(png)]) == 0
-    result = json.loads(capsys.readouterr().out)
-    toy = result["params"]["toy"]
-    for key in ("constraints", "setup_s", "send_s", "prove_s", "verify_ms", "batch_verify_ms_per_proof",
-                "envelope_bytes", "peak_mb"):
-        assert isinstance(toy[key], (int, float)) and toy[key] > 0, key
-    size = result["synthetic"]["2^5"]
-    assert size["constraints"] == 2 ** 5 - 3 - 1  # with the 3 + 1 input rows the domain is exactly 2^5
-    assert size["ours_prove_s"] > 0
-    assert size["snarkjs_prove_s"] is None and size["ratio"] is None
-    assert result["msm"]["points"] == 16 and result["msm"]["speedup"] > 1
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_bench_refuses_bad_sizes_before_running(capsys):
-    assert main(["bench", "--params", "", "--sizes", "x"]) == 2
-    assert main(["bench", "--params", "", "--sizes", "40"]) == 2
