@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -50,11 +51,27 @@ def _context(text: str) -> bytes:
         raise SystemExit(2) from None
 
 
-def _read_bytes(path: str) -> bytes:
+#: No input file of the command line is longer than this: 8 times the largest envelope of any
+#: parameter set (the JSON view of an envelope is at most about 3 times its binary size).
+def _max_input_bytes() -> int:
+    from .params import PARAMETER_SET_NAMES, get_parameter_set
+    from .verification import envelope_size
+
+    return 8 * max(envelope_size(get_parameter_set(n, allow_insecure=True)) for n in PARAMETER_SET_NAMES)
+
+
+def _read_bytes(path: str, limit: Optional[int] = None) -> bytes:
+    """The file's bytes, refused (before they are read whole) if longer than ``limit`` (default:
+    :func:`_max_input_bytes`). A file that cannot be read is an operational error."""
+    cap = _max_input_bytes() if limit is None else limit
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(cap + 1)
     except OSError as exc:
         raise OperationalError(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > cap:
+        raise ConsistencyError(f"{path} is longer than {cap} bytes, more than any valid input; refused unread")
+    return data
 
 
 def cmd_keygen(a: argparse.Namespace) -> int:
@@ -81,14 +98,32 @@ def cmd_setup(a: argparse.Namespace) -> int:
     return 0
 
 
+def _check_writable(path: str) -> None:
+    """Refuse an output path that cannot be written (a directory, a missing or read-only parent)."""
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise OperationalError(f"cannot write {path}: it is a directory")
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise OperationalError(f"cannot write {path}: the directory is missing or not writable")
+
+
 def cmd_send(a: argparse.Namespace) -> int:
+    from schemes.key_agreement import validate_public_key
+
     from .envelope import encode
+    from .image import image_bytes
     from .keys import load_prover_keys
     from .sender import send
 
+    context = _context(a.ctx)
+    for out in (a.out, a.wtns):  # before any expensive step, not after the proof
+        if out is not None:
+            _check_writable(out)
     keys = load_prover_keys(a.keys, allow_insecure=a.insecure)
-    recipient_pub = _read_bytes(a.recipient)
-    env = send(a.image, recipient_pub, keys, _context(a.ctx), progress=progress_printer(), witness_out=a.wtns)
+    recipient_pub = validate_public_key(_read_bytes(a.recipient, 4096), f"recipient key {a.recipient}")
+    image_bytes(a.image, keys.params)  # refuse a wrong file, mode or size before the keys are used
+    env = send(a.image, recipient_pub, keys, context, progress=progress_printer(), witness_out=a.wtns)
     data = encode(env, allow_insecure=a.insecure)
     Path(a.out).write_bytes(data)
     print(f"wrote {a.out} ({len(data)} bytes, C = {env.C})", file=sys.stderr)

@@ -106,3 +106,31 @@ def test_exported_audit_files_verify_with_snarkjs(cli_world, snarkjs):
     # tests/test_groth16_interop.py
     assert bad.returncode != 0
     assert "Invalid proof" in re.sub(r"\x1b\[[0-9;]*m", "", bad.stdout + bad.stderr), bad.stdout + bad.stderr
+
+
+def test_send_refuses_bad_output_and_inputs_before_proving(cli_world, tmp_path, monkeypatch, capsys):
+    """An unwritable --out, a wrong image or a malformed recipient key stop send before it proves."""
+    import consistency.sender as sender
+
+    d, img = cli_world
+    monkeypatch.setattr(sender, "send", lambda *a, **k: pytest.fail("send ran before the checks"))
+    base = ["send", img, "--keys", str(d / "keys"), "--recipient", str(d / "bob.pub"), "--ctx", "m", "--insecure"]
+    assert main(base + ["--out", str(tmp_path / "missing-dir" / "env.bin")]) == 3
+    assert main(base + ["--out", str(tmp_path)]) == 3  # a directory
+    assert "cannot write" in capsys.readouterr().err
+    big = tmp_path / "big.png"
+    Image = pytest.importorskip("PIL.Image")
+    Image.new("L", (9, 8)).save(big)
+    assert main(["send", str(big)] + base[2:] + ["--out", str(tmp_path / "e.bin")]) == 1
+    bad_key = tmp_path / "bad.pub"
+    bad_key.write_bytes(b"\xff" * 32)  # top bit set: not a canonical X25519 public key
+    assert main(["send", img, "--keys", str(d / "keys"), "--recipient", str(bad_key), "--ctx", "m", "--insecure",
+                 "--out", str(tmp_path / "e.bin")]) == 1
+    assert "canonical" in capsys.readouterr().err
+
+
+def test_oversized_input_is_refused_unread(cli_world, capsys):
+    """/dev/zero never ends: the reader stops at the cap instead of reading it whole."""
+    d, _ = cli_world
+    assert main(["verify", "/dev/zero", "--keys", str(d / "keys"), "--ctx", "m", "--insecure"]) == 1
+    assert "more than any valid input" in capsys.readouterr().err
