@@ -2,8 +2,8 @@
 same number of py_ecc scalar multiplications (py_ecc comes with the ``test`` extra).
 
 Written against the public API only: :func:`schemes.bn254.msm.msm_g1` with affine ``(x, y)``
-int tuples and int scalars. The points are made here with a few lines of affine arithmetic
-(consecutive sums of 16 random multiples of the generator), not with the library's internals.
+int tuples and int scalars. The points are made with the readable reference curve code (consecutive
+sums of 16 random multiples of the generator), not with the engine under test.
 ``native_s`` is one ``msm_g1`` call as a caller makes it: checking and converting the tuples
 into native memory included. When py_ecc is present, the sum of its products is compared with
 the native result, so that a wrong MSM cannot pass for a fast one.
@@ -16,46 +16,17 @@ import time
 
 __all__ = ["msm_against_py_ecc"]
 
-# BN254 (alt_bn128): E: y^2 = x^3 + 3 over F_P, generator (1, 2) of prime order R.
-_P = 21888242871839275222246405745257275088696311157297823662689037894645226208583
-_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
-_G = (1, 2)
-
-
-def _add(a, b):
-    """Affine addition on E (None is the point at infinity)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    (x1, y1), (x2, y2) = a, b
-    if x1 == x2:
-        if (y1 + y2) % _P == 0:
-            return None
-        lam = 3 * x1 * x1 * pow(2 * y1, -1, _P) % _P
-    else:
-        lam = (y2 - y1) * pow(x2 - x1, -1, _P) % _P
-    x3 = (lam * lam - x1 - x2) % _P
-    return x3, (lam * (x1 - x3) - y1) % _P
-
-
-def _mul(pt, k: int):
-    acc = None
-    while k:
-        if k & 1:
-            acc = _add(acc, pt)
-        pt = _add(pt, pt)
-        k >>= 1
-    return acc
-
+_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617  # the group order
 
 def _points(n: int, rng: random.Random) -> list:
-    steps = [_mul(_G, rng.randrange(1, _R)) for _ in range(16)]
-    out, acc = [], _mul(_G, rng.randrange(1, _R))
+    """n distinct points: consecutive sums of 16 random multiples of the generator, with the
+    readable curve arithmetic of :mod:`schemes.bn254.curve` (not the engine under test)."""
+    from schemes.bn254.curve import G1_GEN, g1_add, g1_mul
+
+    steps = [g1_mul(G1_GEN, rng.randrange(1, _R)) for _ in range(16)]
+    out, acc = [], g1_mul(G1_GEN, rng.randrange(1, _R))
     for i in range(n):
-        acc = _add(acc, steps[i % 16])
-        if acc is None:  # (negligible) restart off infinity
-            acc = _G
+        acc = g1_add(acc, steps[i % 16]) or G1_GEN  # (negligible) restart off infinity
         out.append(acc)
     return out
 
