@@ -138,10 +138,15 @@ def cmd_verify(a: argparse.Namespace) -> int:
     try:
         v = verify_envelope(keys, _read_bytes(a.envelope), _context(a.ctx))
     except Rejected as exc:
+        if a.json:
+            print(json.dumps({"valid": False, "reason": exc.reason.value, "message": str(exc)}))
         print(f"REJECTED: {exc}", file=sys.stderr)
-        return 1
-    print(f"VALID: C = {v.C}")
-    return 0
+        return EXIT_REJECTED
+    if a.json:
+        print(json.dumps({"valid": True, "params_id": keys.params.name, "C": str(v.C)}))
+    else:
+        print(f"VALID: C = {v.C}")
+    return EXIT_OK
 
 
 def cmd_open(a: argparse.Namespace) -> int:
@@ -255,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("envelope")
     sp.add_argument("--keys", required=True)
     sp.add_argument("--ctx", required=True, help="the message context the envelope must be bound to")
+    sp.add_argument("--json", action="store_true",
+                    help='print one JSON object: {"valid": true, "params_id", "C"} or {"valid": false, "reason", "message"}')
     sp = add("open", cmd_open, "recipient: decrypt, check the commitment, write the image")
     sp.add_argument("envelope", help="a forward payload (what the server forwards) or a whole envelope")
     sp.add_argument("--key", required=True, help="recipient secret key file")

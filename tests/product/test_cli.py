@@ -134,3 +134,14 @@ def test_oversized_input_is_refused_unread(cli_world, capsys):
     d, _ = cli_world
     assert main(["verify", "/dev/zero", "--keys", str(d / "keys"), "--ctx", "m", "--insecure"]) == 1
     assert "more than any valid input" in capsys.readouterr().err
+
+
+def test_verify_json(cli_world, capsys):
+    d, _ = cli_world
+    args = ["verify", str(d / "env.bin"), "--keys", str(d / "keys"), "--insecure", "--json"]
+    assert main(args + ["--ctx", "msg-id=7"]) == 0
+    ok = json.loads(capsys.readouterr().out)
+    assert ok["valid"] is True and ok["params_id"] == "toy" and int(ok["C"]) > 0
+    assert main(args + ["--ctx", "msg-id=8"]) == 1
+    bad = json.loads(capsys.readouterr().out)
+    assert bad["valid"] is False and bad["reason"] == "binding"
