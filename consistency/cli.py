@@ -2,18 +2,26 @@
 bench; for servers issue-context, admit, audit-log (:mod:`consistency.server_cli`); for the
 committee ``committee init|join|finalize``, setup, scan, partial, verdict, audit
 (:mod:`consistency.committee.cli`).
-Exit codes: 0 success (``verify``: valid), 1 rejected / failed, 2 bad usage."""
+Exit codes: 0 success (``verify``: valid); 1 rejected (an envelope, a key directory or an input
+that does not pass its checks); 2 bad usage; 3 operational error (a file that cannot be read or
+written, a store or log that is unavailable): the command could not run."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Callable, Optional
 
-from .errors import ConsistencyError, Rejected
+from schemes.errors import SchemesError
+
+from .errors import ConsistencyError, OperationalError, Rejected
+
+#: Exit codes (README, "Command line"; ``--help``).
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_OPERATIONAL = 0, 1, 2, 3
 
 __all__ = ["main"]
 
@@ -45,11 +53,27 @@ def _context(text: str) -> bytes:
         raise SystemExit(2) from None
 
 
-def _read_bytes(path: str) -> bytes:
+#: No input file of the command line is longer than this: 8 times the largest envelope of any
+#: parameter set (the JSON view of an envelope is at most about 3 times its binary size).
+def _max_input_bytes() -> int:
+    from .params import PARAMETER_SET_NAMES, get_parameter_set
+    from .verification import envelope_size
+
+    return 8 * max(envelope_size(get_parameter_set(n, allow_insecure=True)) for n in PARAMETER_SET_NAMES)
+
+
+def _read_bytes(path: str, limit: Optional[int] = None) -> bytes:
+    """The file's bytes, refused (before they are read whole) if longer than ``limit`` (default:
+    :func:`_max_input_bytes`). A file that cannot be read is an operational error."""
+    cap = _max_input_bytes() if limit is None else limit
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as f:
+            data = f.read(cap + 1)
     except OSError as exc:
-        raise ConsistencyError(f"cannot read {path}: {exc.strerror}") from None
+        raise OperationalError(f"cannot read {path}: {exc.strerror}") from None
+    if len(data) > cap:
+        raise ConsistencyError(f"{path} is longer than {cap} bytes, more than any valid input; refused unread")
+    return data
 
 
 def cmd_keygen(a: argparse.Namespace) -> int:
@@ -62,14 +86,32 @@ def cmd_keygen(a: argparse.Namespace) -> int:
     return 0
 
 
+def _check_writable(path: str) -> None:
+    """Refuse an output path that cannot be written (a directory, a missing or read-only parent)."""
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise OperationalError(f"cannot write {path}: it is a directory")
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        raise OperationalError(f"cannot write {path}: the directory is missing or not writable")
+
+
 def cmd_send(a: argparse.Namespace) -> int:
+    from schemes.key_agreement import validate_public_key
+
     from .envelope import encode
+    from .image import image_bytes
     from .keys import load_prover_keys
     from .sender import send
 
+    context = _context(a.ctx)
+    for out in (a.out, a.wtns):  # before any expensive step, not after the proof
+        if out is not None:
+            _check_writable(out)
     keys = load_prover_keys(a.keys, allow_insecure=a.insecure)
-    recipient_pub = _read_bytes(a.recipient)
-    env = send(a.image, recipient_pub, keys, _context(a.ctx), progress=progress_printer(), witness_out=a.wtns)
+    recipient_pub = validate_public_key(_read_bytes(a.recipient, 4096), f"recipient key {a.recipient}")
+    image_bytes(a.image, keys.params)  # refuse a wrong file, mode or size before the keys are used
+    env = send(a.image, recipient_pub, keys, context, progress=progress_printer(), witness_out=a.wtns)
     data = encode(env, allow_insecure=a.insecure)
     Path(a.out).write_bytes(data)
     print(f"wrote {a.out} ({len(data)} bytes, C = {env.C})", file=sys.stderr)
@@ -84,10 +126,15 @@ def cmd_verify(a: argparse.Namespace) -> int:
     try:
         v = verify_envelope(keys, _read_bytes(a.envelope), _context(a.ctx))
     except Rejected as exc:
+        if a.json:
+            print(json.dumps({"valid": False, "reason": exc.reason.value, "message": str(exc)}))
         print(f"REJECTED: {exc}", file=sys.stderr)
-        return 1
-    print(f"VALID: C = {v.C}")
-    return 0
+        return EXIT_REJECTED
+    if a.json:
+        print(json.dumps({"valid": True, "params_id": keys.params.name, "C": str(v.C)}))
+    else:
+        print(f"VALID: C = {v.C}")
+    return EXIT_OK
 
 
 def cmd_open(a: argparse.Namespace) -> int:
@@ -198,6 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("envelope")
     sp.add_argument("--keys", required=True)
     sp.add_argument("--ctx", required=True, help="the message context the envelope must be bound to")
+    sp.add_argument("--json", action="store_true",
+                    help='print one JSON object: {"valid": true, "params_id", "C"} or {"valid": false, "reason", "message"}')
     sp = add("open", cmd_open, "recipient: decrypt, check the commitment, write the image")
     sp.add_argument("envelope", help="a forward payload (what the server forwards) or a whole envelope")
     sp.add_argument("--key", required=True, help="recipient secret key file")
@@ -221,7 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--params", default="toy,default", help="comma-separated parameter sets ('' for none)")
     sp.add_argument("--sizes", default="12,14,16", help="synthetic circuit sizes log2 ('' for none)")
     sp.add_argument("--batch", type=int, default=32, help="proofs in the batch-verification row")
-    sp.add_argument("--runs", type=int, default=3, help="runs per send/prove figure (the median is shown)")
+    sp.add_argument("--runs", type=int, default=1, metavar="N",
+                    help="runs per send/prove figure, the median is shown (default 1)")
     sp.add_argument("--msm-size", type=int, default=12, help="log2 points of the MSM-vs-py_ecc row (0: none)")
     sp.add_argument("--no-snarkjs", action="store_true", help="skip the snarkjs comparisons")
     sp.add_argument("--json", action="store_true", help="print the results as one JSON object")
@@ -244,12 +294,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     a = parser.parse_args(argv)
     try:
         return a.fn(a)
-    except ConsistencyError as exc:
+    except (OperationalError, OSError) as exc:  # could not run: reported, not a traceback
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except ValueError as exc:
+        return EXIT_OPERATIONAL
+    except (ConsistencyError, SchemesError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:  # unreadable input, unwritable output: reported, not a traceback
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_REJECTED

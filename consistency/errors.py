@@ -4,11 +4,18 @@ Every rejection is a :class:`Rejected` carrying a machine-readable :class:`Rejec
 ``reason``) and a human-readable message (``str(exc)``). A server that cannot record a decision
 (store down, unwritable file, failed executor) raises :class:`OperationalError`, which is never a
 rejection and never comes with an admission.
+
+Hierarchy: ``SchemesError`` > ``ConsistencyError`` > the classes below. Malformed input
+(``EnvelopeFormatError``, ``UnknownParameterSet``, ``KeyMismatch``) is also a ``ValueError``;
+``Rejected``, ``OpeningError`` (failed checks) and ``OperationalError`` are not, so ``except
+ValueError`` never swallows a rejection.
 """
 
 from __future__ import annotations
 
 import enum
+
+from schemes.errors import SchemesError
 
 __all__ = [
     "ConsistencyError", "EnvelopeFormatError", "UnknownParameterSet", "KeyMismatch",
@@ -30,22 +37,22 @@ class RejectReason(enum.Enum):
     PROOF = "proof"            #: the Groth16 proof does not verify for the envelope's inputs
 
 
-class ConsistencyError(ValueError):
+class ConsistencyError(SchemesError):
     """Base class of every error raised by :mod:`consistency`."""
 
 
-class EnvelopeFormatError(ConsistencyError):
+class EnvelopeFormatError(ConsistencyError, ValueError):
     """The bytes (or JSON) are not the canonical encoding of an envelope.
 
     This is the only exception the envelope parser raises, whatever the input.
     """
 
 
-class UnknownParameterSet(ConsistencyError):
+class UnknownParameterSet(ConsistencyError, ValueError):
     """The parameter-set name is not one this library knows."""
 
 
-class KeyMismatch(ConsistencyError):
+class KeyMismatch(ConsistencyError, ValueError):
     """A key file does not belong to the parameter set (digest mismatch) or is malformed."""
 
 

@@ -10,6 +10,7 @@ is decoded, so an oversized file (a decompression bomb) is refused without being
 
 from __future__ import annotations
 
+
 import os
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .params import ParameterSet
 __all__ = ["ImageError", "load_image", "image_bytes", "bytes_to_image", "save_png"]
 
 
-class ImageError(ConsistencyError):
+class ImageError(ConsistencyError, ValueError):
     """The image has the wrong type, dtype or shape for the parameter set."""
 
 

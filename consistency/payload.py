@@ -19,6 +19,7 @@ matters cryptographically (the cipher's tag, the commitment) in :mod:`consistenc
 
 from __future__ import annotations
 
+
 import struct
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ PAYLOAD_MAGIC = b"GRCF"
 _R = int(R)
 
 
-class PayloadFormatError(ConsistencyError):
+class PayloadFormatError(ConsistencyError, ValueError):
     """The bytes are not the canonical encoding of a forward payload."""
 
 

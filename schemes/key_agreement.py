@@ -26,6 +26,8 @@ Only pycryptodome is used for X25519 and HKDF.
 
 from __future__ import annotations
 
+from .errors import SchemesError
+
 import hmac
 import os
 from pathlib import Path
@@ -73,7 +75,7 @@ _CANDIDATE_MASK = (1 << 254) - 1
 CipherKey = tuple[int, int]
 
 
-class KeyAgreementError(ValueError):
+class KeyAgreementError(SchemesError, ValueError):
     """Base class of key-agreement errors."""
 
 

@@ -16,6 +16,8 @@ the first, so a file with ``{"x": 1, "x": 2}`` could mean different things to tw
 
 from __future__ import annotations
 
+from .errors import SchemesError
+
 import json
 import re
 from typing import Any, Callable, Optional
@@ -25,7 +27,7 @@ __all__ = ["MAX_DEPTH", "DuplicateKey", "loads"]
 #: Deeper than any format of this library (snarkjs G2 points: object > list > list > string).
 MAX_DEPTH = 32
 
-class DuplicateKey(ValueError):
+class DuplicateKey(SchemesError, ValueError):
     """A JSON object repeats a key."""
 
 

@@ -7,9 +7,10 @@
 - :mod:`.r1cs`    -- timings of the Python R1CS core (``python -m consistency.bench.r1cs``).
 
 Every parameter set and every size runs in a fresh Python process (``python -m
-consistency.bench.worker``), so that its peak memory is its own. ``--json`` prints one JSON
-object: ``{"params": {name: row}, "synthetic": {"2^k": row}, "msm": row}`` with the keys
-documented in :mod:`.params` and :mod:`.groth16`; the tables are the same numbers.
+consistency.bench.worker``), so that its peak memory is its own. ``--runs N`` (default 1) gives
+the median of N sends and N proofs. ``--json`` prints one JSON object, ``{"params": {name:
+row}, "synthetic": {"2^k": row}, "msm": row}``, with the keys documented in :mod:`.params` and
+:mod:`.groth16`; the tables are the same numbers.
 """
 
 from __future__ import annotations

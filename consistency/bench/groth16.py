@@ -21,7 +21,7 @@ from .timing import median_time, peak_rss_mb
 __all__ = ["run_size", "snarkjs_prove"]
 
 
-def run_size(log_size: int, num_public: int = 3, verify_runs: int = 5, runs: int = 3,
+def run_size(log_size: int, num_public: int = 3, verify_runs: int = 5, runs: int = 1,
              snarkjs: bool = True) -> dict:
     """Measure one size in this process."""
     from schemes.groth16 import prepare_verifying_key, prove, setup, verify

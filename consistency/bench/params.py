@@ -20,7 +20,7 @@ from .timing import median_time, peak_rss_mb
 __all__ = ["measure_parameter_set"]
 
 
-def measure_parameter_set(name: str, batch: int = 32, runs: int = 3, snarkjs: bool = True) -> dict:
+def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bool = True) -> dict:
     """Measure one parameter set in this process (call it in a fresh process for peak memory)."""
     from schemes.groth16 import prepare_verifying_key, prove
     from schemes.groth16.batch import verify_batch

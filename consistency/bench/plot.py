@@ -40,7 +40,8 @@ def plot(result: dict, path: str) -> None:
     ax.set_ylabel("Groth16 prove time (s)")
     ax.set_title("Groth16 prove time, ours against snarkjs")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("kind", choices=["params", "size", "msm"])
     p.add_argument("arg")
     p.add_argument("--batch", type=int, default=32)
-    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--runs", type=int, default=1)
     p.add_argument("--no-snarkjs", action="store_true")
     a = p.parse_args(argv)
     if a.kind == "params":

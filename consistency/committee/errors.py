@@ -8,6 +8,10 @@
   ``members``), :class:`PartialRefused` (``verdict`` refuses the partials of the members in
   ``members``), :class:`RecordRefused` (``audit`` refuses a verdict record);
 - :class:`MalformedCommitteeFile`, :class:`CommitteeMismatch`, :class:`CorruptLog`.
+
+In the library's error model (``consistency.errors``) malformed files and mismatched inputs
+(``MalformedCommitteeFile``, ``CommitteeMismatch``) are also ``ValueError``s; refusals (failed
+checks) are not, so ``except ValueError`` never swallows one.
 """
 
 from __future__ import annotations
@@ -29,11 +33,11 @@ class CommitteeError(ConsistencyError):
     """Base class of the committee's errors."""
 
 
-class MalformedCommitteeFile(CommitteeError):
+class MalformedCommitteeFile(CommitteeError, ValueError):
     """A committee file (configuration, contribution, share, partial, record) does not parse."""
 
 
-class CommitteeMismatch(CommitteeError):
+class CommitteeMismatch(CommitteeError, ValueError):
     """Files that do not belong together: a key directory made for another committee key, a
     share of another committee, a committee directory whose files disagree."""
 

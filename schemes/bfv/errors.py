@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..errors import SchemesError
+
 __all__ = [
     "BfvError", "InsecureParametersError", "InvalidParametersError", "NoiseBudgetError",
     "NonCanonicalEncodingError", "InvalidPlaintextError", "InvalidCiphertextError",
@@ -9,7 +11,7 @@ __all__ = [
 ]
 
 
-class BfvError(ValueError):
+class BfvError(SchemesError, ValueError):
     """Base class of every error raised by :mod:`schemes.bfv`."""
 
 

@@ -17,6 +17,8 @@ leaks are acceptable (Python big-int arithmetic is not constant time anyway).
 
 from __future__ import annotations
 
+from ..errors import SchemesError
+
 import operator
 from typing import Optional, Tuple
 
@@ -45,7 +47,7 @@ G1Point = Optional[Tuple[int, int]]
 G2Point = Optional[Tuple[Tuple[int, int], Tuple[int, int]]]
 
 
-class InvalidPoint(ValueError):
+class InvalidPoint(SchemesError, ValueError):
     """Raised when bytes or integers do not describe a valid G1 / G2 element."""
 
 

@@ -19,6 +19,8 @@ channels are out of scope here as for any non-constant-time prover (snarkjs, rap
 
 from __future__ import annotations
 
+from ..errors import SchemesError
+
 from typing import Sequence
 
 from .curve import G1Point, G2Point, InvalidPoint
@@ -27,7 +29,7 @@ from .vectors import G1Vector, G2Vector, _PointVector, scalars_to_bytes
 __all__ = ["MSMInputError", "msm_g1", "msm_g2"]
 
 
-class MSMInputError(ValueError):
+class MSMInputError(SchemesError, ValueError):
     """Malformed MSM input: a length mismatch, a non-integer scalar, or an invalid point."""
 
 

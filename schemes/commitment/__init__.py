@@ -16,6 +16,8 @@ The in-circuit side lives in :mod:`schemes.commitment.gadget`.
 
 from __future__ import annotations
 
+from ..errors import SchemesError
+
 import hmac
 import secrets
 from collections.abc import Sequence
@@ -44,7 +46,7 @@ COMMIT_DOMAIN = int.from_bytes(COMMIT_DOMAIN_TAG, "big")
 _R = int(R)
 
 
-class InvalidOpening(ValueError):
+class InvalidOpening(SchemesError, ValueError):
     """``(values, rho)`` is not an opening of the commitment."""
 
 

@@ -17,6 +17,8 @@ Vectors are Python lists of integers (gmpy2 ``mpz`` when available); outputs are
 
 from __future__ import annotations
 
+from ..errors import SchemesError
+
 from functools import lru_cache
 from typing import Sequence
 
@@ -33,7 +35,7 @@ MAX_LOG_SIZE = TWO_ADICITY - 1
 QUADRATIC_NON_RESIDUE = 5
 
 
-class DomainTooLarge(ValueError):
+class DomainTooLarge(SchemesError, ValueError):
     """The requested domain exceeds 2^MAX_LOG_SIZE elements."""
 
 

@@ -1,6 +1,10 @@
-"""Exceptions of :mod:`schemes.groth16`. All subclass ``ValueError`` through :class:`Groth16Error`."""
+"""Exceptions of :mod:`schemes.groth16`, under :class:`Groth16Error` (a ``SchemesError``). A bad
+argument or encoding (``UnsatisfiedWitness``, ``KeyMismatch``, ``EncodingError``) is also a
+``ValueError``; a failed verification (``InvalidProof``) is not."""
 
 from __future__ import annotations
+
+from ..errors import SchemesError
 
 __all__ = [
     "Groth16Error",
@@ -14,7 +18,7 @@ __all__ = [
 ]
 
 
-class Groth16Error(ValueError):
+class Groth16Error(SchemesError):
     """Base class of every error raised by :mod:`schemes.groth16`."""
 
 
@@ -26,15 +30,15 @@ class InvalidProof(Groth16Error):
         super().__init__(f"invalid Groth16 proof: {reason}")
 
 
-class UnsatisfiedWitness(Groth16Error):
+class UnsatisfiedWitness(Groth16Error, ValueError):
     """The prover was given an assignment that violates a row of the constraint system."""
 
 
-class KeyMismatch(Groth16Error):
+class KeyMismatch(Groth16Error, ValueError):
     """A proving key does not belong to the constraint system it is used with."""
 
 
-class EncodingError(Groth16Error):
+class EncodingError(Groth16Error, ValueError):
     """A serialized key, proof or public-input list is malformed (JSON shape, file layout)."""
 
 

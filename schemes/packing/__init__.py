@@ -14,6 +14,8 @@ The in-circuit side lives in :mod:`schemes.packing.gadget`.
 
 from __future__ import annotations
 
+from ..errors import SchemesError
+
 import operator
 from collections.abc import Sequence
 
@@ -27,7 +29,7 @@ BYTES_PER_ELEMENT = 31
 _R = int(R)
 
 
-class PackingError(ValueError):
+class PackingError(SchemesError, ValueError):
     """Packed data is malformed: wrong element count, or an element out of range."""
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ..errors import SchemesError
+
 __all__ = ["DecryptionError", "InvalidTag", "InvalidPadding", "InvalidNonce", "MalformedCiphertext"]
 
 
-class DecryptionError(ValueError):
+class DecryptionError(SchemesError, ValueError):
     """A ciphertext was rejected; nothing of the plaintext is returned."""
 
 

@@ -7,7 +7,7 @@
 - :mod:`.bits`       -- boolean, bit-decomposition and range gadgets.
 - :mod:`.iden3`      -- iden3 ``.r1cs`` / ``.wtns`` binary files (read by snarkjs).
 - :mod:`.testing`    -- witness-mutation testing of gadgets.
-- :mod:`.errors`     -- exceptions (all subclass ValueError).
+- :mod:`.errors`     -- exceptions (SchemesError and ValueError).
 """
 
 from .errors import (InvalidAssignment, R1CSError, R1CSFormatError, UnsatisfiedConstraint,

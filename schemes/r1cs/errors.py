@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..errors import SchemesError
+
 __all__ = [
     "R1CSError",
     "UnsatisfiedConstraint",
@@ -11,7 +13,7 @@ __all__ = [
 ]
 
 
-class R1CSError(ValueError):
+class R1CSError(SchemesError, ValueError):
     """Base class of every error raised by :mod:`schemes.r1cs`."""
 
 

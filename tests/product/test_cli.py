@@ -114,31 +114,40 @@ def test_exported_audit_files_verify_with_snarkjs(cli_world, snarkjs):
     assert "Invalid proof" in re.sub(r"\x1b\[[0-9;]*m", "", bad.stdout + bad.stderr), bad.stdout + bad.stderr
 
 
-def test_bench_prints_its_table(capsys):
-    assert main(["bench", "--params", "toy", "--sizes", "", "--batch", "2", "--no-snarkjs", "--runs", "1",
-                 "--msm-size", "0"]) == 0
-    out = capsys.readouterr().out
-    assert "| params | constraints |" in out and "| toy | " in out
+def test_send_refuses_bad_output_and_inputs_before_proving(cli_world, tmp_path, monkeypatch, capsys):
+    """An unwritable --out, a wrong image or a malformed recipient key stop send before it proves."""
+    import consistency.sender as sender
+
+    d, img = cli_world
+    monkeypatch.setattr(sender, "send", lambda *a, **k: pytest.fail("send ran before the checks"))
+    base = ["send", img, "--keys", str(d / "keys"), "--recipient", str(d / "bob.pub"), "--ctx", "m", "--insecure"]
+    assert main(base + ["--out", str(tmp_path / "missing-dir" / "env.bin")]) == 3
+    assert main(base + ["--out", str(tmp_path)]) == 3  # a directory
+    assert "cannot write" in capsys.readouterr().err
+    big = tmp_path / "big.png"
+    Image = pytest.importorskip("PIL.Image")
+    Image.new("L", (9, 8)).save(big)
+    assert main(["send", str(big)] + base[2:] + ["--out", str(tmp_path / "e.bin")]) == 1
+    bad_key = tmp_path / "bad.pub"
+    bad_key.write_bytes(b"\xff" * 32)  # top bit set: not a canonical X25519 public key
+    assert main(["send", img, "--keys", str(d / "keys"), "--recipient", str(bad_key), "--ctx", "m", "--insecure",
+                 "--out", str(tmp_path / "e.bin")]) == 1
+    assert "canonical" in capsys.readouterr().err
 
 
-def test_bench_json_has_the_documented_keys(capsys, tmp_path):
-    """One JSON object with the issue's keys; numbers positive; snarkjs fields null when skipped."""
-    png = tmp_path / "prove.png"
-    assert main(["bench", "--params", "toy", "--sizes", "5", "--batch", "2", "--no-snarkjs", "--runs", "1",
-                 "--msm-size", "4", "--json", "--plot", str(png)]) == 0
-    result = json.loads(capsys.readouterr().out)
-    toy = result["params"]["toy"]
-    for key in ("constraints", "setup_s", "send_s", "prove_s", "verify_ms", "batch_verify_ms_per_proof",
-                "envelope_bytes", "peak_mb"):
-        assert isinstance(toy[key], (int, float)) and toy[key] > 0, key
-    size = result["synthetic"]["2^5"]
-    assert size["constraints"] == 2 ** 5 - 3 - 1  # with the 3 + 1 input rows the domain is exactly 2^5
-    assert size["ours_prove_s"] > 0
-    assert size["snarkjs_prove_s"] is None and size["ratio"] is None
-    assert result["msm"]["points"] == 16 and result["msm"]["speedup"] > 1
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+def test_oversized_input_is_refused_unread(cli_world, capsys):
+    """/dev/zero never ends: the reader stops at the cap instead of reading it whole."""
+    d, _ = cli_world
+    assert main(["verify", "/dev/zero", "--keys", str(d / "keys"), "--ctx", "m", "--insecure"]) == 1
+    assert "more than any valid input" in capsys.readouterr().err
 
 
-def test_bench_refuses_bad_sizes_before_running(capsys):
-    assert main(["bench", "--params", "", "--sizes", "x"]) == 2
-    assert main(["bench", "--params", "", "--sizes", "40"]) == 2
+def test_verify_json(cli_world, capsys):
+    d, _ = cli_world
+    args = ["verify", str(d / "env.bin"), "--keys", str(d / "keys"), "--insecure", "--json"]
+    assert main(args + ["--ctx", "msg-id=7"]) == 0
+    ok = json.loads(capsys.readouterr().out)
+    assert ok["valid"] is True and ok["params_id"] == "toy" and int(ok["C"]) > 0
+    assert main(args + ["--ctx", "msg-id=8"]) == 1
+    bad = json.loads(capsys.readouterr().out)
+    assert bad["valid"] is False and bad["reason"] == "binding"

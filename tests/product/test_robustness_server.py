@@ -171,15 +171,25 @@ def test_cli_exit_codes_on_hostile_files(toy, keydir, tmp_path, capsys):
     assert _run(["verify", env_path, "--keys", keydir, "--ctx", ctx, "--insecure"], capsys)[0] == 0
     assert _run(["verify", env_path, "--keys", keydir, "--ctx", ctx], capsys)[0] == 1  # toy needs --insecure
     assert _run(["verify", env_path, "--keys", keydir], capsys)[0] == 2
-    assert _run(["verify", tmp_path, "--keys", keydir, "--ctx", ctx, "--insecure"], capsys)[0] == 1
+    # the envelope path is a directory: the command could not run (operational, 3)
+    assert _run(["verify", tmp_path, "--keys", keydir, "--ctx", ctx, "--insecure"], capsys)[0] == 3
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000)
     code, err = _run(["pack", deep, "--out", tmp_path / "out.bin", "--insecure"], capsys)
     assert code == 1 and "error" in err
-    # export into a path that is an existing file: an OS error, reported, exit 1
+    # export into a path that is an existing file: an OS error, reported, exit 3
     code, err = _run(["export", env_path, "--keys", keydir, "--out", env_path, "--insecure"], capsys)
-    assert code == 1 and "error" in err
+    assert code == 3 and "error" in err
     (keydir / "verification_key.json").unlink()
     (keydir / "verification_key.json").mkdir()
     code, err = _run(["verify", env_path, "--keys", keydir, "--ctx", ctx, "--insecure"], capsys)
     assert code == 1 and "error" in err
+
+
+def test_exit_codes_are_documented_in_help(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["--help"])
+    assert e.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for phrase in ("0 success", "1 rejected", "2 bad usage", "3 operational error"):
+        assert phrase in out
