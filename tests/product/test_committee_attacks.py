@@ -530,3 +530,55 @@ def test_request_json_is_strict(world):
                 json.dumps({**ScanRequest("toy", bytes(32), bytes(32), b"", b"").to_json(), "x": 1}).encode()):
         with pytest.raises(MalformedRequest):
             m.answer(bad)
+
+
+def test_member_refuses_another_parameter_set_and_a_model_it_did_not_agree_to(toy, world, monkeypatch):
+    committee, secrets, keys = world
+    env, ctx = fresh(toy, keys)
+    request = make_request(keys.verifier, env, ctx)
+    with pytest.raises(ForeignRequest, match="parameter set"):
+        members(world)[1].answer(replace(request, params_id="default"))
+    import consistency.committee.member as member_module
+    from consistency.scanner import ScannerModel
+
+    other = ScannerModel(toy.params.shape, (1,) * toy.params.num_pixels, 0)
+    monkeypatch.setattr(member_module, "load_scanner", lambda params: other)
+    with pytest.raises(CommitteeMismatch, match="model"):
+        Member(committee, keys.verifier, 1, secrets[1])
+
+
+def test_a_share_of_another_committee_or_edited_is_refused(toy, world, tmp_path):
+    committee, secrets, keys = world
+    with pytest.raises(CommitteeMismatch, match="another committee"):
+        Member(committee, keys.verifier, 1, toy.secrets[1])  # the session committee's member 1
+    edited = tmp_path / "edited.secret"
+    obj = json.loads(secrets[2].read_text())
+    obj["s"] = ("+" if obj["s"][0] != "+" else "-") + obj["s"][1:]
+    fd = os.open(edited, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(json.dumps(obj))
+    with pytest.raises(CommitteeMismatch, match="does not open"):
+        Member(committee, keys.verifier, 2, edited)
+
+
+def test_a_log_path_that_is_a_symlink_is_refused(toy, world, tmp_path):
+    """The log is opened O_NOFOLLOW: a link planted at its place cannot redirect (or reset) it."""
+    committee, secrets, keys = world
+    secret = tmp_path / "s.secret"
+    shutil.copy2(secrets[1], secret)
+    (tmp_path / "elsewhere").write_text("")
+    os.symlink(tmp_path / "elsewhere", tmp_path / "s.secret.log")
+    with pytest.raises(OSError):
+        Member(committee, keys.verifier, 1, secret).answer(make_request(keys.verifier, *fresh(toy, keys)))
+    assert (tmp_path / "elsewhere").read_text() == ""
+
+
+def test_verdict_and_audit_refuse_a_key_directory_for_another_key(toy, world, scanned):
+    committee, _, keys = world
+    request, answers = scanned
+    attacker = toy_keys(toy.params, keygen(toy.params.bfv)[1], b"attacker-2")
+    with pytest.raises(CommitteeMismatch):
+        combine(committee, request, answers, keys=attacker.verifier)
+    record = combine(committee, request, answers, keys=keys.verifier)
+    with pytest.raises(RecordRefused):
+        audit_record(record.encode(), attacker.verifier, committee)
