@@ -56,7 +56,7 @@ def measure_parameter_set(name: str, batch: int = 32, prove_runs: int = 1, snark
     keys = run_setup(params, committee)
     setup_s = time.perf_counter() - t0
     recipient = generate_recipient_key().public_bytes()
-    image = _shipped_image(name, "benign")
+    image = _shipped_image(params.data_name, "benign")
     envs = []
     prove_s = _median_time(lambda: envs.append(send(image, recipient, keys, b"bench")), prove_runs)
     env = envs[-1]

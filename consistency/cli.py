@@ -1,5 +1,5 @@
-"""``python -m consistency <command>``: keygen, setup, send, verify, open, inspect, pack, export,
-demo, bench. Exit codes: 0 success (``verify``: valid), 1 rejected / failed, 2 bad usage."""
+"""``python -m consistency <command>``: params, keygen, setup, send, verify, open, inspect, pack,
+export, demo, bench. Exit codes: 0 success (``verify``: valid), 1 rejected / failed, 2 bad usage."""
 
 from __future__ import annotations
 
@@ -37,6 +37,19 @@ def _read_bytes(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise ConsistencyError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def cmd_params(a: argparse.Namespace) -> int:
+    from .params import get_parameter_set
+
+    info = get_parameter_set(a.name, allow_insecure=a.insecure).describe()
+    if a.json:
+        print(json.dumps(info))
+    else:
+        width = max(map(len, info))
+        for key, value in info.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
 
 
 def cmd_keygen(a: argparse.Namespace) -> int:
@@ -159,8 +172,13 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
         sp.set_defaults(fn=fn)
-        sp.add_argument("--insecure", action="store_true", help="allow the INSECURE toy parameter set")
+        sp.add_argument("--insecure", action="store_true",
+                        help="allow the INSECURE toy set and the LEAKY default-2048-leaky set")
         return sp
+
+    sp = add("params", cmd_params, "describe a parameter set (noise budget, flooding, decryption budget)")
+    sp.add_argument("name", help="parameter set name (default, rgb32, toy, default-2048-leaky)")
+    sp.add_argument("--json", action="store_true", help="one JSON object on stdout")
 
     sp = add("keygen", cmd_keygen, "recipient X25519 key pair: secret in OUT, public in OUT.pub")
     sp.add_argument("--out", required=True)

@@ -34,7 +34,7 @@ __all__ = ["run_demo", "default_cache_dir"]
 
 def default_cache_dir(params_name: str) -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "greco-consistency" / f"keys-{params_name}-v1"
+    return Path(base) / "greco-consistency" / f"keys-{params_name}-v2"
 
 
 def _shipped_image(name: str, kind: str):
@@ -65,13 +65,14 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
             committee = generate_committee(params)
             keys = run_setup(params, committee, progress=say)
             write_keydir(keydir, keys, committee)
-            return keys, committee, "fresh"
+            # reload: the members' decryption counts are then stored in the key directory
+            return keys, load_committee(keydir, params, keys.pk_fhe), "fresh"
 
     keys, committee, how = step("setup (committee BFV + Groth16)", setup, lambda r: f"{r[2]}, {keydir}")
     server = Server(keys.verifier)
     model = load_scanner(params)
     recipient = generate_recipient_key()
-    images = {kind: _shipped_image(params.name, kind) for kind in ("benign", "banned")}
+    images = {kind: _shipped_image(params.data_name, kind) for kind in ("benign", "banned")}
 
     envelopes = {}
     for i, kind in enumerate(("benign", "banned")):
@@ -86,7 +87,7 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
         data = encode(env, allow_insecure=insecure)
         verified = step(f"server verifies {kind}", lambda: server.admit(data, ctx), lambda v: "valid")
         score = step(f"scan {kind} (homomorphic, threshold decrypt)",
-                     lambda: homomorphic_score(params, model, keys.pk_fhe, committee.shares, verified.inference_input),
+                     lambda: homomorphic_score(params, model, keys.pk_fhe, committee, verified.inference_input),
                      lambda s: f"score {s} (plaintext {plaintext_score(model, image_bytes(images[kind], params))})")
         banned = score > 0
         verdicts[kind] = banned

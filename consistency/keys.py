@@ -5,6 +5,8 @@ Layout of ``KEYDIR`` (specs/consistency.md, "Key directory")::
     params.json              {"version", "params_id", "digest" (hex SHA-256, ParameterSet.digest)}
     committee_pk.bin         the joint BFV public key (schemes.bfv.serialization)
     committee/share_<i>.json simulated n-of-n committee secret shares (demo / reference scanner only)
+    committee/decryptions_<i>.json  {"party", "decryptions"}: member i's count of decryptions
+                             under this committee key (its decryption budget, specs/bfv.md §9)
     verification_key.json    snarkjs verification key, plus "params_id" and "params_digest"
     proving_key.bin          Groth16 proving key (schemes.groth16.keyfile)
 
@@ -24,6 +26,7 @@ from typing import Callable, Optional
 
 from schemes import strict_json
 from schemes.bfv.keys import (PublicKey, SecretKeyShare, combine_public_key, generate_key_share)
+from schemes.bfv.threshold import DecryptionBudget
 from schemes.bfv.serialization import public_key_from_bytes, public_key_to_bytes
 from schemes.groth16 import ProvingKey, VerifyingKey, setup
 from schemes.groth16.keyfile import read_proving_key, write_proving_key
@@ -41,10 +44,12 @@ Progress = Optional[Callable[[str], None]]
 
 @dataclass(frozen=True)
 class Committee:
-    """A simulated n-of-n BFV committee: the joint public key and every party's share."""
+    """A simulated n-of-n BFV committee: the joint public key, every party's share, and every
+    party's decryption budget under this key (same order as ``shares``)."""
 
     pk: PublicKey
     shares: tuple[SecretKeyShare, ...]
+    budgets: tuple[DecryptionBudget, ...]
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,8 @@ def generate_committee(params: ParameterSet, parties: int | None = None) -> Comm
         s, p = generate_key_share(params.bfv, seed, i)
         shares.append(s)
         pub.append(p)
-    return Committee(combine_public_key(params.bfv, seed, pub), tuple(shares))
+    budgets = tuple(DecryptionBudget(params.bfv) for _ in shares)
+    return Committee(combine_public_key(params.bfv, seed, pub), tuple(shares), budgets)
 
 
 def run_setup(params: ParameterSet, committee: Committee, *, progress: Progress = None) -> ProverKeys:
@@ -116,10 +122,23 @@ def write_keydir(path: str | os.PathLike, keys: ProverKeys, committee: Committee
     (d / "verification_key.json").write_text(json.dumps(vk_json, indent=1) + "\n")
     write_proving_key(d / "proving_key.bin", keys.pk)
     if committee is not None:
-        for sh in committee.shares:
+        for sh, budget in zip(committee.shares, committee.budgets, strict=True):
             f = d / "committee" / f"share_{sh.party}.json"
             f.write_text(json.dumps({"party": sh.party, "s": [int(x) for x in sh.s]}) + "\n")
             f.chmod(0o600)
+            _write_decryptions(d, sh.party, budget.used)
+
+
+def _decryptions_file(keydir: Path, party: int) -> Path:
+    return keydir / "committee" / f"decryptions_{party}.json"
+
+
+def _write_decryptions(keydir: Path, party: int, used: int) -> None:
+    """Store member ``party``'s decryption count atomically (write a temporary file, then rename)."""
+    f = _decryptions_file(keydir, party)
+    tmp = f.with_name(f.name + ".tmp")
+    tmp.write_text(json.dumps({"party": party, "decryptions": used}) + "\n")
+    os.replace(tmp, f)
 
 
 def _unreadable(f: Path, exc: OSError) -> KeyMismatch:
@@ -193,14 +212,25 @@ def load_prover_keys(path: str | os.PathLike, *, allow_insecure: bool = False) -
 
 
 def load_committee(path: str | os.PathLike, params: ParameterSet, pk_fhe: PublicKey) -> Committee:
-    """Read the simulated committee's shares (demo / reference scanner)."""
-    shares = []
-    for f in sorted((Path(path) / "committee").glob("share_*.json")):
+    """Read the simulated committee's shares and decryption counts (demo / reference scanner).
+
+    Each member's :class:`DecryptionBudget` starts at its stored count and stores every new
+    count before the decryption happens, so the budget survives restarts."""
+    d = Path(path)
+    shares, budgets = [], []
+    for f in sorted((d / "committee").glob("share_*.json")):
         obj = _read_json(f)
         try:
-            shares.append(SecretKeyShare(int(obj["party"]), tuple(int(x) for x in obj["s"])))
+            share = SecretKeyShare(int(obj["party"]), tuple(int(x) for x in obj["s"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise KeyMismatch(f"{f}: malformed share ({exc})") from None
+        counts = _read_json(_decryptions_file(d, share.party))
+        used = counts.get("decryptions")
+        if counts.get("party") != share.party or type(used) is not int or used < 0:
+            raise KeyMismatch(f"{_decryptions_file(d, share.party)}: malformed decryption count")
+        shares.append(share)
+        budgets.append(DecryptionBudget(params.bfv, used,
+                                        persist=lambda n, party=share.party: _write_decryptions(d, party, n)))
     if not shares:
         raise KeyMismatch(f"no committee shares in {path}/committee")
-    return Committee(pk_fhe, tuple(shares))
+    return Committee(pk_fhe, tuple(shares), tuple(budgets))

@@ -5,8 +5,10 @@ inference input; the committee threshold-decrypts only the score.
 
 Homomorphically (schemes.bfv.evaluation): multiply each chunk by its reversed weight polynomial,
 add the chunks and the bias, so coefficient N-1 holds the score; mask every other coefficient
-with an encryption of uniform noise mod t; each committee member returns a partial decryption
-with flooding noise; the combination reveals the score (centred mod t) and nothing else.
+with an encryption of uniform noise mod t (redundant now that only N-1 is decrypted, and counted
+in the noise budget); each committee member returns a partial decryption of coefficient N-1
+only, one residue per RNS prime, with flooding noise, charged to its decryption budget; the
+CRT combination reveals the score (centred mod t) and nothing else.
 The weights were trained by examples/scanner/train.py on scikit-learn's digits ("7" = banned).
 """
 
@@ -19,11 +21,12 @@ from typing import Sequence
 
 from schemes.bfv.encryption import Ciphertext
 from schemes.bfv.evaluation import linear_score, mask_except
-from schemes.bfv.keys import PublicKey, SecretKeyShare
+from schemes.bfv.keys import PublicKey
 from schemes.bfv.ring import centered
 from schemes.bfv.threshold import combine_partial_decryptions, partial_decrypt
 
 from .errors import ConsistencyError
+from .keys import Committee
 from .params import ParameterSet
 
 __all__ = ["ScannerModel", "load_scanner", "plaintext_score", "homomorphic_score"]
@@ -40,7 +43,7 @@ class ScannerModel:
 
 def load_scanner(params: ParameterSet) -> ScannerModel:
     """The shipped model for ``params`` (consistency/data/scanner_weights_<name>.json)."""
-    raw = resources.files("consistency").joinpath("data", f"scanner_weights_{params.name}.json").read_text()
+    raw = resources.files("consistency").joinpath("data", f"scanner_weights_{params.data_name}.json").read_text()
     obj = json.loads(raw)
     model = ScannerModel(tuple(obj["shape"]), tuple(int(w) for w in obj["weights"]), int(obj["bias"]))
     if model.shape != params.shape or len(model.weights) != params.num_pixels:
@@ -53,11 +56,14 @@ def plaintext_score(model: ScannerModel, pixels: bytes) -> int:
     return sum(w * p for w, p in zip(model.weights, pixels, strict=True)) + model.bias
 
 
-def homomorphic_score(params: ParameterSet, model: ScannerModel, pk: PublicKey,
-                      shares: Sequence[SecretKeyShare], inference_input: Sequence[Ciphertext]) -> int:
-    """Evaluate the model on the ciphertexts, mask, and threshold-decrypt only the score."""
+def homomorphic_score(params: ParameterSet, model: ScannerModel, pk: PublicKey, committee: Committee,
+                      inference_input: Sequence[Ciphertext]) -> int:
+    """Evaluate the model on the ciphertexts, mask, and threshold-decrypt only the score.
+
+    Every member's decryption is charged to its budget (a member past its budget raises
+    :class:`schemes.bfv.DecryptionBudgetExhausted`: the committee key must be rotated)."""
     b = params.bfv
     ct = mask_except(b, pk, linear_score(b, list(inference_input), list(model.weights), model.bias))
-    partials = [partial_decrypt(b, sh, ct) for sh in shares]
-    coeffs = combine_partial_decryptions(b, ct, partials)
-    return centered(int(coeffs[b.score_index]), b.t)
+    partials = [partial_decrypt(b, sh, ct, budget) for sh, budget in zip(committee.shares, committee.budgets,
+                                                                          strict=True)]
+    return centered(combine_partial_decryptions(b, ct, partials), b.t)

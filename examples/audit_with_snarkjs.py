@@ -34,7 +34,7 @@ def main() -> None:
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     keys, _ = cached_keys(args.params)
-    env = send(_shipped_image(keys.params.name, "benign"), generate_recipient_key().public_bytes(), keys, b"audit-1")
+    env = send(_shipped_image(keys.params.data_name, "benign"), generate_recipient_key().public_bytes(), keys, b"audit-1")
     record = Server(keys.verifier).admit(env, b"audit-1").audit_record()
     out = Path(args.out or tempfile.mkdtemp(prefix="audit-"))
     out.mkdir(parents=True, exist_ok=True)

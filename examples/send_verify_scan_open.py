@@ -28,12 +28,12 @@ def main() -> None:
     params = keys.params
     server, model, bob = Server(keys.verifier), load_scanner(params), generate_recipient_key()
     for i, kind in enumerate(("benign", "banned")):
-        image = _shipped_image(params.name, kind)
+        image = _shipped_image(params.data_name, kind)
         context = f"msg-id={i};from=alice;to=bob".encode()
         data = encode(send(image, bob.public_bytes(), keys, context, progress=progress_printer()),
                       allow_insecure=params.insecure)
         verified = server.admit(data, context)  # raises Rejected otherwise
-        he = homomorphic_score(params, model, keys.pk_fhe, committee.shares, verified.inference_input)
+        he = homomorphic_score(params, model, keys.pk_fhe, committee, verified.inference_input)
         plain = plaintext_score(model, image_bytes(image, params))
         print(f"{kind}: envelope {len(data)} bytes, verified; score homomorphic {he} = plaintext {plain}: "
               f"{'BLOCK' if he > 0 else 'forward'}")

@@ -29,10 +29,10 @@ def main() -> None:
     keys, _ = cached_keys(args.params)
     p = keys.params
     bob = generate_recipient_key().public_bytes()
-    benign, banned = (image_bytes(_shipped_image(p.name, k), p) for k in ("benign", "banned"))
+    benign, banned = (image_bytes(_shipped_image(p.data_name, k), p) for k in ("benign", "banned"))
 
-    env_benign = send(_shipped_image(p.name, "benign"), bob, keys, b"msg-id=1")
-    env_banned = send(_shipped_image(p.name, "banned"), bob, keys, b"msg-id=2")
+    env_benign = send(_shipped_image(p.data_name, "benign"), bob, keys, b"msg-id=1")
+    env_banned = send(_shipped_image(p.data_name, "banned"), bob, keys, b"msg-id=2")
     spliced = replace(env_banned, ct_fhe=env_benign.ct_fhe)
     try:
         Server(keys.verifier).admit(spliced, b"msg-id=2")

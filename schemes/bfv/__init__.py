@@ -2,13 +2,14 @@
 
 Modules (one job each):
 
-- :mod:`.params`        -- :class:`BfvParams`, the DEFAULT set and the INSECURE toy set.
-- :mod:`.budget`        -- the worst-case noise budget (dot product, mask, flooding).
-- :mod:`.ring`          -- exact negacyclic NTT arithmetic mod q (numpy uint64).
+- :mod:`.params`        -- :class:`BfvParams`, the DEFAULT set, the LEAKY N = 2048 set, the TOY set.
+- :mod:`.budget`        -- the worst-case noise budget, flooding bound and decryption budget.
+- :mod:`.ring`          -- exact negacyclic NTT arithmetic mod one prime (numpy uint64).
+- :mod:`.rns`           -- the residue number system: R_q for q = q_1 ... q_k, CRT recombination.
 - :mod:`.sampling`      -- randomness sources and the ternary / Gaussian / uniform samplers.
 - :mod:`.keys`          -- single-party and n-of-n threshold key generation.
 - :mod:`.encryption`    -- encryption exposing its randomness ``(u, e0, e1)``; decryption.
-- :mod:`.threshold`     -- partial decryption with flooding noise; combination.
+- :mod:`.threshold`     -- partial decryption of one coefficient (flooding, budget); combination.
 - :mod:`.encoding`      -- images as N-pixel chunks (coefficient encoding).
 - :mod:`.evaluation`    -- add / add_plain / mul_plain and the linear-scanner helpers.
 - :mod:`.noise`         -- noise measurement (secret-key holders: tests and audits).
@@ -23,23 +24,26 @@ from .encoding import (decrypt_image, encrypt_image, image_to_plaintexts, num_ch
                        plaintexts_to_image)
 from .encryption import (Ciphertext, EncryptionWitness, decrypt, encrypt,
                          encrypt_with_randomness)
-from .errors import (BfvError, InsecureParametersError, InvalidCiphertextError,
-                     InvalidKeyError, InvalidParametersError, InvalidPlaintextError,
-                     InvalidWitnessError, NoiseBudgetError, NonCanonicalEncodingError,
-                     ScannerBudgetError)
+from .errors import (BfvError, DecryptionBudgetExhausted, InsecureParametersError,
+                     InvalidCiphertextError, InvalidKeyError, InvalidParametersError,
+                     InvalidPlaintextError, InvalidWitnessError, NoiseBudgetError,
+                     NonCanonicalEncodingError, ScannerBudgetError)
 from .evaluation import (add, add_plain, check_scanner, dot_product_weights, linear_score,
                          mask_except, mul_plain)
 from .keys import (PublicKey, PublicKeyShare, SecretKey, SecretKeyShare, combine_public_key,
                    common_random_polynomial, generate_key_share, joint_secret_key, keygen)
 from .noise import decryption_is_correct, decryption_noise
-from .params import DEFAULT, BfvParams, default_params, toy_params
+from .params import DEFAULT, BfvParams, default_params, leaky_2048_params, toy_params
+from .rns import RnsBasis, RnsRing, get_rns_ring
 from .sampling import DeterministicRng, RandomSource, SystemRandomSource
 from .serialization import (ciphertext_from_bytes, ciphertext_to_bytes, params_digest,
                             public_key_digest, public_key_from_bytes, public_key_to_bytes)
-from .threshold import PartialDecryption, combine_partial_decryptions, partial_decrypt
+from .threshold import (DecryptionBudget, PartialDecryption, combine_partial_decryptions,
+                        partial_decrypt)
 
 __all__ = [
-    "BfvParams", "DEFAULT", "default_params", "toy_params", "NoiseBudget",
+    "BfvParams", "DEFAULT", "default_params", "toy_params", "leaky_2048_params", "NoiseBudget",
+    "RnsBasis", "RnsRing", "get_rns_ring", "DecryptionBudget",
     "SecretKey", "PublicKey", "SecretKeyShare", "PublicKeyShare", "keygen",
     "common_random_polynomial", "generate_key_share", "combine_public_key", "joint_secret_key",
     "Ciphertext", "EncryptionWitness", "encrypt", "encrypt_with_randomness", "decrypt",
@@ -52,5 +56,5 @@ __all__ = [
     "RandomSource", "SystemRandomSource", "DeterministicRng",
     "BfvError", "InvalidParametersError", "InsecureParametersError", "NoiseBudgetError",
     "NonCanonicalEncodingError", "InvalidPlaintextError", "InvalidCiphertextError",
-    "InvalidKeyError", "InvalidWitnessError", "ScannerBudgetError",
+    "InvalidKeyError", "InvalidWitnessError", "ScannerBudgetError", "DecryptionBudgetExhausted",
 ]

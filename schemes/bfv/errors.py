@@ -5,7 +5,7 @@ from __future__ import annotations
 __all__ = [
     "BfvError", "InsecureParametersError", "InvalidParametersError", "NoiseBudgetError",
     "NonCanonicalEncodingError", "InvalidPlaintextError", "InvalidCiphertextError",
-    "InvalidKeyError", "ScannerBudgetError", "InvalidWitnessError",
+    "InvalidKeyError", "ScannerBudgetError", "InvalidWitnessError", "DecryptionBudgetExhausted",
 ]
 
 
@@ -47,3 +47,8 @@ class ScannerBudgetError(BfvError):
 
 class InvalidWitnessError(BfvError):
     """Encryption randomness outside its bounds (u not ternary, |e| > B) or of the wrong length."""
+
+
+class DecryptionBudgetExhausted(BfvError):
+    """A member's decryptions under one committee key reached the parameter set's decryption
+    budget: the committee key must be rotated before anything more is decrypted."""

@@ -2,6 +2,9 @@
 
 Single party:  ``s <- ternary``, ``e <- chi_B``, ``a <- U(R_q)``, ``pk = (-a*s + e, a)``.
 
+All arithmetic is in RNS (:mod:`.rns`): ``a`` is drawn as one uniform residue row per prime,
+and keys are stored as coefficients in [0, q) (Python ints).
+
 Threshold (n parties, n <= params.parties): a public seed expands to ``a`` (SHAKE256);
 party i draws ``s_i <- ternary``, ``e_i <- chi_B`` and publishes ``b_i = -a*s_i + e_i``. The
 joint key is ``pk = (sum_i b_i, a) = (-a*s + e, a)`` for ``s = sum s_i``, ``e = sum e_i``
@@ -16,12 +19,11 @@ from typing import Sequence
 
 import numpy as np
 
-from ._validate import as_int_tuple, residues_mod_q, small_signed
+from ._validate import as_int_tuple, ints_mod_q, rns_ring, small_signed
 from .errors import InvalidKeyError
 from .params import BfvParams
-from .ring import get_ring
-from .sampling import (RandomSource, expand_uniform_mod, resolve_rng, sample_gaussian,
-                       sample_ternary, sample_uniform_mod)
+from .sampling import (RandomSource, expand_uniform_rns, resolve_rng, sample_gaussian,
+                       sample_ternary, sample_uniform_rns)
 
 __all__ = [
     "SecretKey", "PublicKey", "SecretKeyShare", "PublicKeyShare", "keygen",
@@ -64,26 +66,31 @@ class PublicKeyShare:
     b: tuple
 
 
-def _pk_part(params: BfvParams, a: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray:
-    ring = get_ring(params.n, params.q)
-    return ring.add(ring.neg(ring.mul(a, ring.residues(s.tolist()))), ring.residues(e.tolist()))
+def _pk_part(params: BfvParams, a: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple:
+    """``-a*s + e`` in R_q for residues ``a`` and small ``s, e``; coefficients in [0, q)."""
+    ring = rns_ring(params)
+    return tuple(ring.to_ints(ring.add(ring.neg(ring.mul(a, ring.from_small(s))), ring.from_small(e))))
 
 
 def keygen(params: BfvParams, rng: RandomSource | None = None) -> tuple[SecretKey, PublicKey]:
     """Single-party key pair ``(s, (-a*s + e, a))`` with ``a`` uniform from ``rng``."""
     rng = resolve_rng(rng)
-    a = sample_uniform_mod(rng, params.n, params.q)
+    a = sample_uniform_rns(rng, params.n, params.moduli)
     s = sample_ternary(rng, params.n)
     e = sample_gaussian(rng, params.n, params.sigma, params.error_bound)
-    b = _pk_part(params, a, s, e)
-    return SecretKey(as_int_tuple(s)), PublicKey(as_int_tuple(b), as_int_tuple(a))
+    return SecretKey(as_int_tuple(s)), PublicKey(_pk_part(params, a, s, e), tuple(rns_ring(params).to_ints(a)))
+
+
+def _crs_residues(params: BfvParams, seed: bytes) -> np.ndarray:
+    if not isinstance(seed, (bytes, bytearray)) or len(seed) < 16:
+        raise InvalidKeyError("the common random polynomial needs a seed of at least 16 bytes")
+    return expand_uniform_rns(bytes(seed), params.n, params.moduli, CRS_TAG)
 
 
 def common_random_polynomial(params: BfvParams, seed: bytes) -> tuple:
-    """The committee's public ``a``: SHAKE256(CRS_TAG || 0x00 || seed) as uniform residues mod q."""
-    if not isinstance(seed, (bytes, bytearray)) or len(seed) < 16:
-        raise InvalidKeyError("the common random polynomial needs a seed of at least 16 bytes")
-    return as_int_tuple(expand_uniform_mod(bytes(seed), params.n, params.q, CRS_TAG))
+    """The committee's public ``a``: SHAKE256(CRS_TAG || 0x00 || seed) as one uniform residue row
+    per RNS prime, returned as coefficients in [0, q)."""
+    return tuple(rns_ring(params).to_ints(_crs_residues(params, seed)))
 
 
 def generate_key_share(params: BfvParams, crs_seed: bytes, party: int,
@@ -92,11 +99,10 @@ def generate_key_share(params: BfvParams, crs_seed: bytes, party: int,
     if not 0 <= party < params.parties:
         raise InvalidKeyError(f"party index must be in [0, {params.parties}), got {party}")
     rng = resolve_rng(rng)
-    a = np.array(common_random_polynomial(params, crs_seed), dtype=np.uint64)
+    a = _crs_residues(params, crs_seed)
     s = sample_ternary(rng, params.n)
     e = sample_gaussian(rng, params.n, params.sigma, params.error_bound)
-    b = _pk_part(params, a, s, e)
-    return SecretKeyShare(party, as_int_tuple(s)), PublicKeyShare(party, as_int_tuple(b))
+    return SecretKeyShare(party, as_int_tuple(s)), PublicKeyShare(party, _pk_part(params, a, s, e))
 
 
 def _check_parties(params: BfvParams, parties: Sequence[int]) -> None:
@@ -113,11 +119,12 @@ def combine_public_key(params: BfvParams, crs_seed: bytes,
                        shares: Sequence[PublicKeyShare]) -> PublicKey:
     """Joint key ``(sum_i b_i mod q, a)`` from the shares of parties 0..n-1 (each exactly once)."""
     _check_parties(params, [sh.party for sh in shares])
-    ring = get_ring(params.n, params.q)
-    total = np.zeros(params.n, dtype=np.uint64)
+    q = params.q
+    total = [0] * params.n
     for sh in shares:
-        total = ring.add(total, residues_mod_q(params, sh.b, f"public key share {sh.party}", InvalidKeyError))
-    return PublicKey(as_int_tuple(total), common_random_polynomial(params, crs_seed))
+        b = ints_mod_q(params, sh.b, f"public key share {sh.party}", InvalidKeyError)
+        total = [(x + y) % q for x, y in zip(total, b)]
+    return PublicKey(tuple(total), common_random_polynomial(params, crs_seed))
 
 
 def joint_secret_key(params: BfvParams, shares: Sequence[SecretKeyShare]) -> SecretKey:

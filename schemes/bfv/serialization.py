@@ -1,19 +1,24 @@
 """Canonical byte encodings and digests.
 
-Polynomials mod q: N coefficients, each ``w = ceil(bitlen(q-1)/8)`` bytes little-endian
-(w = 7 for DEFAULT), in coefficient order; decoding rejects a wrong length and any
-coefficient >= q (:class:`NonCanonicalEncodingError`).
+Polynomials mod q: N coefficients (integers in [0, q), the CRT form of the RNS residues),
+each ``w = ceil(bitlen(q-1)/8)`` bytes little-endian (w = 14 for DEFAULT), in coefficient
+order; decoding rejects a wrong length and any coefficient >= q
+(:class:`NonCanonicalEncodingError`).
 
 * ciphertext: ``c0 || c1``                                      (2 N w bytes)
 * public key: ``p0 || p1``                                      (2 N w bytes)
-* public key share / partial decryption: ``party (u32 LE) || poly``  (4 + N w bytes)
+* public key share: ``party (u32 LE) || poly``                  (4 + N w bytes)
+* partial decryption: ``party (u32 LE) || index (u32 LE) || d_1 || ... || d_k``, each residue
+  ``d_j < q_j`` in ``r = ceil(bitlen(max q_j - 1)/8)`` bytes little-endian (8 + k r bytes)
 
 Digests (SHA-256):
 
-* ``params_digest = SHA256("greco-consistency/bfv/params/v1" || 0x00 || J)`` with ``J`` the
-  UTF-8 JSON object of the fields ``name, n, q, t, sigma, error_bound, parties,
-  weight_l1_max, pixel_max, insecure, delta, flood_bound``, keys sorted, separators
-  ``,`` and ``:``, integers as JSON numbers, ``sigma`` as the string ``repr(float)``;
+* ``params_digest = SHA256("greco-consistency/bfv/params/v2" || 0x00 || J)`` with ``J`` the
+  UTF-8 JSON object of the fields ``name, n, moduli, q, t, sigma, error_bound, parties,
+  weight_l1_max, pixel_max, insecure, delta, flood_bound, decryption_budget``, keys sorted,
+  separators ``,`` and ``:``, ``moduli`` a list of decimal strings, ``q``, ``delta`` and
+  ``flood_bound`` decimal strings, the other integers JSON numbers, ``sigma`` the string
+  ``repr(float)``;
 * ``public_key_digest = SHA256("greco-consistency/bfv/public-key/v1" || 0x00 ||
   params_digest || public_key_bytes)``.
 """
@@ -23,10 +28,10 @@ from __future__ import annotations
 import hashlib
 import json
 
-import numpy as np
+from typing import Sequence
 
-from ._validate import as_int_tuple, residues_mod_q
-from .encryption import Ciphertext, check_public_key, ciphertext_residues
+from ._validate import ints_mod_q
+from .encryption import Ciphertext, check_ciphertext
 from .errors import InvalidCiphertextError, InvalidKeyError, NonCanonicalEncodingError
 from .keys import PublicKey, PublicKeyShare
 from .params import BfvParams
@@ -39,18 +44,17 @@ __all__ = [
     "params_canonical_json", "params_digest", "public_key_digest",
 ]
 
-PARAMS_TAG = b"greco-consistency/bfv/params/v1"
+PARAMS_TAG = b"greco-consistency/bfv/params/v2"
 PUBLIC_KEY_TAG = b"greco-consistency/bfv/public-key/v1"
 
 
-def poly_to_bytes(params: BfvParams, residues: np.ndarray) -> bytes:
-    """N canonical residues (uint64 array) -> N * coeff_bytes bytes."""
+def poly_to_bytes(params: BfvParams, coeffs: Sequence[int]) -> bytes:
+    """N canonical coefficients (ints in [0, q)) -> N * coeff_bytes bytes."""
     w = params.coeff_bytes
-    raw = np.ascontiguousarray(residues, dtype="<u8").view(np.uint8).reshape(params.n, 8)
-    return raw[:, :w].tobytes()
+    return b"".join(int(v).to_bytes(w, "little") for v in coeffs)
 
 
-def poly_from_bytes(params: BfvParams, data: bytes) -> np.ndarray:
+def poly_from_bytes(params: BfvParams, data: bytes) -> tuple:
     """Inverse of :func:`poly_to_bytes`; rejects wrong lengths and coefficients >= q."""
     w = params.coeff_bytes
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -58,10 +62,9 @@ def poly_from_bytes(params: BfvParams, data: bytes) -> np.ndarray:
     data = bytes(data)
     if len(data) != params.n * w:
         raise NonCanonicalEncodingError(f"polynomial encoding has {len(data)} bytes, expected {params.n * w}")
-    raw = np.zeros((params.n, 8), dtype=np.uint8)
-    raw[:, :w] = np.frombuffer(data, dtype=np.uint8).reshape(params.n, w)
-    vals = raw.view("<u8").reshape(params.n).astype(np.uint64)
-    if int(vals.max()) >= params.q:
+    q = params.q
+    vals = tuple(int.from_bytes(data[i:i + w], "little") for i in range(0, len(data), w))
+    if max(vals) >= q:
         raise NonCanonicalEncodingError("coefficient >= q (non-canonical encoding)")
     return vals
 
@@ -76,32 +79,34 @@ def _split(params: BfvParams, data: bytes, parts: int, what: str) -> list:
 
 def ciphertext_to_bytes(params: BfvParams, ct: Ciphertext) -> bytes:
     """``c0 || c1`` (checks the ciphertext first)."""
-    c0, c1 = ciphertext_residues(params, ct)
+    c0, c1 = check_ciphertext(params, ct)
     return poly_to_bytes(params, c0) + poly_to_bytes(params, c1)
 
 
 def ciphertext_from_bytes(params: BfvParams, data: bytes) -> Ciphertext:
     """Parse ``c0 || c1`` strictly."""
     a, b = _split(params, data, 2, "ciphertext")
-    return Ciphertext(as_int_tuple(poly_from_bytes(params, a)), as_int_tuple(poly_from_bytes(params, b)))
+    return Ciphertext(poly_from_bytes(params, a), poly_from_bytes(params, b))
 
 
 def public_key_to_bytes(params: BfvParams, pk: PublicKey) -> bytes:
     """``p0 || p1`` (checks the key first)."""
-    p0, p1 = check_public_key(params, pk)
-    return poly_to_bytes(params, p0) + poly_to_bytes(params, p1)
+    if not isinstance(pk, PublicKey):
+        raise InvalidKeyError(f"expected a PublicKey, got {type(pk).__name__}")
+    return (poly_to_bytes(params, ints_mod_q(params, pk.p0, "public key p0", InvalidKeyError))
+            + poly_to_bytes(params, ints_mod_q(params, pk.p1, "public key p1", InvalidKeyError)))
 
 
 def public_key_from_bytes(params: BfvParams, data: bytes) -> PublicKey:
     """Parse ``p0 || p1`` strictly."""
     a, b = _split(params, data, 2, "public key")
-    return PublicKey(as_int_tuple(poly_from_bytes(params, a)), as_int_tuple(poly_from_bytes(params, b)))
+    return PublicKey(poly_from_bytes(params, a), poly_from_bytes(params, b))
 
 
 def _party_poly_to_bytes(params: BfvParams, party: int, poly: tuple, what: str, error: type) -> bytes:
     if not 0 <= party < params.parties:
         raise error(f"{what}: party index {party} outside [0, {params.parties})")
-    return party.to_bytes(4, "little") + poly_to_bytes(params, residues_mod_q(params, poly, what, error))
+    return party.to_bytes(4, "little") + poly_to_bytes(params, ints_mod_q(params, poly, what, error))
 
 
 def _party_poly_from_bytes(params: BfvParams, data: bytes, what: str) -> tuple:
@@ -112,7 +117,7 @@ def _party_poly_from_bytes(params: BfvParams, data: bytes, what: str) -> tuple:
     party = int.from_bytes(data[:4], "little")
     if party >= params.parties:
         raise NonCanonicalEncodingError(f"{what}: party index {party} outside [0, {params.parties})")
-    return party, as_int_tuple(poly_from_bytes(params, data[4:]))
+    return party, poly_from_bytes(params, data[4:])
 
 
 def public_key_share_to_bytes(params: BfvParams, share: PublicKeyShare) -> bytes:
@@ -126,22 +131,45 @@ def public_key_share_from_bytes(params: BfvParams, data: bytes) -> PublicKeyShar
 
 
 def partial_decryption_to_bytes(params: BfvParams, part: PartialDecryption) -> bytes:
-    """``party || d_i``."""
-    return _party_poly_to_bytes(params, part.party, part.d, "partial decryption", InvalidCiphertextError)
+    """``party || index || d_1 || ... || d_k``."""
+    if not 0 <= part.party < params.parties:
+        raise InvalidCiphertextError(f"partial decryption: party index {part.party} outside [0, {params.parties})")
+    if not 0 <= part.index < params.n:
+        raise InvalidCiphertextError(f"partial decryption: coefficient index {part.index} outside [0, N)")
+    if len(part.d) != len(params.moduli) or any(
+            isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < m for v, m in zip(part.d, params.moduli)):
+        raise InvalidCiphertextError("partial decryption: need one residue in [0, q_j) per RNS prime")
+    r = params.residue_bytes
+    return (part.party.to_bytes(4, "little") + part.index.to_bytes(4, "little")
+            + b"".join(int(v).to_bytes(r, "little") for v in part.d))
 
 
 def partial_decryption_from_bytes(params: BfvParams, data: bytes) -> PartialDecryption:
-    """Parse ``party || d_i`` strictly."""
-    return PartialDecryption(*_party_poly_from_bytes(params, data, "partial decryption"))
+    """Parse ``party || index || d_1 || ... || d_k`` strictly."""
+    r, k = params.residue_bytes, len(params.moduli)
+    if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) != 8 + k * r:
+        raise NonCanonicalEncodingError(f"partial decryption encoding must be exactly {8 + k * r} bytes")
+    data = bytes(data)
+    party, index = int.from_bytes(data[:4], "little"), int.from_bytes(data[4:8], "little")
+    if party >= params.parties:
+        raise NonCanonicalEncodingError(f"partial decryption: party index {party} outside [0, {params.parties})")
+    if index >= params.n:
+        raise NonCanonicalEncodingError(f"partial decryption: coefficient index {index} outside [0, N)")
+    d = tuple(int.from_bytes(data[8 + j * r:8 + (j + 1) * r], "little") for j in range(k))
+    if any(v >= m for v, m in zip(d, params.moduli)):
+        raise NonCanonicalEncodingError("partial decryption: residue >= its prime (non-canonical encoding)")
+    return PartialDecryption(party, index, d)
 
 
 def params_canonical_json(params: BfvParams) -> bytes:
     """The canonical JSON encoding hashed by :func:`params_digest`."""
     obj = {
-        "name": params.name, "n": params.n, "q": params.q, "t": params.t,
-        "sigma": repr(params.sigma), "error_bound": params.error_bound, "parties": params.parties,
+        "name": params.name, "n": params.n, "moduli": [str(m) for m in params.moduli],
+        "q": str(params.q), "t": params.t, "sigma": repr(params.sigma),
+        "error_bound": params.error_bound, "parties": params.parties,
         "weight_l1_max": params.weight_l1_max, "pixel_max": params.pixel_max,
-        "insecure": params.insecure, "delta": params.delta, "flood_bound": params.flood_bound,
+        "insecure": params.insecure, "delta": str(params.delta), "flood_bound": str(params.flood_bound),
+        "decryption_budget": params.decryption_budget,
     }
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 

@@ -36,7 +36,7 @@ def test_default_set_end_to_end(tmp_path):
     server = Server(keys.verifier)
     verified = server.admit(data, b"msg-id=1")
     model = load_scanner(params)
-    score = homomorphic_score(params, model, keys.pk_fhe, committee.shares, verified.inference_input)
+    score = homomorphic_score(params, model, keys.pk_fhe, committee, verified.inference_input)
     assert score == plaintext_score(model, image_bytes(image, params)) and score > 0
     assert np.array_equal(open_payload(verified.forward_payload, recipient, params).image, image)
     assert decode(data).C == verified.C

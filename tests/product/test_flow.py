@@ -86,7 +86,7 @@ def test_homomorphic_score_equals_plaintext_score(toy):
     for env, ctx, img, banned in ((toy.env_benign, toy.ctx_benign, toy.benign, False),
                                   (toy.env_banned, toy.ctx_banned, toy.banned, True)):
         v = Server(toy.keys.verifier).admit(env, ctx)
-        score = homomorphic_score(toy.params, model, toy.keys.pk_fhe, toy.committee.shares, v.inference_input)
+        score = homomorphic_score(toy.params, model, toy.keys.pk_fhe, toy.committee, v.inference_input)
         assert score == plaintext_score(model, image_bytes(img, toy.params))
         assert (score > 0) == banned  # labels of the shipped images (a "7" and a "1" from the digits data)
 
