@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from schemes.bfv import (DEFAULT, Ciphertext, DeterministicRng, EncryptionWitness,
+from schemes.bfv import (DEFAULT, Ciphertext, DecryptionBudget, DeterministicRng, EncryptionWitness,
                          InvalidCiphertextError, InvalidKeyError, InvalidPlaintextError,
                          InvalidWitnessError, NonCanonicalEncodingError, PublicKey,
                          ciphertext_from_bytes, ciphertext_to_bytes, combine_partial_decryptions,
@@ -18,8 +18,8 @@ from schemes.bfv import (DEFAULT, Ciphertext, DeterministicRng, EncryptionWitnes
                          image_to_plaintexts, joint_secret_key, keygen, partial_decrypt,
                          plaintexts_to_image, public_key_digest, public_key_from_bytes,
                          public_key_to_bytes, toy_params)
-from schemes.bfv.sampling import (SystemRandomSource, sample_gaussian, sample_ternary,
-                                  sample_uniform_mod, sample_uniform_signed)
+from schemes.bfv.sampling import (SystemRandomSource, sample_flooding, sample_gaussian, sample_ternary,
+                                  sample_uniform_mod, sample_uniform_rns, sample_uniform_signed)
 from schemes.bfv.serialization import (partial_decryption_from_bytes,
                                        partial_decryption_to_bytes, public_key_share_from_bytes,
                                        public_key_share_to_bytes)
@@ -45,6 +45,15 @@ def test_single_party_round_trip_toy(m, seed):
     assert max(map(abs, w.e0 + w.e1)) <= TOY.error_bound
 
 
+def _decrypt_all(params, secrets, ct, rng=None):
+    """Every coefficient by one-coefficient threshold decryptions (each charged to fresh budgets)."""
+    out = []
+    for k in range(params.n):
+        parts = [partial_decrypt(params, s, ct, DecryptionBudget(params), index=k, rng=rng) for s in secrets]
+        out.append(combine_partial_decryptions(params, ct, parts[::-1], index=k))
+    return out
+
+
 @settings(max_examples=20, deadline=None)
 @given(m=st.lists(st.integers(0, TOY.t - 1), min_size=1, max_size=TOY.n),
        parties=st.integers(1, 3), seed=st.integers(0, 2**32))
@@ -52,9 +61,8 @@ def test_threshold_round_trip_toy(m, parties, seed):
     rng = DeterministicRng(seed)
     secrets, _, pk = _committee(TOY, parties, rng)
     ct, _ = encrypt(TOY, pk, m, rng)
-    partials = [partial_decrypt(TOY, s, ct, rng) for s in secrets]
     expect = list(m) + [0] * (TOY.n - len(m))
-    assert combine_partial_decryptions(TOY, ct, partials[::-1]) == expect
+    assert _decrypt_all(TOY, secrets, ct, rng) == expect
     assert decrypt(TOY, joint_secret_key(TOY, secrets), ct) == expect
 
 
@@ -63,25 +71,26 @@ def test_threshold_round_trip_default():
     secrets, _, pk = _committee(DEFAULT, 3, rng)
     m = [(37 * i + 11) % DEFAULT.t for i in range(DEFAULT.n)]
     ct, _ = encrypt(DEFAULT, pk, m, rng)
-    partials = [partial_decrypt(DEFAULT, s, ct) for s in secrets]  # system randomness
-    assert combine_partial_decryptions(DEFAULT, ct, partials) == m
+    for k in (0, 1, 2047, DEFAULT.n - 1):  # system randomness for the flooding
+        parts = [partial_decrypt(DEFAULT, s, ct, DecryptionBudget(DEFAULT), index=k) for s in secrets]
+        assert combine_partial_decryptions(DEFAULT, ct, parts, index=k) == m[k]
 
 
 def test_threshold_needs_every_party_exactly_once():
     rng = DeterministicRng(7)
     secrets, publics, pk = _committee(TOY, 3, rng)
     ct, _ = encrypt(TOY, pk, [1, 2, 3], rng)
-    partials = [partial_decrypt(TOY, s, ct, rng) for s in secrets]
+    partials = [partial_decrypt(TOY, s, ct, DecryptionBudget(TOY), index=2, rng=rng) for s in secrets]
     with pytest.raises(InvalidKeyError):
-        combine_partial_decryptions(TOY, ct, [partials[0], partials[0], partials[2]])
+        combine_partial_decryptions(TOY, ct, [partials[0], partials[0], partials[2]], index=2)
     with pytest.raises(InvalidKeyError):
-        combine_partial_decryptions(TOY, ct, partials[1:])
+        combine_partial_decryptions(TOY, ct, partials[1:], index=2)
     with pytest.raises(InvalidKeyError):
         combine_public_key(TOY, SEED, publics[:2] + publics[:1])
     with pytest.raises(InvalidKeyError):  # more parties than the noise budget covers
         generate_key_share(TOY, SEED, 3, rng)
-    # a missing party's share leaves ct1*s_i in the result: decryption is garbage
-    assert combine_partial_decryptions(TOY, ct, partials[:2]) != [1, 2, 3] + [0] * (TOY.n - 3)
+    # a missing party's share leaves (c1*s_i)_k in the result: decryption is garbage
+    assert combine_partial_decryptions(TOY, ct, partials[:2], index=2) != 3
 
 
 def test_joint_key_is_sum_of_shares():
@@ -174,13 +183,14 @@ def test_image_encoding_rejects_bad_pixels_and_padding():
         plaintexts_to_image(TOY, chunks, 10)
 
 
-def test_rgb32_image_is_two_chunks_on_default():
-    rng = DeterministicRng(b"rgb32")
-    sk, pk = keygen(DEFAULT, rng)
-    pixels = bytes((i * 131 + 7) % 256 for i in range(32 * 32 * 3))
-    pairs = encrypt_image(DEFAULT, pk, pixels, rng)
-    assert len(pairs) == 2
-    assert decrypt_image(DEFAULT, sk, [ct for ct, _ in pairs], len(pixels)) == list(pixels)
+def test_images_larger_than_n_use_several_chunks():
+    rng = DeterministicRng(b"chunks")
+    for params, num_pixels, chunks in ((DEFAULT, 32 * 32 * 3, 1), (DEFAULT, 4097, 2), (TOY, 8 * 8 * 3, 3)):
+        sk, pk = keygen(params, rng)
+        pixels = bytes((i * 131 + 7) % 256 for i in range(num_pixels))
+        pairs = encrypt_image(params, pk, pixels, rng)
+        assert len(pairs) == chunks
+        assert decrypt_image(params, sk, [ct for ct, _ in pairs], len(pixels)) == list(pixels)
 
 
 def test_samplers_ranges_and_moments():
@@ -193,10 +203,22 @@ def test_samplers_ranges_and_moments():
     u = sample_ternary(rng, 300_000)
     counts = [int((u == v).sum()) for v in (-1, 0, 1)]
     assert all(abs(c - 100_000) < 1500 for c in counts)  # ~5 sigma
-    x = sample_uniform_mod(rng, 100_000, DEFAULT.q)
-    assert int(x.max()) < DEFAULT.q and abs(x.astype(float).mean() / DEFAULT.q - 0.5) < 0.01
+    for qi in DEFAULT.moduli:
+        x = sample_uniform_mod(rng, 100_000, qi)
+        assert int(x.max()) < qi and abs(x.astype(float).mean() / qi - 0.5) < 0.01
+    rows = sample_uniform_rns(rng, 1000, DEFAULT.moduli)
+    assert rows.shape == (2, 1000) and all(int(r.max()) < m for r, m in zip(rows, DEFAULT.moduli))
     f = sample_uniform_signed(rng, 100_000, 5)
     assert f.min() == -5 and f.max() == 5
+    # flooding: uniform on [-F, F] for any F (here 2^83 and 5), by rejection
+    big = DEFAULT.flood_bound
+    draws = [sample_flooding(rng, big) for _ in range(4000)]
+    assert all(-big <= d <= big for d in draws)
+    assert abs(sum(draws) / len(draws)) < big / 20 and max(draws) > big * 0.99 and min(draws) < -big * 0.99
+    small = [sample_flooding(rng, 5) for _ in range(11_000)]
+    assert {v: small.count(v) for v in range(-5, 6)}.keys() == set(range(-5, 6))
+    assert all(abs(small.count(v) - 1000) < 160 for v in range(-5, 6))  # ~5 sigma
+    assert sample_flooding(rng, 0) == 0
 
 
 def test_deterministic_rng_is_reproducible_and_system_rng_is_not():
@@ -213,25 +235,32 @@ def test_serialization_round_trip_and_strictness():
     secrets, publics, pk = _committee(DEFAULT, 3, rng)
     ct, _ = encrypt(DEFAULT, pk, [1, 2, 3], rng)
     data = ciphertext_to_bytes(DEFAULT, ct)
-    assert len(data) == 2 * 2048 * 7
+    assert len(data) == 2 * 4096 * 14
     assert ciphertext_from_bytes(DEFAULT, data) == ct
-    # little-endian 7-byte coefficients, c0 first
-    assert int.from_bytes(data[7:14], "little") == ct.c0[1]
+    # little-endian 14-byte coefficients (integers mod q = q1 q2), c0 first
+    assert int.from_bytes(data[14:28], "little") == ct.c0[1]
     assert public_key_from_bytes(DEFAULT, public_key_to_bytes(DEFAULT, pk)) == pk
     share = publics[1]
     assert public_key_share_from_bytes(DEFAULT, public_key_share_to_bytes(DEFAULT, share)) == share
-    part = partial_decrypt(DEFAULT, secrets[2], ct, rng)
-    assert partial_decryption_from_bytes(DEFAULT, partial_decryption_to_bytes(DEFAULT, part)) == part
+    part = partial_decrypt(DEFAULT, secrets[2], ct, DecryptionBudget(DEFAULT), rng=rng)
+    raw = partial_decryption_to_bytes(DEFAULT, part)
+    assert len(raw) == 4 + 4 + 2 * 7 and raw[:8] == (2).to_bytes(4, "little") + (4095).to_bytes(4, "little")
+    assert int.from_bytes(raw[8:15], "little") == part.d[0] and int.from_bytes(raw[15:], "little") == part.d[1]
+    assert partial_decryption_from_bytes(DEFAULT, raw) == part
+    with pytest.raises(NonCanonicalEncodingError):  # residue = its prime
+        partial_decryption_from_bytes(DEFAULT, raw[:8] + DEFAULT.moduli[0].to_bytes(7, "little") + raw[15:])
+    with pytest.raises(NonCanonicalEncodingError):  # coefficient index N
+        partial_decryption_from_bytes(DEFAULT, raw[:4] + (4096).to_bytes(4, "little") + raw[8:])
     with pytest.raises(NonCanonicalEncodingError):
         ciphertext_from_bytes(DEFAULT, data[:-1])
-    non_canonical = DEFAULT.q.to_bytes(7, "little") + data[7:]
+    non_canonical = DEFAULT.q.to_bytes(14, "little") + data[14:]
     with pytest.raises(NonCanonicalEncodingError):
         ciphertext_from_bytes(DEFAULT, non_canonical)
-    top = (2**56 - 1).to_bytes(7, "little") + data[7:]
+    top = (2**112 - 1).to_bytes(14, "little") + data[14:]
     with pytest.raises(NonCanonicalEncodingError):
         ciphertext_from_bytes(DEFAULT, top)
     with pytest.raises(NonCanonicalEncodingError):
-        public_key_share_from_bytes(DEFAULT, (7).to_bytes(4, "little") + public_key_to_bytes(DEFAULT, pk)[:2048 * 7])
+        public_key_share_from_bytes(DEFAULT, (7).to_bytes(4, "little") + public_key_to_bytes(DEFAULT, pk)[:4096 * 14])
 
 
 def test_public_key_digest_binds_key_and_params():

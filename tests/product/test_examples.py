@@ -1,7 +1,7 @@
 """The deliverables in examples/ and ``python -m consistency demo``, run as real subprocesses on
 the toy set, with their output checked against values computed here independently.
 
-The key cache the scripts use (``$XDG_CACHE_HOME/greco-consistency/keys-toy-v1``, see
+The key cache the scripts use (``$XDG_CACHE_HOME/greco-consistency/keys-toy-v2``, see
 ``consistency.demo.default_cache_dir``) is pre-filled with the session's toy keys, so the
 scripts exercise their "load the cached keys" path and no Groth16 setup is repeated; a test
 fails if a script ran the setup anyway.
@@ -86,7 +86,7 @@ def test_swap_attack_is_rejected_twice(toy, cache):
     names = build_circuit(toy.params, toy.keys.pk_fhe).freeze().names
     index, name = int(m.group(1)), m.group(2)
     assert names[index] == name
-    assert re.fullmatch(r"bfv\[0\]/ct0_relation\[\d+\]", name), name
+    assert re.fullmatch(r"bfv\[0\]/ct_relation\[\d+\]", name), name
 
 
 @pytest.mark.interop

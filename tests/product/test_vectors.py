@@ -64,10 +64,16 @@ def test_bfv_toy_vector_by_schoolbook_arithmetic():
 
     v = json.loads((VEC / "bfv_toy.json").read_text())
     q, t = v["q"], v["t"]
+    assert len(v["moduli"]) == 2 and v["moduli"][0] * v["moduli"][1] == q
     delta = q // t
     c0 = [(x + e + delta * m) % q for x, e, m in zip(_negacyclic(v["pk0"], v["u"], q), v["e0"], v["m"])]
     c1 = [(x + e) % q for x, e in zip(_negacyclic(v["pk1"], v["u"], q), v["e1"])]
     assert c0 == v["c0"] and c1 == v["c1"]
+    # the same relation modulo each RNS prime, with pk and Delta reduced mod that prime
+    for qj in v["moduli"]:
+        pk0j = [x % qj for x in v["pk0"]]
+        assert [x % qj for x in c0] == [(x + e + (delta % qj) * m) % qj
+                                        for x, e, m in zip(_negacyclic(pk0j, v["u"], qj), v["e0"], v["m"])]
     params = toy_params(i_know_this_is_insecure=True)
     assert decrypt(params, SecretKey(tuple(v["s"])), Ciphertext(tuple(c0), tuple(c1))) == v["m"]
     sk, pk = keygen(params, DeterministicRng(b"vector-keygen"))
