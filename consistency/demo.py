@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
+from schemes.bfv.errors import DecryptionBudgetExhausted
 from schemes.key_agreement import generate_recipient_key
 
 from .circuit import build_circuit
@@ -86,9 +87,14 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
     for kind, (env, ctx) in envelopes.items():
         data = encode(env, allow_insecure=insecure)
         verified = step(f"server verifies {kind}", lambda: server.admit(data, ctx), lambda v: "valid")
-        score = step(f"scan {kind} (homomorphic, threshold decrypt)",
-                     lambda: homomorphic_score(params, model, keys.pk_fhe, committee, verified.inference_input),
-                     lambda s: f"score {s} (plaintext {plaintext_score(model, image_bytes(images[kind], params))})")
+        try:
+            score = step(f"scan {kind} (homomorphic, threshold decrypt)",
+                         lambda: homomorphic_score(params, model, keys.pk_fhe, committee, verified.inference_input),
+                         lambda s: f"score {s} (plaintext {plaintext_score(model, image_bytes(images[kind], params))})")
+        except DecryptionBudgetExhausted as exc:  # e.g. the leaky set, whose budget is 0
+            rows.append((f"scan {kind} (homomorphic, threshold decrypt)", 0.0, f"REFUSED by the committee: {exc}"))
+            verdicts[kind] = None
+            continue
         banned = score > 0
         verdicts[kind] = banned
         rows.append((f"server decision for {kind}", 0.0, "BLOCK" if banned else "forward"))
@@ -124,9 +130,13 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
     out(f"{'step':<{width}}  {'seconds':>8}  result")
     for label, secs, detail in rows:
         out(f"{label:<{width}}  {secs:8.2f}  {detail}")
-    ok = (not verdicts["benign"]) and verdicts["banned"] and all(d.startswith("rejected")
+    ok = verdicts["benign"] is False and verdicts["banned"] is True and all(d.startswith("rejected")
                                                                for label, _, d in rows if "swap" in label)
-    out("demo " + ("completed: the swap was rejected, the banned image was blocked" if ok else "FAILED"))
+    if None in verdicts.values():
+        out("demo FAILED: the committee refused to decrypt (its decryption budget on this parameter set is spent "
+            f"or zero: {params.bfv.decryption_budget} decryptions per key)")
+    else:
+        out("demo " + ("completed: the swap was rejected, the banned image was blocked" if ok else "FAILED"))
     return 0 if ok else 1
 
 

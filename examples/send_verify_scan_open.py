@@ -19,6 +19,7 @@ from consistency.recipient import open_payload
 from consistency.scanner import homomorphic_score, load_scanner, plaintext_score
 from consistency.sender import send
 from consistency.server import Server
+from schemes.bfv.errors import DecryptionBudgetExhausted
 from schemes.key_agreement import generate_recipient_key
 
 
@@ -33,7 +34,10 @@ def main() -> None:
         data = encode(send(image, bob.public_bytes(), keys, context, progress=progress_printer()),
                       allow_insecure=params.insecure)
         verified = server.admit(data, context)  # raises Rejected otherwise
-        he = homomorphic_score(params, model, keys.pk_fhe, committee, verified.inference_input)
+        try:
+            he = homomorphic_score(params, model, keys.pk_fhe, committee, verified.inference_input)
+        except DecryptionBudgetExhausted as exc:  # the leaky set: its committee never decrypts
+            raise SystemExit(f"{kind}: verified, but the committee refuses to decrypt: {exc}")
         plain = plaintext_score(model, image_bytes(image, params))
         print(f"{kind}: envelope {len(data)} bytes, verified; score homomorphic {he} = plaintext {plain}: "
               f"{'BLOCK' if he > 0 else 'forward'}")

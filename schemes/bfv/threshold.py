@@ -76,6 +76,10 @@ class DecryptionBudget:
 
     def charge(self) -> None:
         """Count one decryption, or refuse if the budget is spent."""
+        if self.limit == 0:
+            raise DecryptionBudgetExhausted(
+                f"{self.params_name} has a decryption budget of 0 (its flooding gives no statistical "
+                "guarantee per decryption): its committee never decrypts; use a set with a positive budget")
         if self.used >= self.limit:
             raise DecryptionBudgetExhausted(
                 f"decryption budget of this committee key exhausted ({self.used} of {self.limit} "

@@ -7,8 +7,15 @@ import shutil
 
 import pytest
 
-from consistency.errors import KeyMismatch
-from consistency.keys import generate_committee, load_prover_keys, load_verifier_keys, write_keydir
+from consistency.envelope import decode, encode
+from consistency.errors import EnvelopeFormatError, KeyMismatch, UnknownParameterSet
+from consistency.image import image_bytes
+from consistency.keys import (generate_committee, load_committee, load_prover_keys, load_verifier_keys,
+                              write_keydir)
+from consistency.params import PARAMETER_SET_NAMES, get_parameter_set
+from consistency.scanner import homomorphic_score, load_scanner, plaintext_score
+from consistency.server import Server
+from schemes.bfv import DecryptionBudgetExhausted
 
 from .conftest import toy_keys
 
@@ -72,3 +79,72 @@ def test_missing_or_corrupt_files(two_dirs, tmp_path):
     (d / "committee_pk.bin").unlink()
     with pytest.raises(KeyMismatch, match="missing"):
         load_verifier_keys(d, allow_insecure=True)
+
+
+@pytest.mark.parametrize("other", [n for n in PARAMETER_SET_NAMES if n != "toy"])
+def test_nothing_made_for_one_set_loads_under_another(two_dirs, tmp_path, toy, other):
+    """Key directories, envelopes and digests carry the parameter-set name: relabelling the toy
+    key directory or envelope as any other set is refused (digest, sizes, counts)."""
+    d = _copy(two_dirs[0], tmp_path)
+    meta = json.loads((d / "params.json").read_text())
+    (d / "params.json").write_text(json.dumps(dict(meta, params_id=other)))
+    with pytest.raises(KeyMismatch):
+        load_verifier_keys(d, allow_insecure=True)
+    data = bytearray(encode(toy.env_benign, allow_insecure=True))
+    pid = other.encode()
+    relabelled = bytes(data[:5]) + bytes([len(pid)]) + pid + bytes(data[6 + len(b"toy"):])
+    with pytest.raises(EnvelopeFormatError):
+        decode(relabelled, allow_insecure=True)
+    digests = {get_parameter_set(n, allow_insecure=True).digest(b"same key bytes") for n in PARAMETER_SET_NAMES}
+    assert len(digests) == len(PARAMETER_SET_NAMES)
+
+
+def test_leaky_set_needs_the_insecure_flag_everywhere(two_dirs, tmp_path):
+    d = _copy(two_dirs[0], tmp_path)
+    meta = json.loads((d / "params.json").read_text())
+    (d / "params.json").write_text(json.dumps(dict(meta, params_id="default-2048-leaky")))
+    with pytest.raises(KeyMismatch, match="LEAKS"):
+        load_verifier_keys(d)
+    with pytest.raises(UnknownParameterSet, match="LEAKS"):
+        get_parameter_set("default-2048-leaky")
+
+
+def test_committee_decryption_counts_persist_and_the_budget_is_enforced(two_dirs, tmp_path, toy):
+    """Attack test: a member past its budget refuses, and restarting (reloading the key directory)
+    does not reset the count. Each decryption is stored before the partial is returned."""
+    d = _copy(two_dirs[0], tmp_path)
+    keys = load_prover_keys(d, allow_insecure=True)
+    model = load_scanner(toy.params)
+    admitted = Server(keys.verifier).admit(encode(toy.env_banned, allow_insecure=True), toy.ctx_banned)
+    # write_keydir stored the session committee's counts (other tests scan with it): start from 0
+    for i in range(3):
+        (d / "committee" / f"decryptions_{i}.json").write_text(json.dumps({"party": i, "decryptions": 0}))
+    committee = load_committee(d, toy.params, keys.pk_fhe)
+    assert [b.used for b in committee.budgets] == [0, 0, 0]
+    homomorphic_score(toy.params, model, keys.pk_fhe, committee, admitted.inference_input)
+    again = load_committee(d, toy.params, keys.pk_fhe)  # a restart
+    assert [b.used for b in again.budgets] == [1, 1, 1]
+    assert [json.loads((d / "committee" / f"decryptions_{i}.json").read_text())["decryptions"]
+            for i in range(3)] == [1, 1, 1]
+    # member 1 is one decryption short of its budget: the next scan succeeds, the one after is refused
+    limit = toy.params.bfv.decryption_budget
+    (d / "committee" / "decryptions_1.json").write_text(json.dumps({"party": 1, "decryptions": limit - 1}))
+    near = load_committee(d, toy.params, keys.pk_fhe)
+    assert homomorphic_score(toy.params, model, keys.pk_fhe, near, admitted.inference_input) == \
+        plaintext_score(model, image_bytes(toy.banned, toy.params))
+    spent = load_committee(d, toy.params, keys.pk_fhe)
+    assert spent.budgets[1].used == limit and spent.budgets[1].remaining == 0
+    with pytest.raises(DecryptionBudgetExhausted, match="rotated"):
+        homomorphic_score(toy.params, model, keys.pk_fhe, spent, admitted.inference_input)
+
+
+def test_malformed_decryption_counts_are_refused(two_dirs, tmp_path, toy):
+    d = _copy(two_dirs[0], tmp_path)
+    keys = load_prover_keys(d, allow_insecure=True)
+    for bad in ({"party": 0, "decryptions": -1}, {"party": 2, "decryptions": 0}, {"party": 0, "decryptions": "3"}):
+        (d / "committee" / "decryptions_0.json").write_text(json.dumps(bad))
+        with pytest.raises(KeyMismatch, match="decryption count"):
+            load_committee(d, toy.params, keys.pk_fhe)
+    (d / "committee" / "decryptions_0.json").unlink()
+    with pytest.raises(KeyMismatch, match="missing"):
+        load_committee(d, toy.params, keys.pk_fhe)
