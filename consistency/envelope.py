@@ -217,7 +217,10 @@ def decode(data: bytes, *, allow_insecure: bool = False) -> Envelope:
     raw = rd.field("ct_msg", 32 * params.ct_msg_len)
     ct_msg = tuple(_scalar(raw[i:i + 32], f"ct_msg[{i // 32}]") for i in range(0, len(raw), 32))
     raw = rd.field("ct_fhe", params.num_chunks * 2 * n * w)
-    coeffs = [_scalar(raw[i:i + w], "ct_fhe coefficient", q) for i in range(0, len(raw), w)]
+    frm = int.from_bytes
+    coeffs = [frm(raw[i:i + w], "big") for i in range(0, len(raw), w)]
+    if coeffs and max(coeffs) >= q:
+        raise EnvelopeFormatError("ct_fhe coefficient is not canonical (>= modulus)")
     ct_fhe = tuple(
         Ciphertext(tuple(coeffs[(2 * k) * n:(2 * k + 1) * n]), tuple(coeffs[(2 * k + 1) * n:(2 * k + 2) * n]))
         for k in range(params.num_chunks))

@@ -66,8 +66,10 @@ class VerifierKeys:
 class ProverKeys:
     """What a sender holds: the verifier's keys plus the Groth16 proving key.
 
-    ``circuit_cache`` holds the frozen constraint system once a proof with these keys has been
-    made (the prover checked it against the key), so later proofs synthesize only the witness.
+    ``circuit_cache`` holds the frozen constraint system the key was made for: after
+    :func:`run_setup`, or once a proof with keys loaded from disk has been made (the prover
+    checked it against the key). Proofs then synthesize only the witness (the prover still checks
+    every row against the assignment).
     """
 
     verifier: VerifierKeys
@@ -105,7 +107,8 @@ def run_setup(params: ParameterSet, committee: Committee, *, progress: Progress 
     say(f"{params.name}: {r1cs.num_constraints} constraints, {r1cs.num_variables} wires; Groth16 setup")
     pk = setup(r1cs, progress=progress)
     digest = params.digest(public_key_to_bytes(params.bfv, committee.pk))
-    return ProverKeys(VerifierKeys(params, committee.pk, pk.vk, digest), pk)
+    # the system the key was made for: a sender holding these keys synthesizes only its witness
+    return ProverKeys(VerifierKeys(params, committee.pk, pk.vk, digest), pk, circuit_cache={"r1cs": r1cs})
 
 
 def write_keydir(path: str | os.PathLike, keys: ProverKeys, committee: Committee | None = None) -> None:

@@ -20,6 +20,7 @@ no security at all, the second is the first release's set, whose threshold decry
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import struct
@@ -152,6 +153,14 @@ def get_parameter_set(name: str, *, allow_insecure: bool = False) -> ParameterSe
             "the first release's N = 2048 set, whose threshold decryption LEAKS (specs/bfv.md section 8)"
         raise UnknownParameterSet(
             f"parameter set {name!r} is {why}; pass allow_insecure=True / --insecure to use it")
+    if name not in PARAMETER_SET_NAMES:
+        raise UnknownParameterSet(f"unknown parameter set {name!r}; known: {', '.join(PARAMETER_SET_NAMES)}")
+    return _build(name)
+
+
+@functools.lru_cache(maxsize=None)
+def _build(name: str) -> ParameterSet:
+    """The named set, built once (both classes are frozen; the insecure gate is checked above)."""
     if name == "toy":
         return ParameterSet("toy", 8, 8, 1, toy_params(i_know_this_is_insecure=True))
     if name == "default":
@@ -161,4 +170,4 @@ def get_parameter_set(name: str, *, allow_insecure: bool = False) -> ParameterSe
     if name == "default-2048-leaky":
         return ParameterSet("default-2048-leaky", 28, 28, 1, leaky_2048_params(i_know_this_leaks=True),
                             data="default")
-    raise UnknownParameterSet(f"unknown parameter set {name!r}; known: {', '.join(PARAMETER_SET_NAMES)}")
+    raise UnknownParameterSet(f"unknown parameter set {name!r}")

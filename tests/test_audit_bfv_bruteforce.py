@@ -175,5 +175,6 @@ def test_search_detects_a_missing_error_bound(tiny, monkeypatch):
     assert circuit_solutions(params, pk, m, ct0, ct1)[0] == native_solutions(params, pk, m, ct0, ct1) == set()
     real = gadget.alloc_bounded
     monkeypatch.setattr(gadget, "alloc_bounded",
-                        lambda cs, value, bound, name: real(cs, value, bound + 2 if bound == 2 * B else bound, name))
+                        lambda cs, value, bound, name, offset=0:
+                        real(cs, value, bound + 2 if bound == 2 * B else bound, name, offset))
     assert circuit_solutions(params, pk, m, ct0, ct1)[0] != native_solutions(params, pk, m, ct0, ct1)

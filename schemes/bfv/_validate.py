@@ -44,13 +44,13 @@ def ints_mod_q(params: BfvParams, values: Sequence[int], what: str, error: type)
         vals = list(values)
     except TypeError:
         raise error(f"{what} must be a sequence of ints") from None
-    if any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in vals):
-        raise error(f"{what} must be a sequence of ints")
+    if not all(type(v) is int for v in vals):  # the common case is checked at C speed
+        if any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in vals):
+            raise error(f"{what} must be a sequence of ints")
+        vals = [int(v) for v in vals]
     if len(vals) != params.n:
         raise error(f"{what} has {len(vals)} coefficients, expected N = {params.n}")
-    q = params.q
-    vals = [int(v) for v in vals]
-    if not all(0 <= v < q for v in vals):
+    if vals and (min(vals) < 0 or max(vals) >= params.q):
         raise error(f"{what} has a coefficient outside [0, q)")
     return vals
 

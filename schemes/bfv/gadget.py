@@ -219,12 +219,15 @@ def encryption_gadget(cs: ConstraintSystem, params: BfvParams, pk: PublicKey,
         for j, uj in enumerate(u_w):
             sq = cs.mul(uj, uj, f"u_sq[{j}]")
             cs.enforce(uj, sq, uj, f"u_ternary[{j}]")
-        e0_lc = [alloc_bounded(cs, value("e0", i, -bound), 2 * bound, f"e0[{i}]") - bound for i in range(n)]
-        e1_lc = [alloc_bounded(cs, value("e1", i, -bound), 2 * bound, f"e1[{i}]") - bound for i in range(n)]
-        k0_lc = [alloc_bounded(cs, value("k0", i, r0.lo), r0.hi - r0.lo, f"k0[{i}]") + r0.lo for i in range(n)]
-        k1_lc = [alloc_bounded(cs, value("k1", i, r1.lo), r1.hi - r1.lo, f"k1[{i}]") + r1.lo for i in range(n)]
+        e0_lc = [alloc_bounded(cs, value("e0", i, -bound), 2 * bound, f"e0[{i}]", -bound) for i in range(n)]
+        e1_lc = [alloc_bounded(cs, value("e1", i, -bound), 2 * bound, f"e1[{i}]", -bound) for i in range(n)]
+        k0_lc = [alloc_bounded(cs, value("k0", i, r0.lo), r0.hi - r0.lo, f"k0[{i}]", r0.lo) for i in range(n)]
+        k1_lc = [alloc_bounded(cs, value("k1", i, r1.lo), r1.hi - r1.lo, f"k1[{i}]", r1.lo) for i in range(n)]
         scale = 1 << shift
-        out = [packed[i] - e0_lc[i] - e1_lc[i] * scale - m[i] * delta + k0_lc[i] * q + k1_lc[i] * (q * scale)
-               for i in range(n)]
+        out = []
+        for i in range(n):  # P_i - e0_i - 2^S e1_i - Delta m_i + q k0_i + q 2^S k1_i
+            row = LinearCombination.sum((packed[i], e0_lc[i], e1_lc[i], m[i], k0_lc[i], k1_lc[i]),
+                                        (1, -1, -scale, -delta, q, q * scale))
+            out.append(row)
         cs.enforce_negacyclic(combined, u_w, out, "ct_relation")
     return EncryptionGadgetWires(u_w, e0_lc, e1_lc, k0_lc, k1_lc)

@@ -137,14 +137,15 @@ def bounded_weights(bound: int) -> list:
     return [1 << i for i in range(k - 1)] + [int(bound) - (1 << (k - 1)) + 1]
 
 
-def alloc_bounded(cs: ConstraintSystem, value: int | None, bound: int, name: str) -> LinearCombination:
+def alloc_bounded(cs: ConstraintSystem, value: int | None, bound: int, name: str,
+                  offset: int = 0) -> LinearCombination:
     """A new number ``x`` proven to lie in ``[0, bound]``: ``bitlen(bound)`` boolean wires, one row each.
 
-    Returns ``x = sum w_i b_i`` with the weights of :func:`bounded_weights` (see the module
-    docstring for the proof). ``value`` is x in witness mode (None in shape-only mode). A value
-    outside [0, bound] gets the bits of ``value mod 2^k`` read as plain binary, so the caller's
-    rows that use x fail (the gadget itself cannot represent it). Wires ``name.b[i]``, rows
-    ``name.bool[i]``.
+    Returns ``offset + x`` with ``x = sum w_i b_i`` for the weights of :func:`bounded_weights`
+    (see the module docstring for the proof). ``value`` is x in witness mode (None in shape-only
+    mode). A value outside [0, bound] gets the bits of ``value mod 2^k`` read as plain binary, so
+    the caller's rows that use x fail (the gadget itself cannot represent it). Wires
+    ``name.b[i]``, rows ``name.bool[i]``.
     """
     weights = bounded_weights(bound)
     k = len(weights)
@@ -154,18 +155,14 @@ def alloc_bounded(cs: ConstraintSystem, value: int | None, bound: int, name: str
             raise TypeError(f"alloc_bounded {name!r}: witness mode needs an int value")
         v = int(value)
         if 0 <= v <= bound and k and v >= 1 << (k - 1):
-            rest, top = v - weights[-1], 1
+            bits_v = [((v - weights[-1]) >> i) & 1 for i in range(k - 1)] + [1]
         elif 0 <= v <= bound:
-            rest, top = v, 0
+            bits_v = [(v >> i) & 1 for i in range(k - 1)] + ([0] if k else [])
         else:
-            rest, top = v % (1 << k) if k else 0, None
-        if top is None:
-            bits_v = [(rest >> i) & 1 for i in range(k)]
-        else:
-            bits_v = [(rest >> i) & 1 for i in range(k - 1)] + [top]
-    acc = LinearCombination._raw({}, cs)
+            bits_v = [(v >> i) & 1 for i in range(k)]  # v mod 2^k in binary: the caller's rows fail
+    terms = {0: int(offset) % R} if int(offset) % R else {}
     for i, (w, bv) in enumerate(zip(weights, bits_v)):
         b = cs.witness(bv, f"{name}.b[{i}]")
-        cs.enforce(b, b - 1, 0, f"{name}.bool[{i}]")
-        acc.add_in_place(b, w)
-    return acc
+        cs.enforce_bool(b, f"{name}.bool[{i}]")
+        terms[b.variable_index()] = w
+    return LinearCombination._raw(terms, cs)
