@@ -703,6 +703,10 @@ def test_r1cs_table():
               lambda cs, x: assert_in_range(cs, x, lo, hi, "r"), k=k)
     assert rows["`assert_in_signed_range(x, B)` (-B <= x <= B)"]["constraints"] == "as `assert_in_range(x + B, 0, 2B)`"
     check("`cs.mul(a, b)`", lambda cs, x: cs.mul(x, x, "m"))
+    check("`cs.enforce_bool(x)` (the row `x (x - 1) = 0`, as `enforce(x, x - 1, 0)`)",
+          lambda cs, x: cs.enforce_bool(x, "b"))
+    check("`alloc_bounded(C)`, a new x in [0, C], k = bitlen(C)",
+          lambda cs, x: alloc_bounded(cs, None, 38, "a"), k=6)
     neg = rows["`cs.enforce_negacyclic(poly, inputs, outputs)`"]
     for n in (1, 4, 64):
         cs = _fresh()
