@@ -156,9 +156,9 @@ def row_bound(params: BfvParams, pk: PublicKey) -> tuple[int, int]:
     produce; raises :class:`InvalidParametersError` unless ``D0_max < 2^S`` and
     ``D0_max + 2^S D1_max < R`` (the packed row then splits into the two integer equations)."""
     q, b, s = params.q, params.error_bound, pack_shift(params)
+    r0, r1 = quotient_ranges(params, pk)
     out = []
-    for poly, rng, msg in ((pk.p0, quotient_ranges(params, pk)[0], params.delta * params.pixel_max),
-                           (pk.p1, quotient_ranges(params, pk)[1], 0)):
+    for poly, rng, msg in ((pk.p0, r0, params.delta * params.pixel_max), (pk.p1, r1, 0)):
         l1 = sum(abs(v) for v in centered_poly(poly, q))
         out.append((q - 1) + l1 + b + msg + max(abs(rng.lo), abs(rng.hi)) * q)
     d0, d1 = out
