@@ -1,7 +1,9 @@
 """The consistency circuit: one function builds it for setup (shape only) and for proving.
 
 Public inputs, in this order (``ParameterSet.num_public`` of them):
-``C, ctx, nonce, ct_msg[0..L), then for every BFV chunk k: c0[0..N), c1[0..N)``.
+``C, ctx, nonce, ct_msg[0..L), then for every BFV chunk k: P_k[0..N)`` with
+``P_k[i] = c0_k[i] + 2^S c1_k[i]`` (coefficients in [0, q), ``S = bitlen(q) + bitlen(N) + 1``,
+:func:`schemes.bfv.gadget.pack_ciphertext`).
 
 Witness: pixels ``x`` (bytes), ``rho``, the cipher key ``(k0, k1)``, and per chunk the BFV
 randomness ``(u, e0, e1)`` (the gadget adds its quotients).
@@ -11,8 +13,10 @@ The relation (specs/consistency.md, "The relation") holds iff
 2. ``C = Commit(pack(x); rho)`` (:mod:`schemes.commitment.gadget`);
 3. ``ct_msg = PoseidonEncrypt([rho] + pack(x), key, nonce)`` with ``nonce < 2^128``
    (:mod:`schemes.poseidon_cipher.gadget`);
-4. per chunk, ``c0 = pk0*u + e0 + Delta*m`` and ``c1 = pk1*u + e1`` in ``Z_q[X]/(X^N+1)``,
-   ``m`` = that chunk's pixels then zeros, ``u`` ternary, ``|e| <= B`` (:mod:`schemes.bfv.gadget`);
+4. per chunk, ``c0 = pk0*u + e0 + Delta*m`` and ``c1 = pk1*u + e1`` in ``Z_q[X]/(X^N+1)``
+   for the whole RNS modulus ``q = q_1 ... q_k`` (so in every ``Z_{q_j}[X]/(X^N+1)`` with the same
+   ``u, e, m``), ``m`` = that chunk's pixels then zeros, ``u`` ternary, ``|e| <= B``
+   (:mod:`schemes.bfv.gadget`);
 5. ``ctx`` is bound: besides Groth16's input-consistency rows (which bind every public input),
    the row ``ctx * ctx = ctx_sq`` puts it in a constraint of the circuit itself.
 """
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from schemes.bfv.encryption import Ciphertext, EncryptionWitness
-from schemes.bfv.gadget import encryption_gadget
+from schemes.bfv.gadget import encryption_gadget, pack_ciphertext
 from schemes.bfv.keys import PublicKey
 from schemes.commitment.gadget import commit_gadget
 from schemes.packing.gadget import alloc_bytes, pack_gadget
@@ -56,12 +60,11 @@ class Witness:
     bfv: tuple[EncryptionWitness, ...]
 
 
-def public_inputs(stmt: Statement) -> list[int]:
-    """The public-input vector in circuit order."""
+def public_inputs(params: ParameterSet, stmt: Statement) -> list[int]:
+    """The public-input vector in circuit order (the BFV chunks packed, one input per coefficient)."""
     out = [stmt.C, stmt.ctx, stmt.nonce, *stmt.ct_msg]
     for ct in stmt.ct_fhe:
-        out.extend(int(v) for v in ct.c0)
-        out.extend(int(v) for v in ct.c1)
+        out.extend(pack_ciphertext(params.bfv, ct))
     return out
 
 
@@ -75,7 +78,8 @@ def build_circuit(params: ParameterSet, pk_fhe: PublicKey, statement: Statement 
         raise ValueError("give both the statement and the witness (proving) or neither (setup)")
     cs = ConstraintSystem(with_witness=witness is not None, constraints=constraints)
     n, chunks = params.bfv.n, params.num_chunks
-    pub: Sequence[int | None] = public_inputs(statement) if statement is not None else [None] * params.num_public
+    pub: Sequence[int | None] = (public_inputs(params, statement) if statement is not None
+                                 else [None] * params.num_public)
     if len(pub) != params.num_public:
         raise ValueError(f"statement has {len(pub)} public inputs, the parameter set needs {params.num_public}")
 
@@ -84,11 +88,8 @@ def build_circuit(params: ParameterSet, pk_fhe: PublicKey, statement: Statement 
     ctx = cs.public_input(next(it), "ctx")
     nonce = cs.public_input(next(it), "nonce")
     ct_msg = [cs.public_input(next(it), f"ct_msg[{i}]") for i in range(params.ct_msg_len)]
-    ct_fhe: list[tuple[list[LinearCombination], list[LinearCombination]]] = []
-    for k in range(chunks):
-        c0 = [cs.public_input(next(it), f"ct_fhe[{k}].c0[{i}]") for i in range(n)]
-        c1 = [cs.public_input(next(it), f"ct_fhe[{k}].c1[{i}]") for i in range(n)]
-        ct_fhe.append((c0, c1))
+    ct_fhe: list[list[LinearCombination]] = [
+        [cs.public_input(next(it), f"ct_fhe[{k}].packed[{i}]") for i in range(n)] for k in range(chunks)]
 
     w = witness
     pixels = alloc_bytes(cs, None if w is None else w.pixels, params.num_pixels, "x")
@@ -103,10 +104,10 @@ def build_circuit(params: ParameterSet, pk_fhe: PublicKey, statement: Statement 
         cs.enforce_equal(got, pub_ct, f"ct_msg[{i}]")
 
     zero = LinearCombination.constant(0, cs)
-    for k, (c0, c1) in enumerate(ct_fhe):
+    for k, packed_k in enumerate(ct_fhe):
         m = list(pixels[k * n:(k + 1) * n])
         m += [zero] * (n - len(m))
-        encryption_gadget(cs, params.bfv, pk_fhe, m, c0, c1, None if w is None else w.bfv[k], name=f"bfv[{k}]")
+        encryption_gadget(cs, params.bfv, pk_fhe, m, packed_k, None if w is None else w.bfv[k], name=f"bfv[{k}]")
 
     ctx_sq = cs.witness(lambda: ctx.value * ctx.value, "ctx_sq")
     cs.enforce(ctx, ctx, ctx_sq, "ctx bound")

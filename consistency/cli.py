@@ -1,4 +1,4 @@
-"""``python -m consistency <command>``: keygen, send, verify, open, inspect, pack, export, demo,
+"""``python -m consistency <command>``: params, keygen, send, verify, open, inspect, pack, export, demo,
 bench; for servers issue-context, admit, audit-log (:mod:`consistency.server_cli`); for the
 committee ``committee init|join|finalize``, setup, scan, partial, verdict, audit
 (:mod:`consistency.committee.cli`).
@@ -74,6 +74,19 @@ def _read_bytes(path: str, limit: Optional[int] = None) -> bytes:
     if len(data) > cap:
         raise ConsistencyError(f"{path} is longer than {cap} bytes, more than any valid input; refused unread")
     return data
+
+
+def cmd_params(a: argparse.Namespace) -> int:
+    from .params import get_parameter_set
+
+    info = get_parameter_set(a.name, allow_insecure=a.insecure).describe()
+    if a.json:
+        print(json.dumps(info))
+    else:
+        width = max(map(len, info))
+        for key, value in info.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
 
 
 def cmd_keygen(a: argparse.Namespace) -> int:
@@ -228,8 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
         sp.set_defaults(fn=fn)
-        sp.add_argument("--insecure", action="store_true", help="allow the INSECURE toy parameter set")
+        sp.add_argument("--insecure", action="store_true",
+                        help="allow the INSECURE toy set and the LEAKY default-2048-leaky set")
         return sp
+
+    sp = add("params", cmd_params, "describe a parameter set (noise budget, flooding, decryption budget)")
+    sp.add_argument("name", help="parameter set name (default, rgb32, toy, default-2048-leaky)")
+    sp.add_argument("--json", action="store_true", help="one JSON object on stdout")
 
     sp = add("keygen", cmd_keygen, "recipient X25519 key pair: secret in OUT, public in OUT.pub")
     sp.add_argument("--out", required=True)

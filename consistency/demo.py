@@ -144,7 +144,7 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
     server = Server(keys.verifier)
     model = load_scanner(params)
     recipient = generate_recipient_key()
-    images = {kind: _shipped_image(params.name, kind) for kind in ("benign", "banned")}
+    images = {kind: _shipped_image(params.data_name, kind) for kind in ("benign", "banned")}
 
     envelopes = {}
     for kind in ("benign", "banned"):

@@ -9,7 +9,8 @@ Binary layout, big-endian, canonical (exactly one byte string per envelope)::
       nonce    16 bytes, < 2^128
       eph_pub  32 bytes, X25519 public key
       ct_msg   L * 32 bytes, scalars < r           (L = ct_msg_len of the parameter set)
-      ct_fhe   chunks * 2 * N * w bytes, coefficients < q, w = ceil(log2(q)/8); per chunk c0 then c1
+      ct_fhe   chunks * 2 * N * w bytes, coefficients < q (the RNS modulus q = q_1 ... q_k, as
+               integers in CRT form), w = ceil(bitlen(q - 1)/8) big-endian; per chunk c0 then c1
       proof    256 bytes: A (G1, 64) || B (G2, 128, EIP-197 order) || C (G1, 64), validated points
     no trailing bytes.
 
@@ -28,6 +29,7 @@ from typing import Any
 
 from schemes import strict_json
 from schemes.bfv.encryption import Ciphertext
+from schemes.bfv.gadget import pack_ciphertext
 from schemes.bn254.curve import g1_from_bytes, g1_to_bytes, g2_from_bytes, g2_to_bytes
 from schemes.bn254.fields import R
 from schemes.groth16.data_structures import Proof
@@ -59,11 +61,15 @@ class Envelope:
     proof: Proof
 
     def public_inputs(self) -> list[int]:
-        """The statement's public inputs in circuit order: C, ctx, nonce, ct_msg, (c0, c1) per chunk."""
+        """The statement's public inputs in circuit order: C, ctx, nonce, ct_msg, then per chunk
+        the N packed coefficients ``c0_i + 2^S c1_i`` (specs/consistency.md section 5).
+
+        The envelope must be canonical for its parameter set (as :func:`decode` and
+        :func:`validate` make it)."""
+        params = get_parameter_set(self.params_id, allow_insecure=True)
         out = [self.C, self.ctx, self.nonce, *self.ct_msg]
         for ct in self.ct_fhe:
-            out.extend(int(v) for v in ct.c0)
-            out.extend(int(v) for v in ct.c1)
+            out.extend(pack_ciphertext(params.bfv, ct))
         return out
 
 
@@ -224,7 +230,10 @@ def decode(data: bytes, *, allow_insecure: bool = False) -> Envelope:
     raw = rd.field("ct_msg", 32 * params.ct_msg_len)
     ct_msg = tuple(_scalar(raw[i:i + 32], f"ct_msg[{i // 32}]") for i in range(0, len(raw), 32))
     raw = rd.field("ct_fhe", params.num_chunks * 2 * n * w)
-    coeffs = [_scalar(raw[i:i + w], "ct_fhe coefficient", q) for i in range(0, len(raw), w)]
+    frm = int.from_bytes
+    coeffs = [frm(raw[i:i + w], "big") for i in range(0, len(raw), w)]
+    if coeffs and max(coeffs) >= q:
+        raise EnvelopeFormatError("ct_fhe coefficient is not canonical (>= modulus)")
     ct_fhe = tuple(
         Ciphertext(tuple(coeffs[(2 * k) * n:(2 * k + 1) * n]), tuple(coeffs[(2 * k + 1) * n:(2 * k + 2) * n]))
         for k in range(params.num_chunks))

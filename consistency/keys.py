@@ -54,8 +54,10 @@ class VerifierKeys:
 class ProverKeys:
     """What a sender holds: the verifier's keys plus the Groth16 proving key.
 
-    ``circuit_cache`` holds the frozen constraint system once a proof with these keys has been
-    made (the prover checked it against the key), so later proofs synthesize only the witness.
+    ``circuit_cache`` holds the frozen constraint system the key was made for: after
+    :func:`run_setup`, or once a proof with keys loaded from disk has been made (the prover
+    checked it against the key). Proofs then synthesize only the witness (the prover still checks
+    every row against the assignment).
     """
 
     verifier: VerifierKeys
@@ -82,7 +84,8 @@ def run_setup(params: ParameterSet, pk_fhe: PublicKey, *, progress: Progress = N
     say(f"{params.name}: {r1cs.num_constraints} constraints, {r1cs.num_variables} wires; Groth16 setup")
     pk = setup(r1cs, progress=progress)
     digest = params.digest(public_key_to_bytes(params.bfv, pk_fhe))
-    return ProverKeys(VerifierKeys(params, pk_fhe, pk.vk, digest), pk)
+    # the system the key was made for: a sender holding these keys synthesizes only its witness
+    return ProverKeys(VerifierKeys(params, pk_fhe, pk.vk, digest), pk, circuit_cache={"r1cs": r1cs})
 
 
 def write_keydir(path: str | os.PathLike, keys: ProverKeys) -> None:

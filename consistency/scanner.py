@@ -22,7 +22,8 @@ from typing import Sequence
 
 from schemes.bfv.encryption import Ciphertext
 from schemes.bfv.evaluation import linear_score
-from schemes.bfv.moduli import moduli, residues
+from schemes.bfv.moduli import moduli
+from schemes.bfv.partial import score_residues
 
 from .errors import ConsistencyError
 from .params import ParameterSet
@@ -51,7 +52,7 @@ class ScannerModel:
 
 def load_scanner(params: ParameterSet) -> ScannerModel:
     """The shipped model for ``params`` (consistency/data/scanner_weights_<name>.json)."""
-    raw = resources.files("consistency").joinpath("data", f"scanner_weights_{params.name}.json").read_text()
+    raw = resources.files("consistency").joinpath("data", f"scanner_weights_{params.data_name}.json").read_text()
     obj = json.loads(raw)
     model = ScannerModel(tuple(obj["shape"]), tuple(int(w) for w in obj["weights"]), int(obj["bias"]),
                          int(obj.get("threshold", 0)))
@@ -97,6 +98,4 @@ def score_ciphertext(params: ParameterSet, model: ScannerModel,
                      inference_input: Sequence[Ciphertext]) -> ScoreCiphertext:
     """``linear_score(ct_fhe, weights, bias)`` as residues per RNS modulus (deterministic)."""
     b = params.bfv
-    ct = linear_score(b, list(inference_input), list(model.weights), model.bias)
-    mods = moduli(b)
-    return ScoreCiphertext(tuple(x[0] for x in residues([ct.c0[b.n - 1]], mods)), residues(ct.c1, mods))
+    return ScoreCiphertext(*score_residues(b, linear_score(b, list(inference_input), list(model.weights), model.bias)))

@@ -82,7 +82,7 @@ def _envelopes(keys: Any, n: int, key: bytes, say: Callable[[str], None]) -> lis
     from .envelope import encode
     from .sender import send
 
-    image = _shipped_image(keys.params.name, "benign")
+    image = _shipped_image(keys.params.data_name, "benign")
     bob = generate_recipient_key().public_bytes()
     out = []
     t0 = time.perf_counter()

@@ -10,12 +10,13 @@ from consistency.cli import progress_printer
 from consistency.committee import Committee, Member
 from consistency.demo import DEMO_MEMBERS, DemoPaths, cached_committee, default_cache_dir
 from consistency.keys import ProverKeys
-from consistency.params import get_parameter_set
+from consistency.params import INSECURE_SETS, get_parameter_set
 
 
 def parse_args(doc: str) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=doc)
-    p.add_argument("--params", default="default", help="default (28x28), rgb32 or toy (INSECURE)")
+    p.add_argument("--params", default="default",
+                   help="default (28x28, N = 4096), rgb32, toy (INSECURE) or default-2048-leaky (LEAKS)")
     return p.parse_args()
 
 
@@ -34,7 +35,7 @@ class CachedCommittee:
 def cached_keys(name: str) -> tuple[ProverKeys, CachedCommittee]:
     """Load the cached committee and key directory of ``name`` or make them once (three member
     processes join, then the Groth16 setup: about a minute for default)."""
-    insecure = name == "toy"
+    insecure = name in INSECURE_SETS
     params = get_parameter_set(name, allow_insecure=insecure)
     paths = DemoPaths(default_cache_dir(name))
     committee, keys, _how = cached_committee(params, paths, insecure, progress_printer())

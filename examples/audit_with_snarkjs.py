@@ -46,7 +46,7 @@ def main() -> None:
     wtns = out / "witness.wtns" if args.reprove else None
     server = Server(keys.verifier)
     context = server.issue_context()
-    env = send(_shipped_image(keys.params.name, "benign"), generate_recipient_key().public_bytes(), keys, context,
+    env = send(_shipped_image(keys.params.data_name, "benign"), generate_recipient_key().public_bytes(), keys, context,
                witness_out=wtns)
     record = server.admit(env, context).audit_record()
     (out / "verification_key.json").write_text(json.dumps(vk_to_json(keys.verifier.vk), indent=1))

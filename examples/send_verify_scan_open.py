@@ -31,7 +31,7 @@ def main() -> None:
     params = keys.params
     server, model, bob = Server(keys.verifier), load_scanner(params), generate_recipient_key()
     for i, kind in enumerate(("benign", "banned")):
-        image = _shipped_image(params.name, kind)
+        image = _shipped_image(params.data_name, kind)
         context = server.issue_context(sender="alice", recipient="bob")
         data = encode(send(image, bob.public_bytes(), keys, context, progress=progress_printer()),
                       allow_insecure=params.insecure)

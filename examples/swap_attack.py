@@ -29,12 +29,12 @@ def main() -> None:
     keys, _ = cached_keys(args.params)
     p = keys.params
     bob = generate_recipient_key().public_bytes()
-    benign, banned = (image_bytes(_shipped_image(p.name, k), p) for k in ("benign", "banned"))
+    benign, banned = (image_bytes(_shipped_image(p.data_name, k), p) for k in ("benign", "banned"))
 
     server = Server(keys.verifier)
     ctx_benign, ctx_banned = server.issue_context(), server.issue_context()
-    env_benign = send(_shipped_image(p.name, "benign"), bob, keys, ctx_benign)
-    env_banned = send(_shipped_image(p.name, "banned"), bob, keys, ctx_banned)
+    env_benign = send(_shipped_image(p.data_name, "benign"), bob, keys, ctx_benign)
+    env_banned = send(_shipped_image(p.data_name, "banned"), bob, keys, ctx_banned)
     spliced = replace(env_banned, ct_fhe=env_benign.ct_fhe)
     try:
         server.admit(spliced, ctx_banned)

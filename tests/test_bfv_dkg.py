@@ -1,8 +1,8 @@
 """Dealerless key generation (schemes.bfv.dkg) and its proof relation (schemes.bfv.dkg_gadget).
 
 Native values are checked against schoolbook arithmetic written here; the gadget against the
-native twin; every private wire is mutated; malformed contributions are unprovable. The two-prime
-RNS stand-in (tests/rns_params.py) runs the same code with K = 2.
+native twin; every private wire is mutated; malformed contributions are unprovable. TOY and
+DEFAULT both have two RNS primes (K = 2).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rns_params import RNS_TOY
 from schemes.bfv import DEFAULT, DeterministicRng, decrypt, encrypt, toy_params
 from schemes.bfv.dkg import (KEY_COMMIT_DOMAIN, TRITS_PER_ELEMENT, KeygenWitness, commit_secret,
                              contribution_from_secret, crs_polynomials, generate_share, joint_public_key,
@@ -20,6 +19,7 @@ from schemes.bfv.dkg_gadget import (KeygenStatement, keygen_circuit, keygen_num_
 from schemes.bfv.errors import InvalidKeyError
 from schemes.bfv.moduli import crt, moduli
 from schemes.bn254.fields import R
+from schemes.r1cs.bits import bounded_weights
 from schemes.poseidon import poseidon_sponge
 from schemes.r1cs.testing import assert_witness_mutations_fail
 
@@ -48,7 +48,7 @@ def committee(params, rng, parties=3):
     return crs, made
 
 
-@pytest.mark.parametrize("params", [TOY, RNS_TOY], ids=["toy", "rns2"])
+@pytest.mark.parametrize("params", [TOY], ids=["toy"])
 def test_contribution_is_minus_a_s_plus_e_per_modulus(params):
     rng = DeterministicRng(b"contribution")
     crs, made = committee(params, rng)
@@ -64,10 +64,10 @@ def test_contribution_is_minus_a_s_plus_e_per_modulus(params):
 def test_crs_is_public_deterministic_and_one_per_modulus():
     assert crs_polynomials(TOY, SEED) == crs_polynomials(TOY, SEED)
     assert crs_polynomials(TOY, SEED) != crs_polynomials(TOY, SEED[::-1])
-    rns = crs_polynomials(RNS_TOY, SEED)
+    rns = crs_polynomials(TOY, SEED)
     assert len(rns) == 2 and rns[0] != rns[1]
-    for a, q in zip(rns, RNS_TOY.moduli):
-        assert len(a) == RNS_TOY.n and all(0 <= x < q for x in a)
+    for a, q in zip(rns, TOY.moduli):
+        assert len(a) == TOY.n and all(0 <= x < q for x in a)
     with pytest.raises(InvalidKeyError):
         crs_polynomials(TOY, b"too short")
 
@@ -86,7 +86,7 @@ def test_pack_ternary_is_base_3_and_commitment_is_the_sponge():
         pack_ternary([2])
 
 
-@pytest.mark.parametrize("params", [TOY, RNS_TOY, DEFAULT], ids=["toy", "rns2", "default"])
+@pytest.mark.parametrize("params", [TOY, DEFAULT], ids=["toy", "default"])
 def test_joint_key_decrypts_with_the_sum_of_the_shares(params):
     rng = DeterministicRng(b"joint")
     crs, made = committee(params, rng)
@@ -133,10 +133,10 @@ def test_honest_contribution_satisfies_the_relation(seed, member):
     cs = keygen_circuit(TOY, crs, stmt, wit)
     cs.check()
     assert cs.public_values == keygen_public_inputs(stmt)
-    assert cs.num_public == keygen_num_public(TOY) == 3 + TOY.n
+    assert cs.num_public == keygen_num_public(TOY) == 3 + len(TOY.moduli) * TOY.n
 
 
-@pytest.mark.parametrize("params", [TOY, RNS_TOY], ids=["toy", "rns2"])
+@pytest.mark.parametrize("params", [TOY], ids=["toy"])
 def test_native_vs_gadget(params):
     """The gadget's wires carry the native values: s, e, the commitment, the quotients."""
     crs, stmt, wit = honest(params)
@@ -155,15 +155,17 @@ def test_native_vs_gadget(params):
             assert num % q == 0
             kq = num // q
             assert rng_k.lo <= kq <= rng_k.hi
-            bits = [by_name[f"kq[{k}][{i}].b[{j}]"] for j in range(rng_k.bits)]
-            assert sum(b << j for j, b in enumerate(bits)) + rng_k.lo == kq
-    e_bits = (2 * params.error_bound).bit_length()
+            weights = bounded_weights(rng_k.hi - rng_k.lo)
+            assert len(weights) == rng_k.bits
+            bits = [by_name[f"kq[{k}][{i}].b[{j}]"] for j in range(len(weights))]
+            assert sum(b * w for b, w in zip(bits, weights)) + rng_k.lo == kq
+    weights = bounded_weights(2 * params.error_bound)
     for i in range(params.n):
-        bits = [by_name[f"e[{i}].b[{j}]"] for j in range(e_bits)]
-        assert sum(b << j for j, b in enumerate(bits)) - params.error_bound == wit.e[i]
+        bits = [by_name[f"e[{i}].b[{j}]"] for j in range(len(weights))]
+        assert sum(b * w for b, w in zip(bits, weights)) - params.error_bound == wit.e[i]
 
 
-@pytest.mark.parametrize("params", [TOY, RNS_TOY], ids=["toy", "rns2"])
+@pytest.mark.parametrize("params", [TOY], ids=["toy"])
 def test_witness_mutations_fail(params):
     crs, stmt, wit = honest(params, b"mutations")
     cs = keygen_circuit(params, crs, stmt, wit)
@@ -181,14 +183,14 @@ def test_rogue_and_malformed_contributions_are_unprovable():
     params = TOY
     rng = DeterministicRng(b"rogue")
     crs, made = committee(params, rng, 3)
-    (a,) = crs
-    q, n = params.q, params.n
+    mods, n = params.moduli, params.n
     share3, c3, w3 = made[2]
-    # rogue: b_3 = b* - b_1 - b_2 where b* = -a s* + e* is a key the attacker knows
+    # rogue: b_3 = b* - b_1 - b_2 (per prime) where b* = -a s* + e* is a key the attacker knows
     s_star, e_star = w3.s, w3.e
-    b_star = contribution_from_secret(params, crs, 3, s_star, e_star, w3.salt).b[0]
-    rogue_b = tuple((b_star[i] - made[0][1].b[0][i] - made[1][1].b[0][i]) % q for i in range(n))
-    rogue = KeygenStatement(TAG, type(c3)(3, (rogue_b,), c3.h))
+    b_star = contribution_from_secret(params, crs, 3, s_star, e_star, w3.salt).b
+    rogue_b = tuple(tuple((b_star[k][i] - made[0][1].b[k][i] - made[1][1].b[k][i]) % qk for i in range(n))
+                    for k, qk in enumerate(mods))
+    rogue = KeygenStatement(TAG, type(c3)(3, rogue_b, c3.h))
     assert _unsatisfied(params, crs, rogue, w3)  # the attacker's best witness: its own s*, e*
     # |e| = B + 1 at one coefficient (b computed by hand with that e)
     e_big = list(w3.e)
@@ -210,9 +212,9 @@ def test_rogue_and_malformed_contributions_are_unprovable():
     # a non-ternary s (b computed from it by hand)
     s_bad = list(w3.s)
     s_bad[0] = 2
-    prod = schoolbook_negacyclic(list(a), s_bad)
-    b_bad = tuple((-prod[i] + w3.e[i]) % q for i in range(n))
-    assert _unsatisfied(params, crs, KeygenStatement(TAG, type(c3)(3, (b_bad,), c3.h)),
+    b_bad = tuple(tuple((-prod[i] + w3.e[i]) % qk for i in range(n))
+                  for a, qk in zip(crs, mods) for prod in [schoolbook_negacyclic(list(a), s_bad)])
+    assert _unsatisfied(params, crs, KeygenStatement(TAG, type(c3)(3, b_bad, c3.h)),
                         KeygenWitness(tuple(s_bad), w3.e, w3.salt))
 
 
@@ -226,11 +228,11 @@ def test_public_inputs_bind_tag_and_member():
 def test_rns_shares_one_s_and_e_across_moduli():
     """K = 2: one s and one e, a block per modulus; a statement whose second component comes
     from another s is unprovable."""
-    crs, stmt, wit = honest(RNS_TOY)
+    crs, stmt, wit = honest(TOY)
     assert len(stmt.contribution.b) == 2
-    other = generate_share(RNS_TOY, crs, 1, DeterministicRng(b"other"))[1]
+    other = generate_share(TOY, crs, 1, DeterministicRng(b"other"))[1]
     mixed = type(stmt.contribution)(1, (stmt.contribution.b[0], other.b[1]), stmt.contribution.h)
-    assert _unsatisfied(RNS_TOY, crs, KeygenStatement(TAG, mixed), wit)
+    assert _unsatisfied(TOY, crs, KeygenStatement(TAG, mixed), wit)
 
 
 @pytest.mark.parametrize("n", [1, 64, 150, 151, 300, 2048])

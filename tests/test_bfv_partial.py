@@ -7,17 +7,18 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rns_params import RNS_TOY
 from schemes.bfv import DeterministicRng, toy_params
 from schemes.bfv.dkg import crs_polynomials, generate_share, joint_public_key
 from schemes.bfv.encryption import decode_coefficients
 from schemes.bfv.errors import InvalidCiphertextError, InvalidKeyError
 from schemes.bfv.moduli import moduli
 from schemes.bfv.partial import (PartialWitness, ScorePartial, combine_score, partial_decrypt_score,
-                                 sample_flood, score_coefficient)
+                                 score_coefficient)
+from schemes.bfv.sampling import sample_flooding
 from schemes.bfv.partial_gadget import (PartialStatement, partial_circuit, partial_num_public,
                                         partial_public_inputs, partial_quotient_ranges)
 from schemes.bn254.fields import R
+from schemes.r1cs.bits import bounded_weights
 from schemes.groth16 import InvalidProof, insecure_setup_from_seed, prepare_verifying_key, prove, verify
 from schemes.r1cs.testing import assert_witness_mutations_fail
 
@@ -69,7 +70,7 @@ def test_score_coefficient_is_coefficient_n_minus_1_of_the_product():
     assert score_coefficient(c1, s) == schoolbook_negacyclic(c1, s)[TOY.n - 1]
 
 
-@pytest.mark.parametrize("params", [TOY, RNS_TOY], ids=["toy", "rns2"])
+@pytest.mark.parametrize("params", [TOY], ids=["toy"])
 def test_partial_is_coefficient_n_minus_1_plus_flooding(params):
     rng, made, _ = world(params)
     c1 = [[int.from_bytes(rng.random_bytes(6), "little") % q for _ in range(params.n)] for q in moduli(params)]
@@ -83,7 +84,7 @@ def test_partial_is_coefficient_n_minus_1_plus_flooding(params):
 @settings(max_examples=10, deadline=None)
 @given(m_last=st.integers(0, TOY.t - 1), seed=st.binary(max_size=8))
 def test_combination_decrypts_the_score_coefficient(m_last, seed):
-    for params in (TOY, RNS_TOY):
+    for params in (TOY,):
         rng, made, pk = world(params, seed)
         m = [0] * (params.n - 1) + [m_last]
         c1, c0_last = encrypt_by_hand(params, pk, m, rng)
@@ -93,28 +94,31 @@ def test_combination_decrypts_the_score_coefficient(m_last, seed):
 
 def test_combination_matches_the_decoder_of_section_6():
     for x in (0, 1, TOY.q // 2, TOY.q - 1, TOY.delta * 77 + 5):
-        parts = [ScorePartial(1, (x,))]
-        import numpy as np
-        assert combine_score(TOY, [0], parts) == decode_coefficients(TOY, np.array([x], dtype=np.uint64))[0]
+        parts = [ScorePartial(1, tuple(x % q for q in TOY.moduli))]  # x's residues: CRT gives x back
+        assert combine_score(TOY, [0, 0], parts) == decode_coefficients(TOY, [x])[0]
 
 
 def test_combination_refuses_bad_member_sets_and_encodings():
     with pytest.raises(InvalidKeyError):
-        combine_score(TOY, [0], [ScorePartial(1, (0,)), ScorePartial(1, (0,))])
+        combine_score(TOY, [0, 0], [ScorePartial(1, (0, 0)), ScorePartial(1, (0, 0))])
     with pytest.raises(InvalidKeyError):
-        combine_score(TOY, [0], [ScorePartial(2, (0,))])
+        combine_score(TOY, [0, 0], [ScorePartial(2, (0, 0))])
     with pytest.raises(InvalidCiphertextError):
-        combine_score(TOY, [0], [ScorePartial(1, (TOY.q,))])
+        combine_score(TOY, [0, 0], [ScorePartial(1, (TOY.moduli[0], 0))])
     with pytest.raises(InvalidCiphertextError):
-        partial_decrypt_score(TOY, world(TOY)[1][0][0], [[TOY.q] * TOY.n])
+        combine_score(TOY, [0, 0], [ScorePartial(1, (0,))])
+    with pytest.raises(InvalidCiphertextError):
+        partial_decrypt_score(TOY, world(TOY)[1][0][0], [[TOY.moduli[0]] * TOY.n, [0] * TOY.n])
+    with pytest.raises(InvalidCiphertextError):
+        partial_decrypt_score(TOY, world(TOY)[1][0][0], [[0] * TOY.n])
 
 
 def test_flood_sampling_covers_exactly_the_interval():
     rng = DeterministicRng(b"flood")
-    seen = {sample_flood(rng, 2) for _ in range(400)}
+    seen = {sample_flooding(rng, 2) for _ in range(400)}
     assert seen == {-2, -1, 0, 1, 2}
     big = 1 << 80  # RNS flooding bounds exceed 2^64
-    xs = [sample_flood(rng, big) for _ in range(50)]
+    xs = [sample_flooding(rng, big) for _ in range(50)]
     assert all(-big <= x <= big for x in xs) and max(xs) > 1 << 70 and min(xs) < -(1 << 70)
 
 
@@ -130,7 +134,7 @@ def statement(params, seed=b"stmt", member=1, flood=None):
     return stmt, share, wit, made
 
 
-@pytest.mark.parametrize("params", [TOY, RNS_TOY], ids=["toy", "rns2"])
+@pytest.mark.parametrize("params", [TOY], ids=["toy"])
 def test_honest_partial_satisfies_the_relation_native_vs_gadget(params):
     stmt, share, wit, _ = statement(params)
     cs = partial_circuit(params, stmt, share, wit)
@@ -139,17 +143,18 @@ def test_honest_partial_satisfies_the_relation_native_vs_gadget(params):
     assert cs.num_public == partial_num_public(params) == 3 + len(moduli(params)) * (params.n + 1)
     by_name = dict(zip(cs.wire_names, cs.assignment))
     r = int(R)
-    f_bits = (2 * params.flood_bound).bit_length()
-    assert sum(by_name[f"E.b[{i}]"] << i for i in range(f_bits)) - params.flood_bound == wit.flood
+    f_weights = bounded_weights(2 * params.flood_bound)
+    assert sum(by_name[f"E.b[{i}]"] * w for i, w in enumerate(f_weights)) - params.flood_bound == wit.flood
     for k, (q, win) in enumerate(zip(moduli(params), partial_quotient_ranges(params))):
         total = score_coefficient(stmt.c1[k], share.s) + wit.flood - stmt.d[k]
         assert total % q == 0 and win.lo <= total // q <= win.hi
-        assert sum(by_name[f"kq[{k}].b[{i}]"] << i for i in range(win.bits)) + win.lo == total // q
+        weights = bounded_weights(win.hi - win.lo)
+        assert sum(by_name[f"kq[{k}].b[{i}]"] * w for i, w in enumerate(weights)) + win.lo == total // q
         for j in range(params.n):
             assert by_name[f"c1s[{k}][{j}]"] == stmt.c1[k][params.n - 1 - j] * share.s[j] % r
 
 
-@pytest.mark.parametrize("params", [TOY, RNS_TOY], ids=["toy", "rns2"])
+@pytest.mark.parametrize("params", [TOY], ids=["toy"])
 def test_witness_mutations_fail(params):
     stmt, share, wit, _ = statement(params, b"mutate")
     cs = partial_circuit(params, stmt, share, wit)
@@ -160,7 +165,7 @@ def _satisfied(params, stmt, share, wit) -> bool:
     return partial_circuit(params, stmt, share, wit).is_satisfied()
 
 
-@pytest.mark.parametrize("params", [TOY, RNS_TOY], ids=["toy", "rns2"])
+@pytest.mark.parametrize("params", [TOY], ids=["toy"])
 def test_flooding_bound_is_enforced_at_its_edges(params):
     f = params.flood_bound
     for e, ok in ((f, True), (-f, True), (f + 1, False), (-f - 1, False), (3 * f, False)):
@@ -175,12 +180,13 @@ def test_wrong_partials_are_unprovable():
     params = TOY
     stmt, share, wit, made = statement(params, b"wrong")
     assert _satisfied(params, stmt, share, wit)
-    plus_one = PartialStatement(stmt.tag, stmt.member, stmt.h, ((stmt.d[0] + 1) % params.q,), stmt.c1)
+    plus_one = PartialStatement(stmt.tag, stmt.member, stmt.h, ((stmt.d[0] + 1) % params.moduli[0], stmt.d[1]),
+                                stmt.c1)
     assert not _satisfied(params, plus_one, share, wit)
     other_share = made[1][0]
     d_other = partial_decrypt_score(params, other_share, stmt.c1, flood=wit.flood)[0].d
     assert not _satisfied(params, PartialStatement(stmt.tag, 1, stmt.h, d_other, stmt.c1), other_share, wit)
-    c1_other = (tuple((x + 1) % params.q for x in stmt.c1[0]),)
+    c1_other = (tuple((x + 1) % params.moduli[0] for x in stmt.c1[0]), stmt.c1[1])
     assert not _satisfied(params, PartialStatement(stmt.tag, 1, stmt.h, stmt.d, c1_other), share, wit)
     # the right d computed with a different secret: the commitment row fails
     s2 = type(share)(1, tuple(-x for x in share.s), share.salt)
@@ -190,11 +196,11 @@ def test_wrong_partials_are_unprovable():
 
 def test_rns_partial_shares_one_flooding_term():
     """K = 2: d^(1), d^(2) must carry the same E (one integer): mixing two partials is unprovable."""
-    stmt, share, wit, _ = statement(RNS_TOY, b"rns")
-    other = partial_decrypt_score(RNS_TOY, share, stmt.c1, flood=wit.flood + 1)[0]
+    stmt, share, wit, _ = statement(TOY, b"rns")
+    other = partial_decrypt_score(TOY, share, stmt.c1, flood=wit.flood + 1)[0]
     mixed = PartialStatement(stmt.tag, stmt.member, stmt.h, (stmt.d[0], other.d[1]), stmt.c1)
-    assert not _satisfied(RNS_TOY, mixed, share, wit)
-    assert not _satisfied(RNS_TOY, mixed, share, PartialWitness(wit.flood + 1))
+    assert not _satisfied(TOY, mixed, share, wit)
+    assert not _satisfied(TOY, mixed, share, PartialWitness(wit.flood + 1))
 
 
 def test_groth16_round_trip_toy():

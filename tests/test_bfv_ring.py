@@ -1,4 +1,6 @@
-"""Exact arithmetic mod q: the float64-quotient mulmod and the negacyclic NTT vs independent products."""
+"""Exact arithmetic mod one RNS prime: the float64-quotient mulmod and the negacyclic NTT vs
+independent products (every prime of every parameter set). The RNS layer on top is tested in
+tests/test_bfv_rns.py."""
 
 from __future__ import annotations
 
@@ -8,12 +10,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from schemes.bfv import DEFAULT, toy_params
+from schemes.bfv import DEFAULT, leaky_2048_params, toy_params
 from schemes.bfv.gadget import negacyclic_mul_exact
 from schemes.bfv.ring import get_ring, mulmod
 
 TOY = toy_params(i_know_this_is_insecure=True)
-Q = DEFAULT.q
+LEAKY = leaky_2048_params(i_know_this_leaks=True)
+#: every (N, prime) pair the library uses
+PRIMES = [(p.n, q) for p in (TOY, DEFAULT, LEAKY) for q in p.moduli]
 
 
 def schoolbook(a: list, b: list, q: int | None) -> list:
@@ -57,23 +61,24 @@ def test_mulmod_is_exact(case):
     assert got == [int(x) * int(y) % q for x, y in zip(a.tolist(), b.tolist())]
 
 
-def test_mulmod_extremes_of_the_default_modulus():
-    vals = [0, 1, 2, Q - 1, Q - 2, Q // 2, Q // 2 + 1, 2**53, 2**53 + 1, 2**54 - 2**24]
+@pytest.mark.parametrize("q", sorted({q for _, q in PRIMES}))
+def test_mulmod_extremes_of_every_prime(q):
+    vals = [0, 1, 2, q - 1, q - 2, q // 2, q // 2 + 1, 2**53 % q, (2**53 + 1) % q, q - 2**24]
     a = _arr([x for x in vals for _ in vals])
     b = _arr([y for _ in vals for y in vals])
-    assert mulmod(a, b, Q).tolist() == [x * y % Q for x in vals for y in vals]
+    assert mulmod(a, b, q).tolist() == [x * y % q for x in vals for y in vals]
 
 
-def test_psi_is_a_primitive_2n_th_root():
-    for params in (TOY, DEFAULT):
-        ring = get_ring(params.n, params.q)
-        assert pow(ring.psi, params.n, params.q) == params.q - 1
+@pytest.mark.parametrize("n, q", PRIMES)
+def test_psi_is_a_primitive_2n_th_root(n, q):
+    ring = get_ring(n, q)
+    assert pow(ring.psi, n, q) == q - 1
 
 
 @settings(max_examples=25, deadline=None)
 @given(st.data())
 def test_ntt_product_equals_schoolbook_toy(data):
-    n, q = TOY.n, TOY.q
+    n, q = TOY.n, data.draw(st.sampled_from(TOY.moduli))
     coeff = st.integers(0, q - 1)
     a = data.draw(st.lists(coeff, min_size=n, max_size=n))
     b = data.draw(st.lists(coeff, min_size=n, max_size=n))
@@ -81,19 +86,20 @@ def test_ntt_product_equals_schoolbook_toy(data):
     assert ring.mul(_arr(a), _arr(b)).tolist() == schoolbook(a, b, q)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_ntt_product_equals_independent_product_default(seed):
+@pytest.mark.parametrize("seed, q", [(1, DEFAULT.moduli[0]), (2, DEFAULT.moduli[1]), (3, LEAKY.moduli[0])])
+def test_ntt_product_equals_independent_product_default(seed, q):
     rnd = random.Random(seed)
-    n, q = DEFAULT.n, DEFAULT.q
+    n = DEFAULT.n if q in DEFAULT.moduli else LEAKY.n
     a = [rnd.randrange(q) for _ in range(n)]
     b = [rnd.randrange(q) for _ in range(n)]
     ring = get_ring(n, q)
     assert ring.mul(_arr(a), _arr(b)).tolist() == kronecker(a, b, q)
 
 
-def test_ntt_product_default_sparse_schoolbook():
-    # a sparse operand keeps the O(N^2) definition cheap at N = 2048, wrap-around included
-    n, q = DEFAULT.n, DEFAULT.q
+@pytest.mark.parametrize("q", DEFAULT.moduli)
+def test_ntt_product_default_sparse_schoolbook(q):
+    # a sparse operand keeps the O(N^2) definition cheap at N = 4096, wrap-around included
+    n = DEFAULT.n
     a = [0] * n
     a[0], a[1], a[n - 1], a[1000] = q - 1, 12345, 2**53 + 7, 1
     b = [(i * 7919 + 3) * 1000003 % q for i in range(n)]
@@ -110,21 +116,21 @@ def test_ntt_product_default_sparse_schoolbook():
     assert ring.mul(_arr(a), _arr(b)).tolist() == [x % q for x in expect]
 
 
-def test_x_to_the_n_is_minus_one():
-    for params in (TOY, DEFAULT):
-        ring = get_ring(params.n, params.q)
-        x = [0] * params.n
-        x[1] = 1
-        x_to_n_minus_1 = [0] * params.n
-        x_to_n_minus_1[params.n - 1] = 1
-        got = ring.mul(_arr(x), _arr(x_to_n_minus_1)).tolist()
-        assert got == [params.q - 1] + [0] * (params.n - 1)
+@pytest.mark.parametrize("n, q", PRIMES)
+def test_x_to_the_n_is_minus_one(n, q):
+    ring = get_ring(n, q)
+    x = [0] * n
+    x[1] = 1
+    x_to_n_minus_1 = [0] * n
+    x_to_n_minus_1[n - 1] = 1
+    got = ring.mul(_arr(x), _arr(x_to_n_minus_1)).tolist()
+    assert got == [q - 1] + [0] * (n - 1)
 
 
 @settings(max_examples=10, deadline=None)
 @given(st.data())
 def test_ntt_round_trip_and_linearity(data):
-    n, q = TOY.n, TOY.q
+    n, q = TOY.n, data.draw(st.sampled_from(TOY.moduli))
     ring = get_ring(n, q)
     a = _arr(data.draw(st.lists(st.integers(0, q - 1), min_size=n, max_size=n)))
     b = _arr(data.draw(st.lists(st.integers(0, q - 1), min_size=n, max_size=n)))
@@ -137,7 +143,14 @@ def test_ntt_round_trip_and_linearity(data):
 @settings(max_examples=15, deadline=None)
 @given(st.data())
 def test_exact_integer_negacyclic_product(data):
+    """The gadget's exact product, for coefficients as large as the packed pk0 + 2^S pk1 (2^240)."""
     n = TOY.n
-    big = data.draw(st.lists(st.integers(-(2**54) + 1, 2**54 - 1), min_size=n, max_size=n))
+    size = data.draw(st.sampled_from([2**54, 2**110, 2**240]))
+    big = data.draw(st.lists(st.integers(-size + 1, size - 1), min_size=n, max_size=n))
     small = data.draw(st.lists(st.integers(-1, 1), min_size=n, max_size=n))
     assert negacyclic_mul_exact(big, small) == schoolbook(big, small, None)
+
+
+def test_exact_integer_negacyclic_product_refuses_a_possible_wrap():
+    with pytest.raises(ValueError):
+        negacyclic_mul_exact([2**250] * 8, [1] * 8)

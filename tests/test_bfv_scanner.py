@@ -12,6 +12,7 @@ from schemes.bfv import (DEFAULT, DeterministicRng, EncryptionWitness, PublicKey
                          dot_product_weights, encrypt_image, encrypt_with_randomness,
                          generate_share, image_to_plaintexts, joint_public_key, joint_secret_key,
                          linear_score, mul_plain, toy_params)
+from schemes.bfv.moduli import crt_poly, residues
 from schemes.bfv.partial import partial_decrypt_score
 
 TOY = toy_params(i_know_this_is_insecure=True)
@@ -46,8 +47,8 @@ def _committee(params, rng, parties=3):
 
 def _threshold_score(params, secrets, ct, rng) -> int:
     """The committee's decryption of coefficient N-1 of ``ct``, centred mod t."""
-    parts = [partial_decrypt_score(params, s, [ct.c1], rng)[0] for s in secrets]
-    return centered(combine_score(params, [ct.c0[params.n - 1]], parts), params.t)
+    parts = [partial_decrypt_score(params, s, residues(ct.c1, params.moduli), rng)[0] for s in secrets]
+    return centered(combine_score(params, [ct.c0[params.n - 1] % q for q in params.moduli], parts), params.t)
 
 
 @settings(max_examples=30, deadline=None)
@@ -123,7 +124,7 @@ def _worst_case_pipeline(params, num_pixels, rng):
                 got=_threshold_score(params, secrets, score_ct, rng), l1=sum(map(abs, weights)))
 
 
-@pytest.mark.parametrize("shape", [28 * 28, 32 * 32 * 3])
+@pytest.mark.parametrize("shape", [28 * 28, 32 * 32 * 3, 64 * 64])
 def test_worst_case_inputs_stay_within_the_budget_default(shape):
     b = DEFAULT.noise_budget
     r = _worst_case_pipeline(DEFAULT, shape, DeterministicRng(shape))
@@ -159,7 +160,7 @@ def test_adversarial_worst_case_toy():
     equals the formula B(2 n_par N + 1) exactly at N-1.
     """
     p, n, big_b, parties = TOY, TOY.n, TOY.error_bound, TOY.parties
-    (a,) = crs_polynomials(p, SEED)
+    a = crt_poly(crs_polynomials(p, SEED), p.moduli)  # the joint key's a, as integers mod q
     ones, bees = [1] * n, [big_b] * n
     shares = [_by_hand_share(p, a, ones, bees) for _ in range(parties)]
     pk = PublicKey(tuple(sum(col) % p.q for col in zip(*shares)), a)
@@ -182,6 +183,69 @@ def test_adversarial_worst_case_toy():
     # every member floods with +F, the largest allowed value, by hand
     F = p.flood_bound
     c1s = int_negacyclic(list(total_ct.c1), ones)
-    parts = [ScorePartial(i, ((c1s[n - 1] + F) % p.q,)) for i in range(1, parties + 1)]
-    assert centered(combine_score(p, [total_ct.c0[n - 1]], parts), p.t) == score
+    parts = [ScorePartial(i, tuple((c1s[n - 1] + F) % q for q in p.moduli)) for i in range(1, parties + 1)]
+    assert centered(combine_score(p, [total_ct.c0[n - 1] % q for q in p.moduli], parts), p.t) == score
     assert noise + parties * F <= p.noise_budget.limit
+
+
+def test_honest_score_noise_has_the_stated_variance():
+    """specs/bfv.md section 8.3: for honest randomness the score noise (dot product plus mask) has
+    variance sigma^2 (4 n_par N / 3 + 1)(||w||_2^2 + 1). Measured on TOY over fresh committees."""
+    p, n = TOY, TOY.n
+    weights = [((5 * i) % 15) - 7 for i in range(n)]
+    l2_sq = sum(w * w for w in weights)
+    predicted = p.sigma ** 2 * (4 * p.parties * n / 3 + 1) * (l2_sq + 1)
+    samples = []
+    for trial in range(300):
+        rng = DeterministicRng(b"honest noise %d" % trial)
+        secrets, pk = _committee(p, rng)
+        sk = joint_secret_key(p, secrets)
+        pixels = [(7 * i + trial) % 256 for i in range(n)]
+        (ct, _), = encrypt_image(p, pk, pixels, rng)
+        mask = [0] * n  # a known mask plaintext keeps the integer plaintext known
+        mask_ct, _ = encrypt_image(p, pk, mask, rng)[0]
+        total = add(p, linear_score(p, [ct], weights, 0), mask_ct)
+        score = sum(w * x for w, x in zip(weights, pixels))
+        samples.append(decryption_noise(p, sk, total, [0] * (n - 1) + [score])[n - 1])
+    mean = sum(samples) / len(samples)
+    var = sum((x - mean) ** 2 for x in samples) / (len(samples) - 1)
+    assert abs(mean) < 4 * (predicted / len(samples)) ** 0.5
+    assert 0.8 < var / predicted < 1.2  # 300 samples: the variance estimate is within ~8% (1 sigma)
+
+
+def test_leaky_set_full_decryption_leaks():
+    """specs/bfv.md section 8.6: on the first release's set, a full decryption of the masked score
+    ciphertext of a demo image under the shipped model reveals every coefficient's noise; the sum
+    of |v_k| / (2F + 1) over the N coefficients is about 2^-4.7 (not the 2^-13.4 once stated)."""
+    import json
+    import math
+    from pathlib import Path
+
+    import numpy as np
+    from PIL import Image
+
+    from schemes.bfv import leaky_2048_params
+    from schemes.bfv.encryption import encrypt
+
+    p = leaky_2048_params(i_know_this_leaks=True)
+    data = Path(__file__).resolve().parents[1] / "consistency" / "data"
+    raw = json.loads((data / "scanner_weights_default.json").read_text())
+    with Image.open(data / "default_benign.png") as img:
+        pixels = [int(v) for v in np.asarray(img).reshape(-1)]
+    n = p.n
+    for seed in (1, 2):
+        rng = DeterministicRng(b"leak %d" % seed)
+        secrets, pk = _committee(p, rng)
+        sk = joint_secret_key(p, secrets)
+        (ct, _), = encrypt_image(p, pk, pixels, rng)
+        mask = [(1103515245 * i + seed) % p.t for i in range(n)]  # the mask of section 7, known here
+        mask[n - 1] = 0
+        mask_ct, _ = encrypt(p, pk, mask, rng)
+        masked = add(p, linear_score(p, [ct], raw["weights"], raw["bias"]), mask_ct)
+        (w_poly,) = dot_product_weights(p, raw["weights"])
+        plain = int_negacyclic(pixels + [0] * (n - len(pixels)), w_poly)
+        plain[n - 1] += raw["bias"]
+        noise = decryption_noise(p, sk, masked, [a + b for a, b in zip(plain, mask)])
+        leak = sum(abs(v) for v in noise) / (2 * p.flood_bound + 1)
+        assert -5.2 < math.log2(leak) < -4.2, math.log2(leak)
+    assert p.decryption_budget == 0

@@ -17,9 +17,10 @@ from schemes.bfv import (DEFAULT, Ciphertext, DeterministicRng, EncryptionWitnes
                          generate_share, image_to_plaintexts, joint_public_key, joint_secret_key,
                          keygen, plaintexts_to_image, public_key_digest, public_key_from_bytes,
                          public_key_to_bytes, toy_params)
+from schemes.bfv.moduli import residues
 from schemes.bfv.partial import partial_decrypt_score
-from schemes.bfv.sampling import (SystemRandomSource, sample_gaussian, sample_ternary,
-                                  sample_uniform_mod, sample_uniform_signed)
+from schemes.bfv.sampling import (SystemRandomSource, sample_flooding, sample_gaussian, sample_ternary,
+                                  sample_uniform_mod, sample_uniform_rns, sample_uniform_signed)
 
 TOY = toy_params(i_know_this_is_insecure=True)
 SEED = b"committee common reference seed!"
@@ -40,8 +41,8 @@ def _threshold_decrypt(params, secrets, ct, rng):
     for i in range(n):
         shift = n - 1 - i
         c0, c1 = _rotate(ct.c0, shift, q), _rotate(ct.c1, shift, q)
-        parts = [partial_decrypt_score(params, s, [c1], rng)[0] for s in secrets]
-        out.append(combine_score(params, [c0[n - 1]], parts))
+        parts = [partial_decrypt_score(params, s, residues(c1, params.moduli), rng)[0] for s in secrets]
+        out.append(combine_score(params, [c0[n - 1] % q for q in params.moduli], parts))
     return out
 
 
@@ -83,8 +84,8 @@ def test_threshold_round_trip_default():
     secrets, _, pk = _committee(DEFAULT, 3, rng)
     m = [(37 * i + 11) % DEFAULT.t for i in range(DEFAULT.n)]
     ct, _ = encrypt(DEFAULT, pk, m, rng)
-    parts = [partial_decrypt_score(DEFAULT, s, [ct.c1])[0] for s in secrets]  # system randomness
-    assert combine_score(DEFAULT, [ct.c0[-1]], parts) == m[-1]
+    parts = [partial_decrypt_score(DEFAULT, s, residues(ct.c1, DEFAULT.moduli))[0] for s in secrets]  # system randomness
+    assert combine_score(DEFAULT, [ct.c0[-1] % q for q in DEFAULT.moduli], parts) == m[-1]
     assert decrypt(DEFAULT, joint_secret_key(DEFAULT, secrets), ct) == m
 
 
@@ -93,36 +94,40 @@ def test_threshold_needs_every_party_exactly_once():
     secrets, publics, pk = _committee(TOY, 3, rng)
     ct, _ = encrypt(TOY, pk, [1, 2, 3], rng)
     ct = _rotate(ct.c0, TOY.n - 3, TOY.q), _rotate(ct.c1, TOY.n - 3, TOY.q)  # coefficient 2 -> N-1
-    partials = [partial_decrypt_score(TOY, s, [ct[1]], rng)[0] for s in secrets]
-    assert combine_score(TOY, [ct[0][-1]], partials) == 3
+    partials = [partial_decrypt_score(TOY, s, residues(ct[1], TOY.moduli), rng)[0] for s in secrets]
+    assert combine_score(TOY, [ct[0][-1] % q for q in TOY.moduli], partials) == 3
     crs = crs_polynomials(TOY, SEED)
     with pytest.raises(InvalidKeyError):
-        combine_score(TOY, [ct[0][-1]], [partials[0], partials[0], partials[2]])
+        combine_score(TOY, [ct[0][-1] % q for q in TOY.moduli], [partials[0], partials[0], partials[2]])
     with pytest.raises(InvalidKeyError):
-        combine_score(TOY, [ct[0][-1]], partials[1:])
+        combine_score(TOY, [ct[0][-1] % q for q in TOY.moduli], partials[1:])
     with pytest.raises(InvalidKeyError):
         joint_public_key(TOY, crs, publics[:2] + publics[:1])
     with pytest.raises(InvalidKeyError):  # more members than the noise budget covers
         generate_share(TOY, crs, 4, rng)
     # a missing member's share leaves (c1 s_3)_{N-1} in the result: the decryption is garbage
-    assert combine_score(TOY, [ct[0][-1]], partials[:2]) != 3
+    assert combine_score(TOY, [ct[0][-1] % q for q in TOY.moduli], partials[:2]) != 3
 
 
 def test_joint_key_is_sum_of_shares():
     rng = DeterministicRng(8)
     secrets, publics, pk = _committee(TOY, 3, rng)
-    (a,) = crs_polynomials(TOY, SEED)
-    assert pk.p1 == a
-    assert pk.p0 == tuple(sum(p.b[0][i] for p in publics) % TOY.q for i in range(TOY.n))
+    crs = crs_polynomials(TOY, SEED)
+    assert len(crs) == len(TOY.moduli) == 2
+    # the joint key holds integers mod q = q1 q2 whose residues are the per-prime a and sum of b
+    for k, qk in enumerate(TOY.moduli):
+        assert tuple(x % qk for x in pk.p1) == crs[k]
+        assert tuple(x % qk for x in pk.p0) == tuple(sum(p.b[k][i] for p in publics) % qk for i in range(TOY.n))
     s = joint_secret_key(TOY, secrets).s
     assert s == tuple(sum(sh.s[i] for sh in secrets) for i in range(TOY.n))
 
 
 def test_common_random_polynomial_is_deterministic_and_seed_bound():
-    (a1,) = crs_polynomials(DEFAULT, SEED)
-    assert (a1,) == crs_polynomials(DEFAULT, SEED)
-    assert (a1,) != crs_polynomials(DEFAULT, SEED[:-1] + b"?")
-    assert all(0 <= x < DEFAULT.q for x in a1)
+    crs = crs_polynomials(DEFAULT, SEED)
+    assert crs == crs_polynomials(DEFAULT, SEED)
+    assert crs != crs_polynomials(DEFAULT, SEED[:-1] + b"?")
+    assert len(crs) == 2 and crs[0] != crs[1]
+    assert all(0 <= x < qk for a, qk in zip(crs, DEFAULT.moduli) for x in a)
     with pytest.raises(InvalidKeyError):
         crs_polynomials(DEFAULT, b"short")
 
@@ -198,13 +203,14 @@ def test_image_encoding_rejects_bad_pixels_and_padding():
         plaintexts_to_image(TOY, chunks, 10)
 
 
-def test_rgb32_image_is_two_chunks_on_default():
-    rng = DeterministicRng(b"rgb32")
-    sk, pk = keygen(DEFAULT, rng)
-    pixels = bytes((i * 131 + 7) % 256 for i in range(32 * 32 * 3))
-    pairs = encrypt_image(DEFAULT, pk, pixels, rng)
-    assert len(pairs) == 2
-    assert decrypt_image(DEFAULT, sk, [ct for ct, _ in pairs], len(pixels)) == list(pixels)
+def test_images_larger_than_n_use_several_chunks():
+    rng = DeterministicRng(b"chunks")
+    for params, num_pixels, chunks in ((DEFAULT, 32 * 32 * 3, 1), (DEFAULT, 4097, 2), (TOY, 8 * 8 * 3, 3)):
+        sk, pk = keygen(params, rng)
+        pixels = bytes((i * 131 + 7) % 256 for i in range(num_pixels))
+        pairs = encrypt_image(params, pk, pixels, rng)
+        assert len(pairs) == chunks
+        assert decrypt_image(params, sk, [ct for ct, _ in pairs], len(pixels)) == list(pixels)
 
 
 def test_samplers_ranges_and_moments():
@@ -217,10 +223,22 @@ def test_samplers_ranges_and_moments():
     u = sample_ternary(rng, 300_000)
     counts = [int((u == v).sum()) for v in (-1, 0, 1)]
     assert all(abs(c - 100_000) < 1500 for c in counts)  # ~5 sigma
-    x = sample_uniform_mod(rng, 100_000, DEFAULT.q)
-    assert int(x.max()) < DEFAULT.q and abs(x.astype(float).mean() / DEFAULT.q - 0.5) < 0.01
+    for qi in DEFAULT.moduli:
+        x = sample_uniform_mod(rng, 100_000, qi)
+        assert int(x.max()) < qi and abs(x.astype(float).mean() / qi - 0.5) < 0.01
+    rows = sample_uniform_rns(rng, 1000, DEFAULT.moduli)
+    assert rows.shape == (2, 1000) and all(int(r.max()) < m for r, m in zip(rows, DEFAULT.moduli))
     f = sample_uniform_signed(rng, 100_000, 5)
     assert f.min() == -5 and f.max() == 5
+    # flooding: uniform on [-F, F] for any F (here 2^83 and 5), by rejection
+    big = DEFAULT.flood_bound
+    draws = [sample_flooding(rng, big) for _ in range(4000)]
+    assert all(-big <= d <= big for d in draws)
+    assert abs(sum(draws) / len(draws)) < big / 20 and max(draws) > big * 0.99 and min(draws) < -big * 0.99
+    small = [sample_flooding(rng, 5) for _ in range(11_000)]
+    assert {v: small.count(v) for v in range(-5, 6)}.keys() == set(range(-5, 6))
+    assert all(abs(small.count(v) - 1000) < 160 for v in range(-5, 6))  # ~5 sigma
+    assert sample_flooding(rng, 0) == 0
 
 
 def test_deterministic_rng_is_reproducible_and_system_rng_is_not():
@@ -237,17 +255,17 @@ def test_serialization_round_trip_and_strictness():
     secrets, publics, pk = _committee(DEFAULT, 3, rng)
     ct, _ = encrypt(DEFAULT, pk, [1, 2, 3], rng)
     data = ciphertext_to_bytes(DEFAULT, ct)
-    assert len(data) == 2 * 2048 * 7
+    assert len(data) == 2 * 4096 * 14
     assert ciphertext_from_bytes(DEFAULT, data) == ct
-    # little-endian 7-byte coefficients, c0 first
-    assert int.from_bytes(data[7:14], "little") == ct.c0[1]
+    # little-endian 14-byte coefficients (integers mod q = q1 q2), c0 first
+    assert int.from_bytes(data[14:28], "little") == ct.c0[1]
     assert public_key_from_bytes(DEFAULT, public_key_to_bytes(DEFAULT, pk)) == pk
     with pytest.raises(NonCanonicalEncodingError):
         ciphertext_from_bytes(DEFAULT, data[:-1])
-    non_canonical = DEFAULT.q.to_bytes(7, "little") + data[7:]
+    non_canonical = DEFAULT.q.to_bytes(14, "little") + data[14:]
     with pytest.raises(NonCanonicalEncodingError):
         ciphertext_from_bytes(DEFAULT, non_canonical)
-    top = (2**56 - 1).to_bytes(7, "little") + data[7:]
+    top = (2**112 - 1).to_bytes(14, "little") + data[14:]
     with pytest.raises(NonCanonicalEncodingError):
         ciphertext_from_bytes(DEFAULT, top)
     with pytest.raises(NonCanonicalEncodingError):

@@ -7,7 +7,8 @@ import pytest
 
 from schemes.bn254.fields import R
 from schemes.r1cs import ConstraintSystem
-from schemes.r1cs.bits import MAX_BITS, assert_bool, assert_in_range, assert_in_signed_range, to_bits
+from schemes.r1cs.bits import (MAX_BITS, alloc_bounded, assert_bool, assert_in_range, assert_in_signed_range,
+                               bounded_weights, to_bits)
 from schemes.r1cs.testing import assert_witness_mutations_fail
 
 R = int(R)
@@ -182,3 +183,57 @@ def test_shape_mode_counts_equal_witness_mode():
         full = range_system(lo, lo, hi)
         assert list(shape.freeze().iter_rows()) == list(full.freeze().iter_rows())
         assert shape.num_variables == full.num_variables
+
+
+# --------------------------------------------------------------------------- alloc_bounded
+
+@pytest.mark.parametrize("bound", list(range(0, 70)) + [2**20 - 1, 2**20, 3 * 2**19 + 5])
+def test_alloc_bounded_represents_exactly_zero_to_bound(bound):
+    """Native vs gadget: every x in [0, bound] gets a satisfying decomposition whose weighted sum is
+    x (sampled for the big bounds), with bitlen(bound) rows and wires."""
+    xs = range(bound + 1) if bound < 70 else {0, 1, bound // 2, bound - 1, bound}
+    k = bound.bit_length()
+    for x in xs:
+        cs = ConstraintSystem()
+        lc = alloc_bounded(cs, x, bound, "x")
+        assert lc.value == x and cs.is_satisfied()
+        assert cs.num_constraints == k and cs.num_private == k
+
+
+@pytest.mark.parametrize("bound", [1, 2, 3, 5, 6, 7, 8, 21, 31, 32, 38, 63, 100])
+def test_alloc_bounded_no_value_above_the_bound_exhaustive(bound):
+    """Soundness by enumeration: every assignment of the k wires in {0, 1} (the only values the
+    booleanity rows admit) sums to a value in [0, bound], and every value in [0, bound] occurs."""
+    weights = bounded_weights(bound)
+    assert len(weights) == bound.bit_length() and sum(weights) == bound
+    sums = {sum(w * b for w, b in zip(weights, bits)) for bits in itertools.product((0, 1), repeat=len(weights))}
+    assert sums == set(range(bound + 1))
+
+
+@pytest.mark.parametrize("bound, x", [(38, 0), (38, 31), (38, 32), (38, 38), (2047, 1000), (4199, 4199)])
+def test_alloc_bounded_mutations_fail(bound, x):
+    cs = ConstraintSystem()
+    lc = alloc_bounded(cs, x, bound, "x")
+    cs.enforce_equal(lc, x, "pin")  # as a caller would use x in a row
+    assert assert_witness_mutations_fail(cs) == cs.num_private == bound.bit_length()
+
+
+@pytest.mark.parametrize("bound", [38, 1, 2047])
+def test_alloc_bounded_out_of_range_values_fail_the_callers_row(bound):
+    for x in (bound + 1, -1, 2 * bound + 7, R - 1):
+        cs = ConstraintSystem()
+        lc = alloc_bounded(cs, x, bound, "x")
+        cs.enforce_equal(lc, x, "pin")
+        assert not cs.is_satisfied(), (bound, x)
+
+
+def test_alloc_bounded_zero_bound_and_bad_input():
+    cs = ConstraintSystem()
+    assert alloc_bounded(cs, 0, 0, "z").value == 0 and cs.num_constraints == 0
+    with pytest.raises(ValueError):
+        bounded_weights(-1)
+    with pytest.raises(TypeError):
+        alloc_bounded(ConstraintSystem(), None, 5, "x")
+    shape = ConstraintSystem(with_witness=False)
+    alloc_bounded(shape, None, 38, "x")
+    assert shape.num_constraints == 6

@@ -218,3 +218,28 @@ def test_bad_constraint_arguments():
         cs.enforce_negacyclic([1, 2], [x], [x], "length")
     with pytest.raises(TypeError):
         cs.enforce(x, x, x, 7)
+
+
+def test_enforce_bool_is_the_row_of_enforce_x_times_x_minus_one():
+    """cs.enforce_bool(x) builds exactly enforce(x, x - 1, 0): same matrices, same digest, same
+    verdicts; a combination that is not one wire takes the general form."""
+    def build(use_bool, value):
+        cs = ConstraintSystem()
+        x = cs.witness(value, "x")
+        y = cs.witness(3, "y")
+        if use_bool:
+            cs.enforce_bool(x, "b")
+            cs.enforce_bool(x + y, "c")
+        else:
+            cs.enforce(x, x - 1, 0, "b")
+            cs.enforce(x + y, x + y - 1, 0, "c")
+        return cs
+
+    for value in (0, 1, 2, -1):
+        fast, slow = build(True, value), build(False, value)
+        assert fast.freeze().digest() == slow.freeze().digest()
+        assert [r for r in fast.freeze().iter_rows()] == [r for r in slow.freeze().iter_rows()]
+        assert fast.is_satisfied() == slow.is_satisfied()
+    only = ConstraintSystem(with_witness=True, constraints=False)
+    only.enforce_bool(only.witness(1, "x"), "b")
+    assert only.num_constraints == 1

@@ -25,6 +25,7 @@ from PIL import Image
 from consistency.params import get_parameter_set
 from schemes.bfv import (DeterministicRng, ScannerBudgetError, check_scanner, combine_score, crs_polynomials,
                          encrypt_image, generate_share, joint_public_key, linear_score)
+from schemes.bfv.moduli import residues
 from schemes.bfv.partial import partial_decrypt_score
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ PIXEL_MAX = 255
 
 
 def _bfv(name: str):
-    """The BFV parameters of parameter set ``name`` (rgb32 uses DEFAULT's)."""
+    """The BFV parameters of parameter set ``name`` (rgb32 uses DEFAULT's, toy its own)."""
     return get_parameter_set(name, allow_insecure=True).bfv
 
 
@@ -119,7 +120,7 @@ def test_weights_file_contract(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_budget_limits_are_the_spec_table(name):
     """score_max = (t-1)/2 and bias_max = score_max - 255 L1 (stated math, specs/bfv.md §8),
-    equal to the table: toy 131,071 and 16,831; default and rgb32 2,097,151 and 530,431."""
+    equal to the table: toy 131,071 and 16,831; default and rgb32 4,194,303 and 1,060,863."""
     bfv = _bfv(name)
     budget = bfv.noise_budget
     assert budget.score_max == (bfv.t - 1) // 2 == _spec(SPEC_SCORE_MAX, name)
@@ -130,7 +131,7 @@ def test_budget_limits_are_the_spec_table(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_worst_case_score_bound(name):
     """Over all uint8 images |score| <= 255 ||w||_1 + |b|, which the budget keeps within the
-    no-wrap range (t-1)/2 of the set (toy 131,071; default and rgb32 2,097,151)."""
+    no-wrap range (t-1)/2 of the set (toy 131,071; default and rgb32 4,194,303)."""
     raw = _raw(name)
     n = len(raw["weights"])
     l1 = sum(abs(v) for v in raw["weights"])
@@ -160,14 +161,14 @@ def _threshold_score(name: str, pixels: np.ndarray, weights: list, bias: int, se
     cts = [ct for ct, _ in encrypt_image(bfv, pk, flat, rng)]
     assert len(cts) == -(-len(flat) // bfv.n)  # rgb32: two chunks
     score = linear_score(bfv, cts, weights, bias)
-    parts = [partial_decrypt_score(bfv, s, [score.c1], rng)[0] for s, _ in shares]
-    v = combine_score(bfv, [score.c0[bfv.n - 1]], parts)
+    parts = [partial_decrypt_score(bfv, s, residues(score.c1, bfv.moduli), rng)[0] for s, _ in shares]
+    v = combine_score(bfv, [score.c0[bfv.n - 1] % q for q in bfv.moduli], parts)
     return v - bfv.t if 2 * v > bfv.t else v
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_shipped_weights_score_homomorphically(name):
-    """The shipped weights through the BFV scanner (all sets, including rgb32's two chunks): the
+    """The shipped weights through the BFV scanner (all sets, both RNS primes): the
     threshold-decrypted score equals the plain-Python score of the shipped images."""
     raw = _raw(name)
     for kind in KINDS:
@@ -210,11 +211,11 @@ def test_model_contract_is_the_bfv_budget(name):
     model.LinearScanner(shape, np.array(edge), -bias_max)
     check_scanner(bfv, edge, -bias_max)
     cases = [(edge, bias_max + 1, "bias")]
-    if W_MAX * n > l1_max:  # rgb32: |w| <= 7 alone would allow 7 * 3072 > 6144
+    if W_MAX * n > l1_max:  # rgb32: |w| <= 7 alone would allow 7 * 3072 > 12288
         over = list(edge)
         over[edge.index(rest if rest else 0)] += 1
         cases.append((over, 0, "noise budget"))
-    else:  # toy (7 * 64 = 448) and default (7 * 784 = 5488 <= 6144): |w| <= 7 implies the L1 bound
+    else:  # toy (7 * 64 = 448) and default (7 * 784 = 5488 <= 12288): |w| <= 7 implies the L1 bound
         assert name in ("toy", "default")
     for weights, bias, what in cases:
         assert sum(map(abs, weights)) <= l1_max or what == "noise budget"

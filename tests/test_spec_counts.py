@@ -10,7 +10,7 @@ Counts are measured in shape-only mode, each gadget in a fresh constraint system
 BFV part of the consistency circuit depends on the committee key through the quotient
 window widths ``b0, b1`` (``schemes.bfv.gadget.quotient_ranges``): the tests measure real
 committee keys and, on the toy ring, synthetic keys chosen to give several widths, so that
-both the constant and the slope of ``26 N + N (b0 + b1)`` are exercised.
+both the constant and the slope of ``15 N + N (b0 + b1)`` are exercised.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pytest
 from consistency import circuit as circuit_module
 from consistency.circuit import build_circuit
 from consistency.params import get_parameter_set
-from schemes.bfv.gadget import assert_bits_leq, encryption_gadget, quotient_ranges
+from schemes.bfv.gadget import encryption_gadget, quotient_ranges
 from schemes.bfv.dkg import crs_polynomials, generate_share, joint_public_key
 from schemes.bfv.keys import PublicKey
 from schemes.commitment import COMMIT_DOMAIN
@@ -39,10 +39,10 @@ from schemes.poseidon.gadget import permute_gadget, poseidon_gadget, poseidon_sp
 from schemes.poseidon.parameters import parameters
 from schemes.poseidon_cipher.gadget import encrypt_gadget
 from schemes.r1cs import ConstraintSystem
-from schemes.r1cs.bits import assert_bool, assert_in_range, assert_in_signed_range, to_bits
+from schemes.r1cs.bits import alloc_bounded, assert_bool, assert_in_range, assert_in_signed_range, to_bits
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
-SETS = ("toy", "default", "rgb32")
+SETS = ("toy", "default", "rgb32", "default-2048-leaky")
 
 
 # --------------------------------------------------------------------------- markdown parsing
@@ -195,23 +195,20 @@ def count(build) -> int:
     return cs.num_constraints
 
 
-def bits_leq_cost(n: int, bound: int) -> tuple[int, int]:
-    """(constraints, new private wires) of assert_bits_leq on n fresh bit wires."""
+def bounded_cost(bound: int) -> tuple[int, int]:
+    """(constraints, new private wires) of alloc_bounded(bound)."""
     cs = _fresh()
-    bits = _wires(cs, n, "x")
-    before = cs.num_private
-    assert_bits_leq(cs, bits, bound, "leq")
-    return cs.num_constraints, cs.num_private - before
+    alloc_bounded(cs, None, bound, "x")
+    return cs.num_constraints, cs.num_private
 
 
 def bfv_gadget_cost(params, pk) -> tuple[int, int, ConstraintSystem]:
     """(constraints, private wires, system) of encryption_gadget on one chunk; the message is the
-    constant 0 and the ciphertext public inputs, so every private wire is the gadget's own."""
+    constant 0 and the packed ciphertext public inputs, so every private wire is the gadget's own."""
     cs = _fresh()
     n = params.n
-    c0 = [cs.public_input(None, f"c0[{i}]") for i in range(n)]
-    c1 = [cs.public_input(None, f"c1[{i}]") for i in range(n)]
-    encryption_gadget(cs, params, pk, [0] * n, c0, c1, None)
+    packed = [cs.public_input(None, f"ct[{i}]") for i in range(n)]
+    encryption_gadget(cs, params, pk, [0] * n, packed, None)
     return cs.num_constraints, cs.num_private, cs
 
 
@@ -242,13 +239,14 @@ class World:
     def __init__(self):
         self.params = {s: get_parameter_set(s, allow_insecure=True) for s in SETS}
         default_pk = committee_key(self.params["default"])
-        self.pk = {"toy": committee_key(self.params["toy"]), "default": default_pk, "rgb32": default_pk}
+        self.pk = {"toy": committee_key(self.params["toy"]), "default": default_pk, "rgb32": default_pk,
+                   "default-2048-leaky": committee_key(self.params["default-2048-leaky"])}
         self.fixed, self.fixed_wires, self.bfv_calls = {}, {}, {}
         for s in SETS:
             self.fixed[s], self.fixed_wires[s], self.bfv_calls[s] = self._fixed_part(s)
         self.bfv = {}  # parameter set -> (constraints, private wires, b0, b1) for its real key
         self.gadget_cs = {}
-        for s in ("toy", "default"):
+        for s in ("toy", "default", "default-2048-leaky"):
             c, w, self.gadget_cs[s] = bfv_gadget_cost(self.params[s].bfv, self.pk[s])
             self.bfv[s] = (c, w, *widths(self.params[s].bfv, self.pk[s]))
         self.bfv["rgb32"] = self.bfv["default"]  # same ring, same committee key
@@ -260,8 +258,8 @@ class World:
         the fixed part exactly as the circuit builds it (its wires include the public inputs)."""
         calls = []
 
-        def recorder(cs, params, pk, m, c0, c1, witness, name="bfv"):
-            calls.append((len(m), len(c0), len(c1), name))
+        def recorder(cs, params, pk, m, packed, witness, name="bfv"):
+            calls.append((len(m), len(packed), name))
 
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(circuit_module, "encryption_gadget", recorder)
@@ -277,7 +275,7 @@ def world() -> World:
 def test_recorder_sees_one_full_chunk_per_bfv_ciphertext(world):
     for s in SETS:
         n = world.params[s].bfv.n
-        assert world.bfv_calls[s] == [(n, n, n, f"bfv[{k}]") for k in range(world.params[s].num_chunks)]
+        assert world.bfv_calls[s] == [(n, n, f"bfv[{k}]") for k in range(world.params[s].num_chunks)]
 
 
 @pytest.mark.parametrize("s", ["toy", "default"])
@@ -307,7 +305,7 @@ def _formula(cell: str) -> str:
     return spans[0]
 
 
-SUMMARY_CHECKED = ["`assert_bool`", "`to_bits(n)`", "`assert_in_range(lo, hi)`", "`assert_bits_leq`",
+SUMMARY_CHECKED = ["`assert_bool`", "`to_bits(n)`", "`assert_in_range(lo, hi)`", "`alloc_bounded(C)`",
                    "byte (pixel) via `alloc_bytes`", "Poseidon(n inputs)", "sponge over L", "commitment, ",
                    "Poseidon cipher, L elements", "BFV encryption, one chunk", "consistency circuit",
                    "committee key well-formedness", "committee partial decryption"]
@@ -348,22 +346,17 @@ def test_summary_assert_in_range():
         assert count(lambda cs: assert_in_range(cs, cs.witness(None, "x"), lo, hi, "r")) == expected, (lo, hi)
 
 
-def _bits_leq_cases():
-    yield from ((n, c) for n in range(1, 8) for c in range(1 << n))
-    rng = random.Random(1)
-    yield from ((n, rng.randrange(1 << n)) for n in (20, 64) for _ in range(6))
-    yield from ((20, c) for c in (0, 2**19, 2**20 - 1, 2**20 - 2, 2**19 - 1))
-
-
-def test_summary_assert_bits_leq():
-    row = _summary("`assert_bits_leq`")
-    f = _formula(row["constraints"])
-    for n, c in _bits_leq_cases():
-        assert bits_leq_cost(n, c)[0] == evaluate(f, n=n, C=c), (n, bin(c))
-    ex = examples(row["constraints"])
+def test_summary_alloc_bounded():
+    row = _summary("`alloc_bounded(C)`")
+    f = _formula(row["constraints"])  # "k"
+    k_def = re.search(r"k = (bitlen\(C\))", row["constraints"]).group(1)
+    for c in list(range(0, 70)) + [2**20 - 1, 2**20, 2**251 + 5]:
+        k = evaluate(k_def, C=c)
+        assert bounded_cost(c) == (evaluate(f, k=k), k), c
+    ex = re.findall(r"(\d+) for C = (\d+)", row["constraints"])
     assert len(ex) == 3
-    for value, env in ex:
-        assert bits_leq_cost(env["n"], env["C"])[0] == value == evaluate(f, **env)
+    for value, c in ex:
+        assert bounded_cost(int(c))[0] == int(value)
 
 
 def test_summary_alloc_bytes():
@@ -457,8 +450,8 @@ def test_summary_bfv_chunk(world):
     assert n == world.params["default"].bfv.n
     assert lo == evaluate(f, N=n, b0=bmin, b1=bmin) and hi == evaluate(f, N=n, b0=bmax, b1=bmax)
     # the claim itself, for the real default committee key measured here (false with
-    # probability < 2^-360 per the spec)
-    assert {bmin, bmax} == {10, 11} and set(world.bfv["default"][2:]) <= {bmin, bmax}
+    # probability < 2^-737 per the spec)
+    assert {bmin, bmax} == {11, 12} and set(world.bfv["default"][2:]) <= {bmin, bmax}
 
 
 def test_summary_consistency_circuit(world):
@@ -466,8 +459,8 @@ def test_summary_consistency_circuit(world):
     cell = row["constraints"]
     f = _formula(cell)
     fixed = {s: number(v) for s, v in re.findall(r"\b(toy|default|rgb32) (\d[\d ]*\d)\b", cell)}
-    assert fixed == world.fixed, (fixed, world.fixed)
-    for s in SETS:
+    assert fixed == {s: world.fixed[s] for s in ("toy", "default", "rgb32")}, (fixed, world.fixed)
+    for s in fixed:
         p = world.params[s]
         c, _, b0, b1 = world.bfv[s]
         total = world.fixed[s] + p.num_chunks * c  # measured (see test_whole_circuit_...)
@@ -475,8 +468,8 @@ def test_summary_consistency_circuit(world):
     m = re.search(r"default: ([\d ]+\d) to ([\d ]+\d)", cell)
     assert m, cell
     n = world.params["default"].bfv.n
-    assert number(m.group(1)) == evaluate(f, F=fixed["default"], chunks=1, N=n, b0=10, b1=10)
-    assert number(m.group(2)) == evaluate(f, F=fixed["default"], chunks=1, N=n, b0=11, b1=11)
+    assert number(m.group(1)) == evaluate(f, F=fixed["default"], chunks=1, N=n, b0=11, b1=11)
+    assert number(m.group(2)) == evaluate(f, F=fixed["default"], chunks=1, N=n, b0=12, b1=12)
 
 
 # --------------------------------------------------------------------------- consistency.md §5
@@ -518,7 +511,7 @@ def test_consistency_table(world):
 
 
 def test_consistency_totals_per_width(world):
-    rows = table(CONSISTENCY, "parameter set", "b0 + b1 = 20", "b0 + b1 = 21", "b0 + b1 = 22")
+    rows = table(CONSISTENCY, "parameter set", "b0 + b1 = 22", "b0 + b1 = 23", "b0 + b1 = 24")
     assert {r["parameter set"] for r in rows} == {"default", "rgb32"}
     m = re.search(r"domain of `2\^bitlen\(m \+ l\)`, which is 2\^(\d+) for every default key and\s+"
                   r"2\^(\d+) for every rgb32 key", CONSISTENCY)
@@ -527,7 +520,7 @@ def test_consistency_totals_per_width(world):
     chunk_c, _ = _bfv_spec_formulas()
     for r in rows:
         s, p = r["parameter set"], world.params[r["parameter set"]]
-        for bsum in (20, 21, 22):
+        for bsum in (22, 23, 24):
             expected = world.fixed[s] + p.num_chunks * evaluate(chunk_c, N=p.bfv.n, b0=bsum, b1=0)
             assert number(r[f"b0 + b1 = {bsum}"]) == expected, (s, bsum)
             # the Groth16 domain for such a key (the rule of domain_for, checked in test_consistency_qap_rows)
@@ -556,7 +549,7 @@ def test_consistency_qap_rows(world):
     # the code's QAP size and domain for the real default circuit (any key) follow the same rule
     r1cs = world.whole["default"]
     assert num_qap_rows(r1cs) == r1cs.num_constraints + p.num_public + 1
-    assert domain_for(r1cs).log_size == (r1cs.num_constraints + r1cs.num_public).bit_length() == 17
+    assert domain_for(r1cs).log_size == (r1cs.num_constraints + r1cs.num_public).bit_length() == 18
 
 
 # --------------------------------------------------------------------------- bfv.md §13
@@ -570,30 +563,24 @@ def test_bfv_per_chunk_formulas(world):
     assert e_bits
     forms = {"constraints": [labels.sub("", lines[0].split("=", 1)[1]), lines[1].lstrip("= ")],
              "private wires": [labels.sub("", lines[2].split("=", 1)[1]), lines[3].lstrip("= ")]}
-    for s in ("toy", "default"):
+    for s in ("toy", "default", "default-2048-leaky"):
         p = world.params[s].bfv
         assert evaluate("bitlen(2 B)", B=p.error_bound) == int(e_bits.group(1))
         c, w, b0, b1 = world.bfv[s]
         for f in forms["constraints"]:
             assert c == evaluate(f, N=p.n, b0=b0, b1=b1, e_bits=int(e_bits.group(1))), (s, f)
         for f in forms["private wires"]:
-            assert w == evaluate(f, N=p.n, b0=b0, b1=b1), (s, f)
+            assert w == evaluate(f, N=p.n, b0=b0, b1=b1, e_bits=int(e_bits.group(1))), (s, f)
     _bfv_formula_checks(forms["constraints"][1], world)
 
 
-def test_bfv_comparator(world):
-    rows = re.search(r"comparator rows\(n, C\)\s*= (.+)", BFV13).group(1)
-    wires = re.search(r"comparator wires\(n, C\)\s*= (.+)", BFV13).group(1)
-    for n, c in _bits_leq_cases():
-        assert bits_leq_cost(n, c) == (evaluate(rows, n=n, C=c), evaluate(wires, n=n, C=c)), (n, bin(c))
-    # the instance used by the gadget: e + B <= 2B on bitlen(2B) bits
-    m = re.search(r"the comparator rows for 2B = (\d+) are (\d+)", BFV13)
-    bound, cost = int(m.group(1)), int(m.group(2))
-    for s in ("toy", "default"):
-        assert 2 * world.params[s].bfv.error_bound == bound
-    m = re.search(r"For `C = 2B = (\d+) = 0b([01]+)`, `n = (\d+)`: .* (\d+) rows and (\d+) private wires", BFV13, re.S)
-    assert int(m.group(1)) == int(m.group(2), 2) == bound and int(m.group(3)) == bound.bit_length()
-    assert bits_leq_cost(bound.bit_length(), bound) == (cost, int(m.group(5))) and int(m.group(4)) == cost
+def test_bfv_error_width(world):
+    """The error range: e + B = alloc_bounded(2B) on e_bits = bitlen(2B) wires, one row each."""
+    m = re.search(r"`e_bits = bitlen\(2B\) = (\d+)`", BFV13)
+    e_bits = int(m.group(1))
+    for s in ("toy", "default", "default-2048-leaky"):
+        bound = 2 * world.params[s].bfv.error_bound
+        assert bounded_cost(bound) == (e_bits, e_bits) == (bound.bit_length(),) * 2
 
 
 def test_bfv_table(world):
@@ -610,7 +597,7 @@ def test_bfv_table(world):
         assert evaluate(toy["private wires"], b0=b, b1=0) == evaluate(chunk_w, N=n, b0=b, b1=0)
     assert [number(x) for x in span.split("–")] == [evaluate(chunk_c, N=n, b0=lo_b, b1=lo_b),
                                                    evaluate(chunk_c, N=n, b0=hi_b, b1=hi_b)]
-    # DEFAULT: bold value for the typical widths, range for b in {10, 11}
+    # DEFAULT: bold value for the typical widths, range for b in {11, 12}
     n = world.params["default"].bfv.n
     assert number(default["N"]) == n
     b0, b1 = (int(x) for x in re.fullmatch(r"\((\d+), (\d+)\)", default["(b0, b1) typical"]).groups())
@@ -621,16 +608,11 @@ def test_bfv_table(world):
     assert number(m.group(2)) == evaluate(chunk_c, N=n, b0=bmin, b1=bmin)
     assert number(m.group(3)) == evaluate(chunk_c, N=n, b0=bmax, b1=bmax)
     assert number(default["private wires"]) == evaluate(chunk_w, N=n, b0=b0, b1=b1)
-    # 32x32x3: two chunks of the DEFAULT ring under one key
-    rgb = next(v for k, v in rows.items() if k.startswith("32×32×3"))
-    chunks, per, total = numbers(rgb["constraints"])
-    assert chunks == world.params["rgb32"].num_chunks and per == number(m.group(1)) and total == chunks * per
-    assert numbers(rgb["private wires"]) == [chunks, number(default["private wires"])]
 
 
 def test_bfv_default_breakdown(world):
     m = re.search(r"DEFAULT breakdown: ([\d ]+) \(u\) \+ ([\d ]+) \(errors\) \+ ([\d ]+) \(quotients\) \+ ([\d ]+) "
-                  r"\(negacyclic\s+rows\)", BFV13)
+                  r"\(packed negacyclic\s+rows\)", BFV13)
     assert m
     u, errors, quotients, rows = (number(g) for g in m.groups())
     r1cs = world.gadget_cs["default"].freeze()
@@ -644,7 +626,7 @@ def test_bfv_default_breakdown(world):
             got["errors"] += 1
         elif re.match(r"k[01]\[", name):
             got["quotients"] += 1
-        elif re.match(r"ct[01]_relation", name):
+        elif re.match(r"ct_relation", name):
             got["rows"] += 1
     assert sum(got.values()) == len(names), "every row of the gadget is in one of the four parts"
     b0, b1 = world.bfv["default"][2:]
@@ -729,6 +711,10 @@ def test_r1cs_table():
               lambda cs, x: assert_in_range(cs, x, lo, hi, "r"), k=k)
     assert rows["`assert_in_signed_range(x, B)` (-B <= x <= B)"]["constraints"] == "as `assert_in_range(x + B, 0, 2B)`"
     check("`cs.mul(a, b)`", lambda cs, x: cs.mul(x, x, "m"))
+    check("`cs.enforce_bool(x)` (the row `x (x - 1) = 0`, as `enforce(x, x - 1, 0)`)",
+          lambda cs, x: cs.enforce_bool(x, "b"))
+    check("`alloc_bounded(C)`, a new x in [0, C], k = bitlen(C)",
+          lambda cs, x: alloc_bounded(cs, None, 38, "a"), k=6)
     neg = rows["`cs.enforce_negacyclic(poly, inputs, outputs)`"]
     for n in (1, 4, 64):
         cs = _fresh()
@@ -759,12 +745,7 @@ def _committee_formulas() -> tuple[str, str]:
 
 
 def _committee_params(name: str):
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from rns_params import RNS_TOY
-
-    return RNS_TOY if name == "rns2" else get_parameter_set(name, allow_insecure=True).bfv
+    return get_parameter_set(name, allow_insecure=True).bfv
 
 
 def _sponge_for(n: int) -> int:
@@ -778,8 +759,7 @@ def committee_env(params, b_sum: int | None = None) -> dict:
 
     e_bits = (2 * params.error_bound).bit_length()
     f_bits = (2 * params.flood_bound).bit_length()
-    env = {"N": params.n, "K": len(moduli(params)), "e_bits": e_bits, "c_e": bits_leq_cost(e_bits, 2 * params.error_bound)[0],
-           "f_bits": f_bits, "c_f": bits_leq_cost(f_bits, 2 * params.flood_bound)[0], "S": _sponge_for(params.n),
+    env = {"N": params.n, "K": len(moduli(params)), "e_bits": e_bits, "f_bits": f_bits, "S": _sponge_for(params.n),
            "bp_sum": sum(r.bits for r in partial_quotient_ranges(params))}
     if b_sum is not None:
         env["b_sum"] = b_sum
@@ -796,12 +776,12 @@ def _keygen_measured(params, seed: bytes) -> tuple[int, int, int]:
 
 
 def test_committee_formulas_match_the_circuits():
-    """Both formulas against the circuits on toy, default and the two-prime stand-in, for
+    """Both formulas against the circuits on toy and default (both with two RNS primes), for
     committees whose a gives several quotient widths."""
     from schemes.bfv.partial_gadget import partial_circuit
 
     key_f, part_f = _committee_formulas()
-    for name in ("toy", "rns2", "default"):
+    for name in ("toy", "default"):
         params = _committee_params(name)
         seen = set()
         for seed in range(6 if name != "default" else 2):
@@ -819,7 +799,7 @@ def test_committee_table():
     key_f, part_f = _committee_formulas()
     rows = table(COMMITTEE, "circuit", "parameter set", "constraints", "public inputs")
     assert {(r["circuit"], r["parameter set"]) for r in rows} == {
-        (c, s) for c in ("key well-formedness", "partial decryption") for s in ("toy", "default", "rns2")}
+        (c, s) for c in ("key well-formedness", "partial decryption") for s in ("toy", "default")}
     for r in rows:
         params = _committee_params(r["parameter set"])
         env = committee_env(params)
@@ -847,9 +827,13 @@ def test_summary_committee_rows():
     assert _formula(key_row["constraints"]) == key_f and _formula(part_row["constraints"]) == part_f
     assert key_row["document"] == part_row["document"] == "committee.md"
     default = _committee_params("default")
-    m = re.search(r"default: ([\d ]+\d) to ([\d ]+\d)", key_row["constraints"])
-    assert m and number(m.group(1)) == evaluate(key_f, **committee_env(default, 10)) \
-        and number(m.group(2)) == evaluate(key_f, **committee_env(default, 11))
+    m = re.search(r"default: ([\d ]+\d) to ([\d ]+\d), as b_sum is (\d+) or (\d+)", key_row["constraints"])
+    assert m, key_row["constraints"]
+    lo, hi = int(m.group(3)), int(m.group(4))
+    assert number(m.group(1)) == evaluate(key_f, **committee_env(default, lo)) \
+        and number(m.group(2)) == evaluate(key_f, **committee_env(default, hi))
+    # the stated widths are the ones default committees get (the committee.md table measures one)
+    assert lo <= _keygen_measured(default, b"committee.md table" + bytes(14))[2] <= hi
     m = re.search(r"toy ([\d ]+\d), default ([\d ]+\d)", part_row["constraints"])
     assert m and number(m.group(1)) == evaluate(part_f, **committee_env(_committee_params("toy"))) \
         and number(m.group(2)) == evaluate(part_f, **committee_env(default))

@@ -46,7 +46,7 @@ def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bo
     keys = run_setup(params, keygen(params.bfv)[1])
     setup_s = time.perf_counter() - t0
     recipient = generate_recipient_key().public_bytes()
-    image = _shipped_image(name, "benign")
+    image = _shipped_image(params.data_name, "benign")
     envs: list = []
     send_s = median_time(lambda: envs.append(send(image, recipient, keys, b"bench")), runs)
     env = envs[-1]

@@ -18,8 +18,9 @@ circuit, :mod:`schemes.bfv.dkg_gadget`) and ``partial_verification_key.json`` /
 - the committee tag, a public input of both circuits, is the digest's first 31 bytes read
   big-endian (below 2^248 < R);
 - ``decryption_budget``: how many scans a member's share may decrypt before the key must be
-  rotated. At most the parameter set's own budget when it states one (``decryption_budget``),
-  else :data:`FALLBACK_DECRYPTION_BUDGET` (:func:`budget_cap`); ``init`` refuses a larger one.
+  rotated. At most the parameter set's own budget (``decryption_budget``, specs/bfv.md §8.4:
+  the cumulative statistical distance stays below 2^-30); ``init`` refuses a larger one, and a
+  set whose budget is 0.
 """
 
 from __future__ import annotations
@@ -46,14 +47,9 @@ from ..scanner import load_scanner, model_digest
 from .codec import canonical, create_json, hexbytes, read_json, require_keys, small_int, write_json
 from .errors import CommitteeMismatch, MalformedCommitteeFile
 
-__all__ = ["COMMITTEE_VERSION", "FALLBACK_DECRYPTION_BUDGET", "CommitteeConfig", "init_committee",
-           "load_config", "params_decryption_budget", "budget_cap", "crs_seed"]
+__all__ = ["COMMITTEE_VERSION", "CommitteeConfig", "init_committee", "load_config", "budget_cap", "crs_seed"]
 
 COMMITTEE_VERSION = 1
-#: The decryption budget of a parameter set that does not state one. Conservative: a few
-#: thousand scans per committee key, then rotate (specs/committee.md §7 and bfv.md §8).
-FALLBACK_DECRYPTION_BUDGET = 4096
-
 _KEYS = ("version", "id", "params_id", "parties", "crs_seed", "model_digest", "decryption_budget",
          "keygen_vk_digest", "partial_vk_digest")
 _FILES = {"keygen": ("keygen_verification_key.json", "keygen_proving_key.bin"),
@@ -70,24 +66,11 @@ def crs_seed(params: ParameterSet, committee_id: str) -> bytes:
                           + struct.pack(">H", len(cid)) + cid).digest()
 
 
-def params_decryption_budget(params: ParameterSet) -> Optional[int]:
-    """The budget the parameter set states (``params.bfv.decryption_budget``, or its noise
-    budget's), if any."""
-    b = getattr(params.bfv, "decryption_budget", None)
-    if b is None:
-        b = getattr(params.bfv.noise_budget, "decryption_budget", None)
-    return int(b) if b is not None else None
-
-
 def budget_cap(params: ParameterSet) -> int:
-    """The largest decryption budget a committee of ``params`` may have: the set's stated budget,
-    else :data:`FALLBACK_DECRYPTION_BUDGET`. A test-only (``insecure``) set whose stated budget
-    is 0 (its flooding proves nothing) gets the fallback too; a secure set with budget 0 cannot
-    have a committee."""
-    stated = params_decryption_budget(params)
-    if stated is None or (stated < 1 and params.insecure):
-        return FALLBACK_DECRYPTION_BUDGET
-    return stated
+    """The largest decryption budget a committee of ``params`` may have: the set's stated budget
+    (specs/bfv.md §8.4). A set whose budget is 0 (its flooding proves nothing, e.g.
+    ``default-2048-leaky``) cannot have a committee."""
+    return params.bfv.decryption_budget
 
 
 def _vk_digest(vk: VerifyingKey) -> bytes:
@@ -162,7 +145,9 @@ def init_committee(path: str | os.PathLike, params: ParameterSet, parties: int, 
         raise ValueError("the committee id must be 1 to 200 bytes of printable text")
     cap = budget_cap(params)
     if cap < 1:
-        raise ValueError(f"{params.name} states no decryption budget (its flooding cannot hide the noise)")
+        raise ValueError(f"{params.name} has a decryption budget of 0 (its flooding gives no statistical guarantee "
+                         "per decryption, specs/bfv.md §8.6): its committee would never decrypt; use a set "
+                         "with a positive budget")
     budget = cap if decryption_budget is None else decryption_budget
     if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= cap:
         raise ValueError(f"the decryption budget must be in [1, {cap}] for {params.name}")

@@ -2,9 +2,10 @@
 
 Modules (one job each):
 
-- :mod:`.params`        -- :class:`BfvParams`, the DEFAULT set and the INSECURE toy set.
-- :mod:`.budget`        -- the worst-case noise budget (dot product, mask, flooding).
-- :mod:`.ring`          -- exact negacyclic NTT arithmetic mod q (numpy uint64).
+- :mod:`.params`        -- :class:`BfvParams`, the DEFAULT set, the LEAKY N = 2048 set, the TOY set.
+- :mod:`.budget`        -- the worst-case noise budget, flooding bound and decryption budget.
+- :mod:`.ring`          -- exact negacyclic NTT arithmetic mod one prime (numpy uint64).
+- :mod:`.rns`           -- the residue number system: R_q for q = q_1 ... q_k, CRT recombination.
 - :mod:`.sampling`      -- randomness sources and the ternary / Gaussian / uniform samplers.
 - :mod:`.moduli`        -- the RNS view of a parameter set: moduli, residues, CRT.
 - :mod:`.keys`          -- key types and single-party key generation.
@@ -36,14 +37,16 @@ from .dkg import (KeyContribution, SecretShare, crs_polynomials, generate_share,
 from .evaluation import add, add_plain, check_scanner, dot_product_weights, linear_score, mul_plain
 from .keys import PublicKey, SecretKey, keygen
 from .noise import decryption_is_correct, decryption_noise
-from .params import DEFAULT, BfvParams, default_params, toy_params
+from .params import DEFAULT, BfvParams, default_params, leaky_2048_params, toy_params
+from .rns import RnsBasis, RnsRing, get_rns_ring
 from .sampling import DeterministicRng, RandomSource, SystemRandomSource
 from .serialization import (ciphertext_from_bytes, ciphertext_to_bytes, params_digest,
                             public_key_digest, public_key_from_bytes, public_key_to_bytes)
 from .partial import ScorePartial, combine_score
 
 __all__ = [
-    "BfvParams", "DEFAULT", "default_params", "toy_params", "NoiseBudget",
+    "BfvParams", "DEFAULT", "default_params", "toy_params", "leaky_2048_params", "NoiseBudget",
+    "RnsBasis", "RnsRing", "get_rns_ring",
     "SecretKey", "PublicKey", "keygen",
     "SecretShare", "KeyContribution", "crs_polynomials", "generate_share", "joint_public_key",
     "joint_secret_key",

@@ -7,8 +7,14 @@ from typing import Sequence
 import numpy as np
 
 from .params import BfvParams
+from .rns import RnsRing, get_rns_ring
 
-__all__ = ["residues_mod_q", "small_signed", "as_int_tuple"]
+__all__ = ["residues_mod_q", "ints_mod_q", "small_signed", "as_int_tuple", "rns_ring"]
+
+
+def rns_ring(params: BfvParams) -> RnsRing:
+    """The RNS ring of ``params`` (cached)."""
+    return get_rns_ring(params.n, params.moduli)
 
 
 def _as_int64(values: Sequence[int], what: str, error: type) -> np.ndarray:
@@ -28,14 +34,30 @@ def _as_int64(values: Sequence[int], what: str, error: type) -> np.ndarray:
         raise error(f"{what} must be a sequence of ints") from None
 
 
-def residues_mod_q(params: BfvParams, values: Sequence[int], what: str, error: type) -> np.ndarray:
-    """Check ``values`` is exactly N canonical residues in [0, q); return them as uint64."""
-    arr = _as_int64(values, what, error)
-    if arr.size != params.n:
-        raise error(f"{what} has {arr.size} coefficients, expected N = {params.n}")
-    if arr.size and (arr.min() < 0 or arr.max() >= params.q):
+def ints_mod_q(params: BfvParams, values: Sequence[int], what: str, error: type) -> list:
+    """Check ``values`` is exactly N ints in [0, q); return them as a list of Python ints."""
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind not in "iu":
+            raise error(f"{what} must hold integers, got dtype {values.dtype}")
+        values = values.reshape(-1).tolist()
+    try:
+        vals = list(values)
+    except TypeError:
+        raise error(f"{what} must be a sequence of ints") from None
+    if not all(type(v) is int for v in vals):  # the common case is checked at C speed
+        if any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) for v in vals):
+            raise error(f"{what} must be a sequence of ints")
+        vals = [int(v) for v in vals]
+    if len(vals) != params.n:
+        raise error(f"{what} has {len(vals)} coefficients, expected N = {params.n}")
+    if vals and (min(vals) < 0 or max(vals) >= params.q):
         raise error(f"{what} has a coefficient outside [0, q)")
-    return arr.astype(np.uint64)
+    return vals
+
+
+def residues_mod_q(params: BfvParams, values: Sequence[int], what: str, error: type) -> np.ndarray:
+    """Check ``values`` is exactly N ints in [0, q); return their ``k x N`` RNS residues."""
+    return rns_ring(params).basis.to_rns(ints_mod_q(params, values, what, error))
 
 
 def small_signed(params: BfvParams, values: Sequence[int], bound: int, what: str, error: type,

@@ -22,17 +22,18 @@ what                                           constraints
 =============================================  =========================================
 ``tag``, ``member`` in a row                   2
 ``s`` ternary (``y = s s``, ``s y = s``)         2 N
-``e + B``: ``e_bits`` booleans, ``<= 2B``         N (e_bits + cmp(e_bits, 2B)), 11 N for B = 19
+``e + B`` in ``[0, 2B]`` (``alloc_bounded``)      N bitlen(2B), 6 N for B = 19
 ``h = Commit_K(s; salt)`` (sponge over L)      S(L) + 1, ``L = 1 + ceil(N / 150)``
 per modulus: quotient bits, negacyclic rows    N (b_k + 1)
 =============================================  =========================================
 
 Quotient window (per modulus, as in :mod:`.gadget`): with ``L_a = sum_j |a_j|`` (centered),
 ``(a s)_i`` lies in ``[-L_a, L_a]``, so ``kq = (a s - e + b) / q`` lies in
-``[ceil((-L_a - B) / q), floor((L_a + B + q - 1) / q)]``; the gadget proves ``kq - lo`` in
-``[0, 2^b)`` for the smallest b covering it. Every term of a row is then below
-``(N + 2^(b+1) + 3) q`` in absolute value, far below R/2, so each field equation is the
-integer equation.
+``[lo, hi] = [ceil((-L_a - B) / q), floor((L_a + B + q - 1) / q)]``; the gadget proves
+``kq - lo`` in ``[0, hi - lo]`` with ``b_k = bitlen(hi - lo)`` boolean wires
+(:func:`schemes.r1cs.bits.alloc_bounded`). Every term of a row is then below
+``(N + 2 max(|lo|, |hi|) + 3) q`` in absolute value, far below R/2, so each field equation is
+the integer equation.
 
 Share commitment in R1CS (:func:`share_commitment_gadget`): ``pack3`` is linear in the ``s``
 wires (``sum 3^j (s_j + 1)``), so it costs no constraint; the ternary rows make it injective.
@@ -45,16 +46,17 @@ from typing import Optional, Sequence
 
 from ..poseidon.gadget import poseidon_sponge_gadget
 from ..r1cs import ConstraintSystem, LinearCombination
+from ..r1cs.bits import alloc_bounded
 from .dkg import (KEY_COMMIT_DOMAIN, TRITS_PER_ELEMENT, KeyContribution, KeygenWitness,
                   _check_crs)
 from .errors import InvalidKeyError, InvalidWitnessError
-from .gadget import QuotientRange, _bit_number, centered_poly, negacyclic_mul_exact
+from .gadget import QuotientRange, centered_poly, negacyclic_mul_exact
 from .moduli import moduli
 from .params import BfvParams
 
 __all__ = ["KeygenStatement", "keygen_num_public", "keygen_public_inputs", "keygen_circuit",
            "keygen_quotient_ranges", "quotient_window", "ternary_wires", "share_commitment_gadget",
-           "bound_public", "signed_bits"]
+           "bound_public"]
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,8 @@ def keygen_public_inputs(statement: KeygenStatement) -> list[int]:
 
 
 def quotient_window(lo_value: int, hi_value: int) -> QuotientRange:
-    """Smallest power-of-two window ``[lo, lo + 2^b)`` containing ``[lo_value, hi_value]``."""
-    return QuotientRange(lo_value, max(1, (hi_value - lo_value).bit_length()))
+    """The window ``[lo_value, hi_value]``, proved with ``bitlen(hi - lo)`` boolean wires."""
+    return QuotientRange(lo_value, hi_value)
 
 
 def keygen_quotient_ranges(params: BfvParams, crs: Sequence[Sequence[int]]) -> list[QuotientRange]:
@@ -124,15 +126,6 @@ def bound_public(cs: ConstraintSystem, x: LinearCombination, name: str) -> None:
     cs.enforce(x, x, sq, f"{name} bound")
 
 
-def signed_bits(value: Optional[int], offset: int, width: int) -> list:
-    """The low ``width`` bits of ``value - offset`` (None in shape mode). Out-of-window values
-    keep their low bits, so the recomposition rows fail for them."""
-    if value is None:
-        return [None] * width
-    x = int(value) - offset
-    return [(x >> i) & 1 for i in range(width)]
-
-
 def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: KeygenStatement | None = None,
                    witness: KeygenWitness | None = None, *, constraints: bool = True) -> ConstraintSystem:
     """Synthesize the key well-formedness relation: shape only (setup) when ``statement`` and
@@ -162,14 +155,13 @@ def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: K
             raise InvalidKeyError("b must be canonical residues (< q_k)")
 
     ranges = keygen_quotient_ranges(params, crs)
-    e_bits = (2 * bound).bit_length()
     bound_public(cs, tag, "tag")
     bound_public(cs, member, "member")
     s = ternary_wires(cs, s_vals, n, "s")
     salt = cs.witness(None if witness is None else witness.salt, "salt")
     cs.enforce_equal(share_commitment_gadget(cs, s, salt, "commit"), h, "h = Commit_K(s; salt)")
-    e = [_bit_number(cs, signed_bits(None if e_vals is None else e_vals[i], -bound, e_bits), -bound,
-                     f"e[{i}]", 2 * bound) for i in range(n)]
+    e = [alloc_bounded(cs, None if e_vals is None else int(e_vals[i]) + bound, 2 * bound, f"e[{i}]", -bound)
+         for i in range(n)]
     for k, (a, q, rng_k) in enumerate(zip(crs, mods, ranges)):
         a_c = centered_poly(a, q)
         quot = None
@@ -178,8 +170,8 @@ def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: K
             prod = negacyclic_mul_exact(a_c, s_small)
             bk = [int(x) for x in statement.contribution.b[k]]
             quot = [(prod[i] - e_vals[i] + bk[i]) // q for i in range(n)]
-        kq = [_bit_number(cs, signed_bits(None if quot is None else quot[i], rng_k.lo, rng_k.bits), rng_k.lo,
-                          f"kq[{k}][{i}]") for i in range(n)]
+        kq = [alloc_bounded(cs, None if quot is None else quot[i] - rng_k.lo, rng_k.hi - rng_k.lo,
+                            f"kq[{k}][{i}]", rng_k.lo) for i in range(n)]
         out = [e[i] - b[k][i] + kq[i] * q for i in range(n)]
         cs.enforce_negacyclic(a_c, s, out, f"b[{k}] = -a s + e")
     return cs

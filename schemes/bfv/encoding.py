@@ -2,8 +2,8 @@
 
 An image is its pixels in row-major (HWC) order, ``x_0 .. x_{P-1}`` in [0, pixel_max]. Chunk c
 is the plaintext polynomial with ``m_i = x_{cN+i}`` for ``cN + i < P`` and ``m_i = 0`` after
-the last pixel; there are ``ceil(P / N)`` chunks (a 28x28 image is one chunk on N = 2048, a
-32x32x3 image is two: 2048 + 1024 pixels).
+the last pixel; there are ``ceil(P / N)`` chunks (a 28x28 or 32x32x3 image is one chunk on N = 4096,
+a 64x64x3 image is three).
 """
 
 from __future__ import annotations

@@ -6,10 +6,15 @@
     ct0 = pk0*u + e0 + Delta*m   (mod q),    ct1 = pk1*u + e1   (mod q),
 
 with ``Delta = floor(q/t)`` and ``m`` the message coefficients in [0, t) (zero-padded to N).
+The products are computed in RNS, one prime at a time (:mod:`.rns`); ciphertexts and keys
+hold coefficients in [0, q) as Python ints. Per prime this is
+``ct0 mod q_i = pk0^(i)*u + e0 + Delta^(i)*m (mod q_i)`` with ``pk0^(i) = pk0 mod q_i`` and
+``Delta^(i) = Delta mod q_i``: the same ``u, e0, e1, m`` in every residue.
 The randomness ``(u, e0, e1)`` is returned as an :class:`EncryptionWitness` of signed ints:
 it is the witness of the encryption relation proved in the circuit (:mod:`.gadget`).
 
-``Decrypt(s, ct)``: ``x = ct0 + ct1*s mod q`` and ``m_i = round(t x_i / q) mod t``. Since
+``Decrypt(s, ct)``: ``x = ct0 + ct1*s mod q`` (per prime, then recombined by the CRT) and
+``m_i = round(t x_i / q) mod t`` in exact integer arithmetic. Since
 ``ct0 + ct1*s = Delta*m + v`` with ``v = e*u + e0 + e1*s``, this is correct while
 ``t|v_i| + (q mod t)|m_i| < q/2`` (see :mod:`.budget`).
 """
@@ -21,23 +26,23 @@ from typing import Sequence
 
 import numpy as np
 
-from ._validate import as_int_tuple, residues_mod_q, small_signed
+from ._validate import as_int_tuple, ints_mod_q, residues_mod_q, rns_ring, small_signed
 from .errors import (InvalidCiphertextError, InvalidKeyError, InvalidPlaintextError,
                      InvalidWitnessError)
 from .keys import PublicKey, SecretKey
 from .params import BfvParams
-from .ring import get_ring
 from .sampling import RandomSource, resolve_rng, sample_gaussian, sample_ternary
 
 __all__ = [
     "Ciphertext", "EncryptionWitness", "encrypt", "encrypt_with_randomness", "decrypt",
-    "decode_coefficients", "plaintext_residues", "ciphertext_residues", "check_public_key",
+    "decode_coefficient", "decode_coefficients", "plaintext_residues", "ciphertext_residues",
+    "check_ciphertext", "check_public_key",
 ]
 
 
 @dataclass(frozen=True)
 class Ciphertext:
-    """``(c0, c1)``, coefficients in [0, q)."""
+    """``(c0, c1)``, coefficients in [0, q) (Python ints; q may exceed 2^64)."""
 
     c0: tuple
     c1: tuple
@@ -61,15 +66,23 @@ def plaintext_residues(params: BfvParams, m: Sequence[int]) -> np.ndarray:
 
 
 def ciphertext_residues(params: BfvParams, ct: Ciphertext) -> tuple[np.ndarray, np.ndarray]:
-    """Check a ciphertext (2 x N canonical residues) and return its components as uint64."""
+    """Check a ciphertext (2 x N canonical coefficients) and return its components as RNS residues."""
     if not isinstance(ct, Ciphertext):
         raise InvalidCiphertextError(f"expected a Ciphertext, got {type(ct).__name__}")
     return (residues_mod_q(params, ct.c0, "ciphertext c0", InvalidCiphertextError),
             residues_mod_q(params, ct.c1, "ciphertext c1", InvalidCiphertextError))
 
 
+def check_ciphertext(params: BfvParams, ct: Ciphertext) -> tuple[list, list]:
+    """Check a ciphertext and return its components as lists of ints in [0, q)."""
+    if not isinstance(ct, Ciphertext):
+        raise InvalidCiphertextError(f"expected a Ciphertext, got {type(ct).__name__}")
+    return (ints_mod_q(params, ct.c0, "ciphertext c0", InvalidCiphertextError),
+            ints_mod_q(params, ct.c1, "ciphertext c1", InvalidCiphertextError))
+
+
 def check_public_key(params: BfvParams, pk: PublicKey) -> tuple[np.ndarray, np.ndarray]:
-    """Check a public key (2 x N canonical residues) and return its components as uint64."""
+    """Check a public key (2 x N canonical coefficients) and return its components as RNS residues."""
     if not isinstance(pk, PublicKey):
         raise InvalidKeyError(f"expected a PublicKey, got {type(pk).__name__}")
     return (residues_mod_q(params, pk.p0, "public key p0", InvalidKeyError),
@@ -83,18 +96,18 @@ def encrypt_with_randomness(params: BfvParams, pk: PublicKey, m: Sequence[int],
     With ``check_bounds=True`` (the default) ``u`` must be ternary and ``|e0|, |e1| <= B``;
     ``check_bounds=False`` lets tests build out-of-relation ciphertexts "by hand" (|e| <= 2^40).
     """
-    ring = get_ring(params.n, params.q)
+    ring = rns_ring(params)
     p0, p1 = check_public_key(params, pk)
     msg = plaintext_residues(params, m)
     u_bound, e_bound = (1, params.error_bound) if check_bounds else (1 << 40, 1 << 40)
     u = small_signed(params, witness.u, u_bound, "u", InvalidWitnessError)
     e0 = small_signed(params, witness.e0, e_bound, "e0", InvalidWitnessError)
     e1 = small_signed(params, witness.e1, e_bound, "e1", InvalidWitnessError)
-    u_res = ring.residues(u.tolist())
-    scaled = ring.residues([params.delta * int(x) for x in msg.tolist()])
-    c0 = ring.add(ring.add(ring.mul(p0, u_res), ring.residues(e0.tolist())), scaled)
-    c1 = ring.add(ring.mul(p1, u_res), ring.residues(e1.tolist()))
-    return Ciphertext(as_int_tuple(c0), as_int_tuple(c1))
+    u_res = ring.from_small(u)
+    scaled = ring.scalar_mul(ring.from_small(msg), params.delta)
+    c0 = ring.add(ring.add(ring.mul(p0, u_res), ring.from_small(e0)), scaled)
+    c1 = ring.add(ring.mul(p1, u_res), ring.from_small(e1))
+    return Ciphertext(tuple(ring.to_ints(c0)), tuple(ring.to_ints(c1)))
 
 
 def encrypt(params: BfvParams, pk: PublicKey, m: Sequence[int],
@@ -108,16 +121,22 @@ def encrypt(params: BfvParams, pk: PublicKey, m: Sequence[int],
     return encrypt_with_randomness(params, pk, m, witness), witness
 
 
-def decode_coefficients(params: BfvParams, x: np.ndarray) -> list:
-    """``round(t x_i / q) mod t`` for residues ``x_i`` in [0, q) (round half up), exactly."""
+def decode_coefficient(params: BfvParams, x: int) -> int:
+    """``round(t x / q) mod t`` for ``x`` in [0, q) (round half up), exactly."""
     q, t = params.q, params.t
-    return [((2 * t * int(v) + q) // (2 * q)) % t for v in x.tolist()]
+    return ((2 * t * int(x) + q) // (2 * q)) % t
+
+
+def decode_coefficients(params: BfvParams, x: Sequence[int]) -> list:
+    """:func:`decode_coefficient` of every ``x_i`` in [0, q)."""
+    q, t = params.q, params.t
+    return [((2 * t * int(v) + q) // (2 * q)) % t for v in x]
 
 
 def decrypt(params: BfvParams, sk: SecretKey, ct: Ciphertext) -> list:
     """Plaintext coefficients in [0, t) of ``ct`` under the (single or joint) secret ``sk``."""
-    ring = get_ring(params.n, params.q)
+    ring = rns_ring(params)
     c0, c1 = ciphertext_residues(params, ct)
     s = small_signed(params, sk.s, params.parties, "secret key", InvalidKeyError)
-    x = ring.add(c0, ring.mul(c1, ring.residues(s.tolist())))
-    return decode_coefficients(params, x)
+    x = ring.add(c0, ring.mul(c1, ring.from_small(s)))
+    return decode_coefficients(params, ring.to_ints(x))

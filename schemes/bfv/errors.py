@@ -49,3 +49,4 @@ class ScannerBudgetError(BfvError):
 
 class InvalidWitnessError(BfvError):
     """Encryption randomness outside its bounds (u not ternary, |e| > B) or of the wrong length."""
+

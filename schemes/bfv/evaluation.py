@@ -27,12 +27,11 @@ from typing import Sequence
 
 import numpy as np
 
-from ._validate import as_int_tuple, small_signed
+from ._validate import rns_ring, small_signed
 from .encoding import num_chunks
-from .encryption import Ciphertext, ciphertext_residues
+from .encryption import Ciphertext, check_ciphertext, ciphertext_residues
 from .errors import InvalidPlaintextError, ScannerBudgetError
 from .params import BfvParams
-from .ring import get_ring
 
 __all__ = [
     "add", "add_plain", "mul_plain", "dot_product_weights", "check_scanner", "linear_score",
@@ -41,29 +40,28 @@ __all__ = [
 
 def add(params: BfvParams, a: Ciphertext, b: Ciphertext) -> Ciphertext:
     """Componentwise sum: encrypts ``P_a + P_b``."""
-    ring = get_ring(params.n, params.q)
-    a0, a1 = ciphertext_residues(params, a)
-    b0, b1 = ciphertext_residues(params, b)
-    return Ciphertext(as_int_tuple(ring.add(a0, b0)), as_int_tuple(ring.add(a1, b1)))
+    q = params.q
+    a0, a1 = check_ciphertext(params, a)
+    b0, b1 = check_ciphertext(params, b)
+    return Ciphertext(tuple((x + y) % q for x, y in zip(a0, b0)), tuple((x + y) % q for x, y in zip(a1, b1)))
 
 
 def add_plain(params: BfvParams, ct: Ciphertext, plain: Sequence[int]) -> Ciphertext:
     """``(c0 + Delta*p, c1)`` for signed integer coefficients ``p`` (length <= N, |p_i| < t)."""
-    ring = get_ring(params.n, params.q)
-    c0, c1 = ciphertext_residues(params, ct)
+    q, delta = params.q, params.delta
+    c0, c1 = check_ciphertext(params, ct)
     p = small_signed(params, plain, params.t - 1, "plaintext", InvalidPlaintextError, exact_length=False)
-    scaled = ring.residues([params.delta * int(x) for x in p.tolist()])
-    return Ciphertext(as_int_tuple(ring.add(c0, scaled)), ct.c1)
+    return Ciphertext(tuple((x + delta * int(y)) % q for x, y in zip(c0, p.tolist())), tuple(c1))
 
 
 def mul_plain(params: BfvParams, ct: Ciphertext, poly: Sequence[int]) -> Ciphertext:
-    """``(c0*w, c1*w)`` for a signed integer polynomial ``w`` (length <= N, |w_i| < t)."""
-    ring = get_ring(params.n, params.q)
+    """``(c0*w, c1*w)`` for a signed integer polynomial ``w`` (length <= N, |w_i| < t), in RNS."""
+    ring = rns_ring(params)
     c0, c1 = ciphertext_residues(params, ct)
     w = small_signed(params, poly, params.t - 1, "plaintext polynomial", InvalidPlaintextError,
                      exact_length=False)
-    w_hat = ring.ntt(ring.residues(w.tolist()))
-    return Ciphertext(as_int_tuple(ring.mul_ntt(w_hat, c0)), as_int_tuple(ring.mul_ntt(w_hat, c1)))
+    w_hat = ring.ntt(ring.from_small(w))
+    return Ciphertext(tuple(ring.to_ints(ring.mul_ntt(w_hat, c0))), tuple(ring.to_ints(ring.mul_ntt(w_hat, c1))))
 
 
 def check_scanner(params: BfvParams, weights: Sequence[int], bias: int) -> None:
@@ -111,3 +109,4 @@ def linear_score(params: BfvParams, cts: Sequence[Ciphertext], weights: Sequence
     bias_poly = [0] * params.n
     bias_poly[params.score_index] = int(bias)
     return add_plain(params, acc, bias_poly)
+

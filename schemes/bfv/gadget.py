@@ -1,47 +1,52 @@
 """R1CS gadget: one BFV chunk is a correct public-key encryption of the message LCs ``m``.
 
-Statement (per coefficient i in 0..N-1, as integers; ``pk`` is a circuit constant):
+Statement (per coefficient i in 0..N-1, as integers; ``pk`` is a circuit constant; ``q`` is the
+whole RNS modulus ``q_1 ... q_k``):
 
     ct0_i = sum_j M0[i][j] u_j + e0_i + Delta*m_i - k0_i*q
     ct1_i = sum_j M1[i][j] u_j + e1_i            - k1_i*q
 
 where ``M0, M1`` are the negacyclic matrices of ``pk0, pk1`` taken with *centered*
 coefficients (``|pk_j| <= (q-1)/2``), so ``ct = pk*u + e (+ Delta*m) mod q`` in
-Z_q[X]/(X^N+1). ``e`` and ``k`` are not wires of their own: they are the combinations
-``e = sum_i 2^i d_i - B`` and ``k = sum_i 2^i c_i + lo`` of boolean wires. Constraints:
+Z_q[X]/(X^N+1). By the Chinese remainder theorem this congruence mod q holds iff it holds mod
+every RNS prime q_j, with ``pk^(j) = pk mod q_j`` and ``Delta^(j) = Delta mod q_j`` and the SAME
+``u, e0, e1, m``: it is the per-prime RNS relation with one quotient per component instead of one
+per prime (specs/bfv.md section 11).
+
+Public inputs: one per coefficient, ``P_i = ct0_i + 2^S ct1_i`` with the pack shift
+``S = bitlen(q) + bitlen(N) + 1`` (:func:`pack_shift`). The two equations are checked by ONE
+dense row per coefficient,
+
+    sum_j (M0 + 2^S M1)[i][j] u_j == P_i - e0_i - 2^S e1_i - Delta*m_i + (k0_i + 2^S k1_i) q,
+
+which is ``D0_i + 2^S D1_i == 0`` for the integer residuals ``D0_i`` of the ct0 equation and
+``D1_i`` of the ct1 equation. See "Bounds" below for why this splits into ``D0_i = D1_i = 0``.
+
+Wires and constraints (:func:`schemes.r1cs.bits.alloc_bounded` gives a value in ``[0, C]`` on
+``bitlen(C)`` boolean wires, one row each):
 
 =========================================================  ================================
 what                                                       constraints (DEFAULT: B = 19)
 =========================================================  ================================
 ``u_j`` ternary: ``y_j = u_j*u_j``, ``u_j*y_j = u_j``      2 N
-``e + B`` = 6 boolean wires, ``<= 2B = 38`` (comparator)  2 N (6 + 5)
-``k0 - lo0``, ``k1 - lo1``: b0 and b1 boolean wires        N (b0 + b1)
-two negacyclic blocks ``M u == ct - e - Delta m + k q``       2 N
+``e + B`` in ``[0, 2B]``: ``bitlen(2B) = 6`` boolean wires   2 N * 6
+``k - lo`` in ``[0, hi - lo]``: ``b = bitlen(hi - lo)`` wires   N (b0 + b1)
+one negacyclic block (the packed rows)                     N
 =========================================================  ================================
 
-Comparator (:func:`assert_bits_leq`): for boolean ``x_i`` and a constant C,
-``sum 2^i x_i <= C`` iff for every position i with ``C_i = 0``,
-``x_i * prod_{j > i, C_j = 1} x_j = 0``. (If x > C, the highest position where x and C
-differ has ``x_i = 1, C_i = 0`` and ``x_j = C_j`` above it, so that product is 1. If x <= C
-and some zero position i had the product 1, the highest such i has ``x_j = C_j`` for every
-j > i -- ones by the product, zeros because a 1 there would be a higher such position -- and
-``x_i = 1 > C_i``, so x > C.) Cost for n bits: one row per zero digit of C (``n - popcount(C)``,
-leading zeros included) plus one multiplication per one digit after the first that is followed
-by a zero digit further down (``max(0, popcount(C) - trailing_ones(C) - 1)``): 5 rows for
-C = 38 = 0b100110 in 6 bits (specs/bfv.md section 13).
+Bounds and the no-wrap argument. The verifier guarantees ``ct0_i, ct1_i`` in [0, q) (canonical
+public data) and the caller guarantees ``m_i`` in [0, pixel_max]. With ``L = sum_j |pk_j|``
+(centered), ``|sum_j M[i][j] u_j| <= L``, so an honest quotient lies in
 
-Bounds and the no-wrap argument. The caller guarantees: ``m_i`` in [0, pixel_max] (proved
-elsewhere) and ``ct_i`` in [0, q) (the verifier checks public inputs are canonical). With
-``L = sum_j |pk_j|`` (centered), ``|sum_j M[i][j] u_j| <= L``, so an honest quotient lies in
+    k0 in [lo0, hi0] = [ceil((-L0 - B - (q-1)) / q), floor((L0 + B + Delta*pixel_max) / q)]
+    k1 in [lo1, hi1] = [ceil((-L1 - B - (q-1)) / q), floor((L1 + B) / q)]
 
-    k0 in [ceil((-L0 - B - (q-1)) / q), floor((L0 + B + Delta*pixel_max) / q)]
-    k1 in [ceil((-L1 - B - (q-1)) / q), floor((L1 + B) / q)]
-
-and the gadget proves ``k - lo`` in ``[0, 2^b)`` for the smallest b covering that interval.
-Every term of a row is then an integer of absolute value below
-``L + (q-1) + B + Delta*pixel_max + max(|lo|, |lo + 2^b - 1|) q < (N + 2^(b+1) + 3) q``,
-which is < 2^70 for DEFAULT and far below R/2 > 2^252; so the row equation mod R implies the
-integer equation, and that implies the congruence mod q.
+and the gadget proves exactly these windows. Every residual is then an integer with
+``|D| <= (q-1) + L + B + Delta*pixel_max + max(|lo|, |hi|) q =: D_max``; for any key
+``L <= N (q-1)/2`` and ``max(|lo|, |hi|) <= N/2 + 2``, so ``D_max < (N + 5) q < 2N q < 2^(S-1)``.
+Hence ``|D0 + 2^S D1| < 2^(S-1) (1 + 2^S) < R`` (checked by :func:`row_bound`), so the row
+equation mod R is the integer equation ``D0 + 2^S D1 = 0``; and since ``|D0| < 2^S``, ``D1 = 0``
+and then ``D0 = 0``. Both integer equations imply the congruences mod q.
 """
 
 from __future__ import annotations
@@ -49,38 +54,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
-
 from ..bn254.fields import R as _R
 from ..r1cs import ConstraintSystem, LinearCombination
-from ..r1cs.bits import assert_bool
-from .encryption import EncryptionWitness, check_public_key
-from .errors import InvalidCiphertextError, InvalidWitnessError
+from ..r1cs.bits import alloc_bounded
+from ..r1cs.negacyclic import negacyclic_mul
+from .encryption import Ciphertext, EncryptionWitness, check_ciphertext, check_public_key
+from .errors import InvalidCiphertextError, InvalidParametersError, InvalidWitnessError
 from .keys import PublicKey
 from .params import BfvParams
 
 __all__ = ["EncryptionGadgetWires", "QuotientRange", "quotient_ranges", "encryption_gadget",
-           "centered_poly", "negacyclic_mul_exact", "assert_bits_leq"]
+           "centered_poly", "negacyclic_mul_exact", "pack_shift", "pack_ciphertext",
+           "unpack_public_input", "row_bound"]
 
 _R_INT = int(_R)
 
 
 @dataclass(frozen=True)
 class QuotientRange:
-    """The proved window ``[lo, lo + 2^bits - 1]`` containing every honest quotient k."""
+    """The proved window ``[lo, hi]`` containing every honest quotient k (``bits`` boolean wires)."""
 
     lo: int
-    bits: int
+    hi: int
 
     @property
-    def hi(self) -> int:
-        return self.lo + (1 << self.bits) - 1
+    def bits(self) -> int:
+        return (self.hi - self.lo).bit_length()
 
 
 @dataclass(frozen=True)
 class EncryptionGadgetWires:
     """What the gadget allocated, for callers and tests: ``u`` single wires; ``e0, e1, k0, k1``
-    combinations of their boolean wires (``offset + sum 2^i b_i``)."""
+    combinations of their boolean wires (``offset + sum w_i b_i``)."""
 
     u: list
     e0: list
@@ -89,33 +94,46 @@ class EncryptionGadgetWires:
     k1: list
 
 
+def pack_shift(params: BfvParams) -> int:
+    """S = bitlen(q) + bitlen(N) + 1: ``P = ct0 + 2^S ct1`` packs one coefficient of both parts."""
+    return params.q.bit_length() + params.n.bit_length() + 1
+
+
+def pack_ciphertext(params: BfvParams, ct: Ciphertext) -> list:
+    """The N public inputs of one chunk: ``ct0_i + 2^S ct1_i`` (checks the ciphertext first)."""
+    c0, c1 = check_ciphertext(params, ct)
+    s = pack_shift(params)
+    return [a + (b << s) for a, b in zip(c0, c1)]
+
+
+def unpack_public_input(params: BfvParams, value: int) -> tuple[int, int]:
+    """``(ct0_i, ct1_i)`` from a packed public input; raises unless both are canonical (< q)."""
+    s = pack_shift(params)
+    c0, c1 = value & ((1 << s) - 1), value >> s
+    if not (0 <= c0 < params.q and 0 <= c1 < params.q):
+        raise InvalidCiphertextError("packed ciphertext public input is not two canonical coefficients (< q)")
+    return c0, c1
+
+
 def centered_poly(values: Sequence[int], q: int) -> list:
     """Coefficients mod q mapped to (-q/2, q/2]."""
     return [int(v) - q if 2 * int(v) > q else int(v) for v in values]
 
 
 def negacyclic_mul_exact(big_poly: Sequence[int], small: Sequence[int]) -> list:
-    """``big_poly * small`` in Z[X]/(X^N + 1) exactly, for |big_poly| < 2^54 and |small| <= 1.
+    """``big_poly * small`` in Z[X]/(X^N + 1) exactly, for ``N * max|big| * max|small| < R/2``.
 
-    ``big = hi*2^27 + lo`` with ``0 <= lo < 2^27``; each int64 convolution stays below
-    ``N * 2^27 < 2^63`` for N <= 2^35, and the limbs are recombined in Python ints.
+    The product is computed mod R (Kronecker substitution, :mod:`schemes.r1cs.negacyclic`);
+    every exact coefficient lies in (-R/2, R/2), so its centered residue is the integer itself.
     """
     n = len(big_poly)
-    a = np.array([int(v) for v in big_poly], dtype=np.int64)
-    s = np.array([int(v) for v in small], dtype=np.int64)
-    if s.size != n or (s.size and int(np.abs(s).max()) > 1) or (a.size and int(np.abs(a).max()) >= 1 << 54):
-        raise ValueError("negacyclic_mul_exact needs |big| < 2^54, |small| <= 1, equal lengths")
-    lo = a & ((1 << 27) - 1)
-    hi = a >> 27
-    out = []
-    parts = []
-    for limb in (lo, hi):
-        full = np.convolve(limb, s)  # length 2N - 1, exact in int64
-        full = np.concatenate([full, np.zeros(1, dtype=np.int64)])
-        parts.append((full[:n] - full[n:]).tolist())
-    for x_lo, x_hi in zip(*parts):
-        out.append((x_hi << 27) + x_lo)
-    return out
+    if len(small) != n or n == 0:
+        raise ValueError("negacyclic_mul_exact needs two polynomials of one positive length")
+    bound = max(abs(int(v)) for v in big_poly) * max(abs(int(v)) for v in small) * n
+    if 2 * bound >= _R_INT:
+        raise ValueError("negacyclic_mul_exact: the product may exceed R/2")
+    half = _R_INT // 2
+    return [v - _R_INT if v > half else v for v in negacyclic_mul(list(big_poly), list(small))]
 
 
 def _k_range(params: BfvParams, pk_centered: Sequence[int], with_message: bool) -> QuotientRange:
@@ -123,41 +141,54 @@ def _k_range(params: BfvParams, pk_centered: Sequence[int], with_message: bool) 
     l1 = sum(abs(v) for v in pk_centered)
     k_min = -((l1 + b + q - 1) // q)  # ceil((-L - B - (q-1)) / q)
     k_max = (l1 + b + (params.delta * params.pixel_max if with_message else 0)) // q
-    return QuotientRange(k_min, max(1, (k_max - k_min).bit_length()))
+    return QuotientRange(k_min, k_max)
 
 
 def quotient_ranges(params: BfvParams, pk: PublicKey) -> tuple[QuotientRange, QuotientRange]:
     """The proved windows for k0 and k1 under ``pk``."""
-    p0, p1 = check_public_key(params, pk)
-    return (_k_range(params, centered_poly(p0.tolist(), params.q), True),
-            _k_range(params, centered_poly(p1.tolist(), params.q), False))
+    check_public_key(params, pk)
+    return (_k_range(params, centered_poly(pk.p0, params.q), True),
+            _k_range(params, centered_poly(pk.p1, params.q), False))
 
 
-def _quotients(params: BfvParams, pk_c: list, u: list, e: list, scaled_m: list, ct: list) -> list:
-    """floor((pk*u + e + Delta*m - ct) / q), exact for an honest witness (row fails otherwise)."""
-    prod = negacyclic_mul_exact(pk_c, u)
-    return [(prod[i] + e[i] + scaled_m[i] - ct[i]) // params.q for i in range(params.n)]
+def row_bound(params: BfvParams, pk: PublicKey) -> tuple[int, int]:
+    """``(D0_max, D1_max)``: the largest ``|D0_i|``, ``|D1_i|`` any witness the gadget admits can
+    produce; raises :class:`InvalidParametersError` unless ``D0_max < 2^S`` and
+    ``D0_max + 2^S D1_max < R`` (the packed row then splits into the two integer equations)."""
+    q, b, s = params.q, params.error_bound, pack_shift(params)
+    r0, r1 = quotient_ranges(params, pk)
+    out = []
+    for poly, rng, msg in ((pk.p0, r0, params.delta * params.pixel_max), (pk.p1, r1, 0)):
+        l1 = sum(abs(v) for v in centered_poly(poly, q))
+        out.append((q - 1) + l1 + b + msg + max(abs(rng.lo), abs(rng.hi)) * q)
+    d0, d1 = out
+    if not (d0 < 1 << s and d0 + (d1 << s) < _R_INT):
+        raise InvalidParametersError(f"{params.name}: packed rows could wrap mod R (D0 = {d0}, D1 = {d1})")
+    return d0, d1
 
 
 def encryption_gadget(cs: ConstraintSystem, params: BfvParams, pk: PublicKey,
-                      m: Sequence[LinearCombination | int], ct0: Sequence[LinearCombination],
-                      ct1: Sequence[LinearCombination], witness: EncryptionWitness | None,
-                      name: str = "bfv") -> EncryptionGadgetWires:
-    """Constrain ``(ct0, ct1)`` to be ``Encrypt(pk, m; u, e0, e1)`` for some ternary u, |e| <= B.
+                      m: Sequence[LinearCombination | int], packed: Sequence[LinearCombination],
+                      witness: EncryptionWitness | None, name: str = "bfv") -> EncryptionGadgetWires:
+    """Constrain the packed public inputs to be ``Encrypt(pk, m; u, e0, e1)`` for ternary u, |e| <= B.
 
     ``m``: N combinations (or ints, e.g. 0 for padding) already proven to lie in
-    [0, params.pixel_max]. ``ct0, ct1``: N combinations of public inputs, canonical (< q).
+    [0, params.pixel_max]. ``packed``: N combinations of public inputs, ``ct0_i + 2^S ct1_i``
+    with canonical ``ct0_i, ct1_i < q`` (:func:`pack_ciphertext`; the verifier checks them).
     ``witness``: the encryption randomness in witness mode; ignored (may be None) in
     shape-only mode. Wires and constraints are named under ``name/``.
     """
     n, q, bound = params.n, params.q, params.error_bound
-    if len(m) != n or len(ct0) != n or len(ct1) != n:
-        raise ValueError(f"encryption_gadget needs N = {n} message, ct0 and ct1 entries")
-    p0, p1 = check_public_key(params, pk)
-    pk0_c = centered_poly(p0.tolist(), q)
-    pk1_c = centered_poly(p1.tolist(), q)
+    if len(m) != n or len(packed) != n:
+        raise ValueError(f"encryption_gadget needs N = {n} message and packed ciphertext entries")
+    check_public_key(params, pk)
+    row_bound(params, pk)
+    shift = pack_shift(params)
+    pk0_c = centered_poly(pk.p0, q)
+    pk1_c = centered_poly(pk.p1, q)
     r0 = _k_range(params, pk0_c, True)
     r1 = _k_range(params, pk1_c, False)
+    combined = [a + (b << shift) for a, b in zip(pk0_c, pk1_c)]
     delta = params.delta
 
     vals: dict | None = None
@@ -170,77 +201,33 @@ def encryption_gadget(cs: ConstraintSystem, params: BfvParams, pk: PublicKey,
         if any(abs(x) > 1 << 40 for x in u + e0 + e1):
             raise InvalidWitnessError("witness coefficients must be small integers")
         mv = [int(x.value) if isinstance(x, LinearCombination) else int(x) % _R_INT for x in m]
-        c0v = [int(x.value) for x in ct0]
-        c1v = [int(x.value) for x in ct1]
-        if any(not 0 <= c < q for c in c0v + c1v):
-            raise InvalidCiphertextError("ciphertext public inputs must be canonical (< q)")
+        c0v, c1v = zip(*(unpack_public_input(params, int(x.value)) for x in packed))
         u_small = [max(-1, min(1, x)) for x in u]  # out-of-range u still yields a (failing) witness
-        k0 = _quotients(params, pk0_c, u_small, e0, [delta * x for x in mv], c0v)
-        k1 = _quotients(params, pk1_c, u_small, e1, [0] * n, c1v)
+        prod = negacyclic_mul_exact(combined, u_small)
+        half = 1 << (shift - 1)
+        prod0 = [((v + half) & ((1 << shift) - 1)) - half for v in prod]  # |pk0 u| < 2^(S-1)
+        prod1 = [(v - p0) >> shift for v, p0 in zip(prod, prod0)]
+        k0 = [(prod0[i] + e0[i] + delta * mv[i] - c0v[i]) // q for i in range(n)]
+        k1 = [(prod1[i] + e1[i] - c1v[i]) // q for i in range(n)]
         vals = {"u": u, "e0": e0, "e1": e1, "k0": k0, "k1": k1}
 
-    def bits_of(kind: str, i: int, offset: int, width: int) -> list:
-        if vals is None:
-            return [None] * width
-        x = vals[kind][i] - offset  # out-of-range values keep their low bits: the rows then fail
-        return [(x >> b) & 1 for b in range(width)]
+    def value(kind: str, i: int, offset: int):
+        return None if vals is None else vals[kind][i] - offset
 
-    e_bits = (2 * bound).bit_length()
     with cs.namespace(name):
         u_w = [cs.witness(None if vals is None else vals["u"][j], f"u[{j}]") for j in range(n)]
         for j, uj in enumerate(u_w):
             sq = cs.mul(uj, uj, f"u_sq[{j}]")
             cs.enforce(uj, sq, uj, f"u_ternary[{j}]")
-        e0_lc = [_bit_number(cs, bits_of("e0", i, -bound, e_bits), -bound, f"e0[{i}]", 2 * bound) for i in range(n)]
-        e1_lc = [_bit_number(cs, bits_of("e1", i, -bound, e_bits), -bound, f"e1[{i}]", 2 * bound) for i in range(n)]
-        k0_lc = [_bit_number(cs, bits_of("k0", i, r0.lo, r0.bits), r0.lo, f"k0[{i}]") for i in range(n)]
-        k1_lc = [_bit_number(cs, bits_of("k1", i, r1.lo, r1.bits), r1.lo, f"k1[{i}]") for i in range(n)]
-        out0 = [ct0[i] - e0_lc[i] - m[i] * delta + k0_lc[i] * q for i in range(n)]
-        out1 = [ct1[i] - e1_lc[i] + k1_lc[i] * q for i in range(n)]
-        cs.enforce_negacyclic(pk0_c, u_w, out0, "ct0_relation")
-        cs.enforce_negacyclic(pk1_c, u_w, out1, "ct1_relation")
+        e0_lc = [alloc_bounded(cs, value("e0", i, -bound), 2 * bound, f"e0[{i}]", -bound) for i in range(n)]
+        e1_lc = [alloc_bounded(cs, value("e1", i, -bound), 2 * bound, f"e1[{i}]", -bound) for i in range(n)]
+        k0_lc = [alloc_bounded(cs, value("k0", i, r0.lo), r0.hi - r0.lo, f"k0[{i}]", r0.lo) for i in range(n)]
+        k1_lc = [alloc_bounded(cs, value("k1", i, r1.lo), r1.hi - r1.lo, f"k1[{i}]", r1.lo) for i in range(n)]
+        scale = 1 << shift
+        out = []
+        for i in range(n):  # P_i - e0_i - 2^S e1_i - Delta m_i + q k0_i + q 2^S k1_i
+            row = LinearCombination.sum((packed[i], e0_lc[i], e1_lc[i], m[i], k0_lc[i], k1_lc[i]),
+                                        (1, -1, -scale, -delta, q, q * scale))
+            out.append(row)
+        cs.enforce_negacyclic(combined, u_w, out, "ct_relation")
     return EncryptionGadgetWires(u_w, e0_lc, e1_lc, k0_lc, k1_lc)
-
-
-def _bit_number(cs: ConstraintSystem, bit_values: list, offset: int, name: str,
-                max_value: int | None = None) -> LinearCombination:
-    """Allocate boolean wires ``name.b[i]`` and return ``offset + sum 2^i b_i``.
-
-    With ``max_value`` the bit number is also proved ``<= max_value`` (:func:`assert_bits_leq`);
-    without it the proved window is ``[0, 2^len(bit_values))``.
-    """
-    bits = []
-    for i, v in enumerate(bit_values):
-        b = cs.witness(v, f"{name}.b[{i}]")
-        assert_bool(cs, b, f"{name}.bool[{i}]")
-        bits.append(b)
-    if max_value is not None:
-        assert_bits_leq(cs, bits, max_value, f"{name}.leq")
-    if not cs.records_constraints:  # witness only: the same wires and rows; only the value is used
-        return LinearCombination.constant(offset + sum(int(v) << i for i, v in enumerate(bit_values)), cs)
-    return LinearCombination.sum(bits, [1 << i for i in range(len(bits))]) + offset
-
-
-def assert_bits_leq(cs: ConstraintSystem, bits: Sequence[LinearCombination], bound: int, name: str) -> None:
-    """Enforce ``sum 2^i bits[i] <= bound`` for boolean ``bits`` (little-endian) and a constant bound.
-
-    ``0 <= bound < 2^len(bits)``. Rows: ``x_i * prod_{j>i, C_j=1} x_j = 0`` for each zero digit
-    C_i (see the module docstring for the proof); the prefix products are built lazily.
-    """
-    if not 0 <= bound < 1 << len(bits):
-        raise ValueError(f"assert_bits_leq: bound must be in [0, 2^{len(bits)})")
-    prefix = None
-    pending: list = []
-    products = 0
-    for i in range(len(bits) - 1, -1, -1):
-        if (bound >> i) & 1:
-            pending.append(bits[i])
-            continue
-        for b in pending:
-            if prefix is None:
-                prefix = b
-            else:
-                prefix = cs.mul(prefix, b, f"{name}.prefix[{products}]")
-                products += 1
-        pending = []
-        cs.enforce(cs.one if prefix is None else prefix, bits[i], 0, f"{name}.zero[{i}]")

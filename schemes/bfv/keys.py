@@ -2,6 +2,9 @@
 
 Single party:  ``s <- ternary``, ``e <- chi_B``, ``a <- U(R_q)``, ``pk = (-a*s + e, a)``.
 
+All arithmetic is in RNS (:mod:`.rns`): ``a`` is drawn as one uniform residue row per prime,
+and keys are stored as coefficients in [0, q) (Python ints).
+
 The committee's n-of-n key is made without a dealer, each member proving its share well formed:
 :mod:`.dkg` (native) and :mod:`.dkg_gadget` (the proof's relation). Its joint key is a
 :class:`PublicKey` like any other.
@@ -13,10 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import as_int_tuple
+from ._validate import as_int_tuple, rns_ring
 from .params import BfvParams
-from .ring import get_ring
-from .sampling import RandomSource, resolve_rng, sample_gaussian, sample_ternary, sample_uniform_mod
+from .sampling import RandomSource, resolve_rng, sample_gaussian, sample_ternary, sample_uniform_rns
 
 __all__ = ["SecretKey", "PublicKey", "keygen"]
 
@@ -36,16 +38,17 @@ class PublicKey:
     p1: tuple
 
 
-def _pk_part(params: BfvParams, a: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarray:
-    ring = get_ring(params.n, params.q)
-    return ring.add(ring.neg(ring.mul(a, ring.residues(s.tolist()))), ring.residues(e.tolist()))
+def _pk_part(params: BfvParams, a: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple:
+    """``-a*s + e`` in R_q for residues ``a`` and small ``s, e``; coefficients in [0, q)."""
+    ring = rns_ring(params)
+    return tuple(ring.to_ints(ring.add(ring.neg(ring.mul(a, ring.from_small(s))), ring.from_small(e))))
 
 
 def keygen(params: BfvParams, rng: RandomSource | None = None) -> tuple[SecretKey, PublicKey]:
     """Single-party key pair ``(s, (-a*s + e, a))`` with ``a`` uniform from ``rng``."""
     rng = resolve_rng(rng)
-    a = sample_uniform_mod(rng, params.n, params.q)
+    a = sample_uniform_rns(rng, params.n, params.moduli)
     s = sample_ternary(rng, params.n)
     e = sample_gaussian(rng, params.n, params.sigma, params.error_bound)
-    b = _pk_part(params, a, s, e)
-    return SecretKey(as_int_tuple(s)), PublicKey(as_int_tuple(b), as_int_tuple(a))
+    return SecretKey(as_int_tuple(s)), PublicKey(_pk_part(params, a, s, e), tuple(rns_ring(params).to_ints(a)))
+

@@ -9,27 +9,25 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ._validate import small_signed
+from ._validate import rns_ring, small_signed
 from .encryption import Ciphertext, ciphertext_residues
 from .errors import InvalidKeyError
 from .keys import SecretKey
 from .params import BfvParams
-from .ring import get_ring
 
 __all__ = ["decryption_noise", "decryption_is_correct"]
 
 
 def decryption_noise(params: BfvParams, sk: SecretKey, ct: Ciphertext, plaintext: Sequence[int]) -> list:
     """``[c0 + c1*s - Delta*P]_q`` centered, for the integer plaintext ``P`` (length <= N, signed)."""
-    ring = get_ring(params.n, params.q)
+    ring = rns_ring(params)
     c0, c1 = ciphertext_residues(params, ct)
     s = small_signed(params, sk.s, params.parties, "secret key", InvalidKeyError)
     p = [int(v) for v in plaintext] + [0] * (params.n - len(plaintext))
     if len(p) != params.n:
         raise ValueError(f"plaintext longer than N = {params.n}")
-    x = ring.sub(ring.add(c0, ring.mul(c1, ring.residues(s.tolist()))),
-                 ring.residues([params.delta * v for v in p]))
-    return ring.centered_list(x)
+    x = ring.sub(ring.add(c0, ring.mul(c1, ring.from_small(s))), ring.from_ints([params.delta * v for v in p]))
+    return ring.centered(x)
 
 
 def decryption_is_correct(params: BfvParams, noise: int, plaintext: int) -> bool:

@@ -1,13 +1,17 @@
-"""BFV parameter sets: the secure DEFAULT (N = 2048, 54-bit q) and the loudly insecure TOY.
+"""BFV parameter sets: the DEFAULT (N = 4096, two-prime RNS q), the opt-in LEAKY N = 2048 set
+and the loudly insecure TOY.
 
-A :class:`BfvParams` is validated on construction: ``N`` a power of two, ``q`` a prime with
-``q = 1 (mod 2N)`` (negacyclic NTT) and ``q < 2^55`` (exact uint64/float64 modular
-multiplication, see :mod:`.ring`), ``2 <= t < q``, and a worst-case noise budget that leaves
-at least one unit of flooding noise per party (see :mod:`.budget`). A set that is not covered
-by the HomomorphicEncryption.org table (128-bit classical, ternary secret, sigma ~ 3.2) must
-be flagged ``insecure=True``, and constructing such a set raises
-:class:`InsecureParametersError` unless ``SCHEMES_ALLOW_INSECURE_TOY=1`` is set in the
-environment or it is built through ``toy_params(i_know_this_is_insecure=True)``.
+A :class:`BfvParams` is validated on construction: ``N`` a power of two; ``q = q_1 ... q_k`` a
+product of distinct primes (the RNS basis, ``moduli``), each ``q_i = 1 (mod 2N)`` (negacyclic
+NTT) and ``q_i < 2^55`` (exact uint64/float64 modular multiplication, see :mod:`.ring`);
+``2 <= t < q``; and a worst-case noise budget that leaves at least one unit of flooding noise
+per party (see :mod:`.budget`). A set that is not flagged ``insecure=True`` must also be covered
+by the HomomorphicEncryption.org table (128-bit classical, ternary secret, sigma ~ 3.2) and meet
+the flooding targets: worst-case statistical distance per decryption at most 2^-48 and a
+decryption budget of at least 2^18 (:data:`.budget.LOG2_SD_TARGET`). Constructing a set
+flagged insecure raises :class:`InsecureParametersError` unless ``SCHEMES_ALLOW_INSECURE_TOY=1``
+is set in the environment or it is built through ``toy_params(i_know_this_is_insecure=True)``
+or ``leaky_2048_params(i_know_this_leaks=True)``.
 """
 
 from __future__ import annotations
@@ -16,13 +20,15 @@ import contextvars
 import math
 import os
 from dataclasses import dataclass
+from fractions import Fraction
 
-from .budget import NoiseBudget, compute_noise_budget
+from .budget import (LOG2_SD_TARGET, MIN_DECRYPTION_BUDGET, NoiseBudget, compute_noise_budget)
 from .errors import InsecureParametersError, InvalidParametersError, NoiseBudgetError
 
 __all__ = [
-    "BfvParams", "DEFAULT", "default_params", "toy_params", "HE_STANDARD_128_CLASSIC_TERNARY",
-    "is_prime", "MAX_Q_BITS", "INSECURE_ENV_VAR",
+    "BfvParams", "DEFAULT", "default_params", "toy_params", "leaky_2048_params",
+    "HE_STANDARD_128_CLASSIC_TERNARY", "is_prime", "MAX_MODULUS_BITS", "INSECURE_ENV_VAR",
+    "security_problem",
 ]
 
 #: Largest log2(q) for 128-bit classical security with a ternary secret and sigma ~ 3.2, by
@@ -32,8 +38,9 @@ HE_STANDARD_128_CLASSIC_TERNARY: dict = {
     1024: 27, 2048: 54, 4096: 109, 8192: 218, 16384: 438, 32768: 881,
 }
 
-#: q must be below 2^MAX_Q_BITS for the exact float64-quotient modular multiplication.
-MAX_Q_BITS = 55
+#: Every RNS prime must be below 2^MAX_MODULUS_BITS for the exact float64-quotient modular
+#: multiplication of :mod:`.ring`.
+MAX_MODULUS_BITS = 55
 
 #: Environment variable that allows constructing insecure (test-only) parameter sets.
 INSECURE_ENV_VAR = "SCHEMES_ALLOW_INSECURE_TOY"
@@ -75,17 +82,18 @@ def is_prime(n: int) -> bool:
 class BfvParams:
     """A named BFV parameter set for coefficient-encoded images.
 
-    ``n`` ring dimension N (ring ``Z_q[X]/(X^N + 1)``), ``q`` ciphertext modulus, ``t``
-    plaintext modulus, ``sigma`` standard deviation of the discrete Gaussian errors,
-    ``error_bound`` B (errors are rejected outside ``[-B, B]``), ``parties`` the largest
-    committee size the noise budget covers, ``weight_l1_max`` the largest ``||w||_1`` of a
-    scanner's weights (over all chunks), ``pixel_max`` the largest message coefficient of an
-    image (255 for uint8 pixels), ``insecure`` marks a test-only set.
+    ``n`` ring dimension N (ring ``Z_q[X]/(X^N + 1)``), ``moduli`` the RNS primes
+    ``(q_1, ..., q_k)`` with ``q = q_1 ... q_k``, ``t`` plaintext modulus, ``sigma`` standard
+    deviation of the discrete Gaussian errors, ``error_bound`` B (errors are rejected outside
+    ``[-B, B]``), ``parties`` the largest committee size the noise budget covers,
+    ``weight_l1_max`` the largest ``||w||_1`` of a scanner's weights (over all chunks),
+    ``pixel_max`` the largest message coefficient of an image (255 for uint8 pixels),
+    ``insecure`` marks a set that needs an explicit opt-in (test-only, or leaking).
     """
 
     name: str
     n: int
-    q: int
+    moduli: tuple
     t: int
     sigma: float
     error_bound: int
@@ -95,23 +103,33 @@ class BfvParams:
     insecure: bool = False
 
     def __post_init__(self) -> None:
-        for field_name in ("n", "q", "t", "error_bound", "parties", "weight_l1_max", "pixel_max"):
+        for field_name in ("n", "t", "error_bound", "parties", "weight_l1_max", "pixel_max"):
             value = getattr(self, field_name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidParametersError(f"{field_name} must be an int, got {type(value).__name__}")
             object.__setattr__(self, field_name, int(value))
         if not self.name or not isinstance(self.name, str):
             raise InvalidParametersError("a parameter set needs a non-empty name")
-        n, q, t = self.n, self.q, self.t
+        n = self.n
         if n < 2 or n & (n - 1):
             raise InvalidParametersError(f"N must be a power of two >= 2, got {n}")
-        if q.bit_length() > MAX_Q_BITS:
-            raise InvalidParametersError(f"q must be below 2^{MAX_Q_BITS}, got {q.bit_length()} bits")
-        if not is_prime(q):
-            raise InvalidParametersError(f"q = {q} is not prime")
-        if q % (2 * n) != 1:
-            raise InvalidParametersError(f"q = {q} is not 1 mod 2N = {2 * n} (no negacyclic NTT)")
-        if not 2 <= t < q:
+        if not isinstance(self.moduli, (tuple, list)) or not self.moduli:
+            raise InvalidParametersError("moduli must be a non-empty tuple of primes")
+        if any(isinstance(m, bool) or not isinstance(m, int) for m in self.moduli):
+            raise InvalidParametersError("moduli must be ints")
+        object.__setattr__(self, "moduli", tuple(int(m) for m in self.moduli))
+        if len(set(self.moduli)) != len(self.moduli):
+            raise InvalidParametersError("the RNS moduli must be distinct")
+        for m in self.moduli:
+            if m.bit_length() > MAX_MODULUS_BITS:
+                raise InvalidParametersError(
+                    f"every RNS modulus must be below 2^{MAX_MODULUS_BITS}, got {m.bit_length()} bits")
+            if not is_prime(m):
+                raise InvalidParametersError(f"modulus {m} is not prime")
+            if m % (2 * n) != 1:
+                raise InvalidParametersError(f"modulus {m} is not 1 mod 2N = {2 * n} (no negacyclic NTT)")
+        t = self.t
+        if not 2 <= t < self.q:
             raise InvalidParametersError(f"t must satisfy 2 <= t < q, got {t}")
         if not (isinstance(self.sigma, (int, float)) and math.isfinite(self.sigma) and self.sigma > 0):
             raise InvalidParametersError(f"sigma must be a positive finite number, got {self.sigma!r}")
@@ -129,13 +147,14 @@ class BfvParams:
                 f"{self.pixel_max * self.weight_l1_max} exceeds (t-1)/2 = {budget.score_max}")
         if budget.flooding_per_party < 1:
             raise NoiseBudgetError(
-                f"{self.name}: worst-case noise {budget.dot_product + budget.mask} leaves no room "
+                f"{self.name}: worst-case noise {budget.worst_case} leaves no room "
                 f"below the decryption limit {budget.limit}")
         if self.insecure:
             if not (_insecure_acknowledged.get() or os.environ.get(INSECURE_ENV_VAR) == "1"):
                 raise InsecureParametersError(
-                    f"{self.name} is an INSECURE test-only parameter set; use "
-                    f"toy_params(i_know_this_is_insecure=True) or set {INSECURE_ENV_VAR}=1")
+                    f"{self.name} is an INSECURE parameter set (test-only or leaking); use "
+                    f"toy_params(i_know_this_is_insecure=True), leaky_2048_params(i_know_this_leaks=True) "
+                    f"or set {INSECURE_ENV_VAR}=1")
         else:
             problem = security_problem(self)
             if problem is not None:
@@ -143,6 +162,11 @@ class BfvParams:
                     f"{self.name}: {problem}; mark it insecure=True (test-only) if intended")
 
     # -- derived quantities -------------------------------------------------------------
+    @property
+    def q(self) -> int:
+        """The ciphertext modulus ``q = q_1 ... q_k``."""
+        return math.prod(self.moduli)
+
     @property
     def delta(self) -> int:
         """Delta = floor(q / t), the message scaling factor."""
@@ -170,6 +194,21 @@ class BfvParams:
         return self.noise_budget.bias_max
 
     @property
+    def sd_per_decryption(self) -> Fraction:
+        """Worst-case statistical distance of one threshold decryption, ``V / (2F + 1)``."""
+        return self.noise_budget.sd_per_decryption
+
+    @property
+    def log2_sd_per_decryption(self) -> float:
+        """log2 of :attr:`sd_per_decryption`."""
+        return self.noise_budget.log2_sd_per_decryption
+
+    @property
+    def decryption_budget(self) -> int:
+        """Decryptions per committee key before the cumulative distance passes 2^-30."""
+        return self.noise_budget.decryption_budget
+
+    @property
     def score_index(self) -> int:
         """The coefficient (N - 1) that carries the dot product (see :mod:`.evaluation`)."""
         return self.n - 1
@@ -179,6 +218,11 @@ class BfvParams:
         """Bytes per serialized coefficient mod q: ceil(bitlen(q - 1) / 8)."""
         return ((self.q - 1).bit_length() + 7) // 8
 
+    @property
+    def residue_bytes(self) -> int:
+        """Bytes per serialized residue mod one RNS prime: ceil(bitlen(max q_i - 1) / 8)."""
+        return ((max(self.moduli) - 1).bit_length() + 7) // 8
+
     def max_abs_weight(self, num_pixels: int) -> int:
         """W_MAX for an image of ``num_pixels``: floor(weight_l1_max / num_pixels)."""
         if num_pixels < 1:
@@ -187,7 +231,8 @@ class BfvParams:
 
 
 def security_problem(params: BfvParams) -> str | None:
-    """Why ``params`` is not covered by the 128-bit HE-standard table, or None if it is."""
+    """Why ``params`` may not be called secure, or None: the 128-bit HE-standard table, the
+    error distribution, and the flooding targets of :mod:`.budget`."""
     max_bits = HE_STANDARD_128_CLASSIC_TERNARY.get(params.n)
     if max_bits is None:
         return f"N = {params.n} is not in the HomomorphicEncryption.org table"
@@ -197,53 +242,92 @@ def security_problem(params: BfvParams) -> str | None:
         return f"sigma = {params.sigma} is below the table's 3.19"
     if params.error_bound < math.floor(6 * params.sigma):
         return f"error bound {params.error_bound} truncates the Gaussian below 6 sigma"
+    if params.sd_per_decryption > Fraction(1, 1 << -LOG2_SD_TARGET):
+        return (f"worst-case statistical distance per decryption 2^{params.log2_sd_per_decryption:.2f} "
+                f"exceeds 2^{LOG2_SD_TARGET}")
+    if params.decryption_budget < MIN_DECRYPTION_BUDGET:
+        return f"decryption budget {params.decryption_budget} is below {MIN_DECRYPTION_BUDGET}"
     return None
 
 
-#: The secure default: N = 2048, q = 2^54 - 2^24 + 1 (prime, = 1 mod 2^25), t = 2^22,
-#: sigma = 3.2, B = 19, a 3-party committee and scanner weights with ||w||_1 <= 3N = 6144.
+#: The default: N = 4096 and q = q1 q2 (109 bits), the two largest primes below 2^54.5 that are
+#: 1 mod 2^24 (so q = 1 mod t and mod 2N); t = 2^23, sigma = 3.2, B = 19, a 3-party committee
+#: and scanner weights with ||w||_1 <= 3N = 12288.
 DEFAULT = BfvParams(
-    name="bfv-n2048-q54-t22-default",
-    n=2048,
-    q=18014398492704769,
-    t=1 << 22,
+    name="bfv-n4096-q109-rns2-t23",
+    n=4096,
+    moduli=(25476206438645761, 25476206405091329),
+    t=1 << 23,
     sigma=3.2,
     error_bound=19,
     parties=3,
-    weight_l1_max=6144,
+    weight_l1_max=12288,
 )
 
 
 def default_params() -> BfvParams:
-    """The DEFAULT parameter set (128-bit classical by the HE-standard table)."""
+    """The DEFAULT parameter set (128-bit classical by the HE-standard table, flooding <= 2^-48)."""
     return DEFAULT
 
 
-_TOY_Q = 35184372088321  # largest prime below 2^45 that is 1 mod 128
+def _acknowledged(build):
+    token = _insecure_acknowledged.set(True)
+    try:
+        return build()
+    finally:
+        _insecure_acknowledged.reset(token)
+
+
+def leaky_2048_params(i_know_this_leaks: bool = False) -> BfvParams:
+    """The first release's set, LEAKY: N = 2048, q = 2^54 - 2^24 + 1, t = 2^22, ||w||_1 <= 6144.
+
+    Its RLWE security is in the table (log2 q = 54 for N = 2048), but q leaves no room for
+    flooding: its worst-case noise exceeds 2F + 1, so threshold decryption has no statistical
+    guarantee (specs/bfv.md section 8) and its decryption budget is 0. Raises
+    :class:`InsecureParametersError` unless ``i_know_this_leaks=True`` or the environment has
+    ``SCHEMES_ALLOW_INSECURE_TOY=1``.
+    """
+    if not (i_know_this_leaks or os.environ.get(INSECURE_ENV_VAR) == "1"):
+        raise InsecureParametersError(
+            "the N = 2048 BFV set LEAKS in threshold decryption; pass i_know_this_leaks=True "
+            f"or set {INSECURE_ENV_VAR}=1")
+    return _acknowledged(lambda: BfvParams(
+        name="bfv-n2048-q54-t22-LEAKY",
+        n=2048,
+        moduli=(18014398492704769,),
+        t=1 << 22,
+        sigma=3.2,
+        error_bound=19,
+        parties=3,
+        weight_l1_max=6144,
+        insecure=True,
+    ))
+
+
+#: TOY moduli: the two largest primes below 2^44 that are 1 mod 2^18 (= t, and 1 mod 2N = 128).
+_TOY_MODULI = (17592180539393, 17592178180097)
 
 
 def toy_params(i_know_this_is_insecure: bool = False) -> BfvParams:
-    """INSECURE test-only set: N = 64 (one 8x8 image), 45-bit q, t = 2^18, ||w||_1 <= 448.
+    """INSECURE test-only set: N = 64 (one 8x8 image), 88-bit two-prime q, t = 2^18, ||w||_1 <= 448.
 
-    Raises :class:`InsecureParametersError` unless ``i_know_this_is_insecure=True`` or the
-    environment has ``SCHEMES_ALLOW_INSECURE_TOY=1``. N = 64 offers no security at all.
+    It has the structure of DEFAULT (two RNS primes, a flooding bound that closes), so fast
+    tests exercise the same code. Raises :class:`InsecureParametersError` unless
+    ``i_know_this_is_insecure=True`` or the environment has ``SCHEMES_ALLOW_INSECURE_TOY=1``.
+    N = 64 offers no security at all.
     """
     if not (i_know_this_is_insecure or os.environ.get(INSECURE_ENV_VAR) == "1"):
         raise InsecureParametersError(
             "the TOY BFV parameters are INSECURE (N = 64); pass i_know_this_is_insecure=True "
             f"or set {INSECURE_ENV_VAR}=1 (tests only)")
-    token = _insecure_acknowledged.set(True)
-    try:
-        return BfvParams(
-            name="bfv-n64-q45-t18-TOY-INSECURE",
-            n=64,
-            q=_TOY_Q,
-            t=1 << 18,
-            sigma=3.2,
-            error_bound=19,
-            parties=3,
-            weight_l1_max=448,
-            insecure=True,
-        )
-    finally:
-        _insecure_acknowledged.reset(token)
+    return _acknowledged(lambda: BfvParams(
+        name="bfv-n64-q88-rns2-t18-TOY-INSECURE",
+        n=64,
+        moduli=_TOY_MODULI,
+        t=1 << 18,
+        sigma=3.2,
+        error_bound=19,
+        parties=3,
+        weight_l1_max=448,
+        insecure=True,
+    ))

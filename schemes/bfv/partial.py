@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .dkg import SecretShare
+from .encryption import Ciphertext, check_ciphertext, decode_coefficient
 from .errors import InvalidCiphertextError, InvalidKeyError
-from .moduli import crt, moduli
+from .moduli import crt, moduli, residues
 from .params import BfvParams
-from .sampling import RandomSource, resolve_rng
+from .sampling import RandomSource, resolve_rng, sample_flooding
 
-__all__ = ["ScorePartial", "PartialWitness", "score_coefficient", "sample_flood",
-           "partial_decrypt_score", "combine_score", "decode_score"]
+__all__ = ["ScorePartial", "PartialWitness", "score_coefficient", "score_residues",
+           "partial_decrypt_score", "combine_score"]
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,11 @@ def score_coefficient(c1: Sequence[int], s: Sequence[int]) -> int:
     return sum(int(c1[n - 1 - j]) * int(s[j]) for j in range(n) if s[j])
 
 
-def sample_flood(rng: RandomSource | None, bound: int) -> int:
-    """Uniform on ``[-bound, bound]`` (any size), by rejection on ``bitlen(2 bound + 1)``-bit words."""
-    rng = resolve_rng(rng)
-    span = 2 * bound + 1
-    bits = span.bit_length()
-    while True:
-        x = int.from_bytes(rng.random_bytes((bits + 7) // 8), "little") & ((1 << bits) - 1)
-        if x < span:
-            return x - bound
+def score_residues(params: BfvParams, ct: Ciphertext) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
+    """What a member decrypts, per modulus k: ``(c0_{N-1} mod q_k for every k, c1 mod q_k for every k)``."""
+    c0, c1 = check_ciphertext(params, ct)
+    mods = moduli(params)
+    return tuple(int(c0[params.n - 1]) % q for q in mods), residues(c1, mods)
 
 
 def _check_c1(params: BfvParams, c1: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -94,16 +91,9 @@ def partial_decrypt_score(params: BfvParams, share: SecretShare, c1: Sequence[Se
     c1v = _check_c1(params, c1)
     if len(share.s) != params.n or any(int(x) not in (-1, 0, 1) for x in share.s):
         raise InvalidKeyError("the secret share must be N ternary coefficients")
-    e = sample_flood(rng, params.flood_bound) if flood is None else int(flood)
+    e = sample_flooding(resolve_rng(rng), params.flood_bound) if flood is None else int(flood)
     d = tuple((score_coefficient(poly, share.s) + e) % q for poly, q in zip(c1v, moduli(params)))
     return ScorePartial(share.member, d), PartialWitness(e)
-
-
-def decode_score(params: BfvParams, x: int) -> int:
-    """``round(t x / q) mod t`` for ``x`` in [0, q) (round half up), exactly: the plaintext
-    coefficient in [0, t)."""
-    q, t = params.q, params.t
-    return ((2 * t * int(x) + q) // (2 * q)) % t
 
 
 def combine_score(params: BfvParams, c0_last: Sequence[int], partials: Sequence[ScorePartial]) -> int:
@@ -125,4 +115,4 @@ def combine_score(params: BfvParams, c0_last: Sequence[int], partials: Sequence[
                 raise InvalidCiphertextError(f"partial of member {p.member}: d must be canonical per modulus")
             x += int(p.d[k])
         xs.append(x % q)
-    return decode_score(params, crt(xs, mods))
+    return decode_coefficient(params, crt(xs, mods))

@@ -20,7 +20,7 @@ what                                           constraints
 ``tag``, ``member`` in a row                   2
 ``s`` ternary                                  2 N
 ``h = Commit_K(s; salt)``                      S(L) + 1, ``L = 1 + ceil(N / 150)``
-``E + F``: ``f_bits = bitlen(2F)`` booleans, ``<= 2F``   f_bits + cmp(f_bits, 2F)
+``E + F`` in ``[0, 2F]`` (``alloc_bounded``)    bitlen(2F)
 per modulus: products, quotient bits, the row  N + b_k + 1
 =============================================  =========================================
 
@@ -28,8 +28,9 @@ Bounds. The verifier supplies canonical ``c1`` (``< q_k``, it recomputes the sco
 itself) and ``d`` (``< q_k``, checked when parsing). With ``s`` ternary the products are
 integers in ``(-q_k, q_k)`` and their sum lies in ``[-N (q_k - 1), N (q_k - 1)]``; so the honest
 quotient lies in ``[ceil((-N (q_k-1) - F - (q_k-1)) / q_k), floor((N (q_k-1) + F) / q_k)]`` and
-the gadget proves ``kq - lo`` in ``[0, 2^b)`` for the smallest such b. Every term of the row is
-then below ``(N + 2^(b+1) + 2) q_k + F`` in absolute value, far below R/2, so the field
+the gadget proves ``kq - lo`` in ``[0, hi - lo]`` with ``b_k = bitlen(hi - lo)`` boolean wires
+(:func:`schemes.r1cs.bits.alloc_bounded`). Every term of the row is then below
+``(N + 2 max(|lo|, |hi|) + 2) q_k + F`` in absolute value, far below R/2, so the field
 equation is the integer equation.
 """
 
@@ -37,10 +38,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from ..r1cs import ConstraintSystem, LinearCombination
+from ..r1cs.bits import alloc_bounded
 from .dkg import SecretShare
-from .dkg_gadget import bound_public, quotient_window, share_commitment_gadget, signed_bits, ternary_wires
+from .dkg_gadget import bound_public, quotient_window, share_commitment_gadget, ternary_wires
 from .errors import InvalidCiphertextError, InvalidWitnessError
-from .gadget import QuotientRange, _bit_number
+from .gadget import QuotientRange
 from .moduli import moduli
 from .params import BfvParams
 from .partial import PartialWitness, score_coefficient
@@ -121,17 +123,16 @@ def partial_circuit(params: BfvParams, statement: PartialStatement | None = None
         quot = [(score_coefficient(statement.c1[k], s_small) + flood - int(statement.d[k])) // q
                 for k, q in enumerate(mods)]
 
-    f_bits = (2 * f).bit_length()
     bound_public(cs, tag, "tag")
     bound_public(cs, member, "member")
     s = ternary_wires(cs, s_vals, n, "s")
     salt = cs.witness(None if share is None else share.salt, "salt")
     cs.enforce_equal(share_commitment_gadget(cs, s, salt, "commit"), h, "h = Commit_K(s; salt)")
-    e = _bit_number(cs, signed_bits(flood, -f, f_bits), -f, "E", 2 * f)
+    e = alloc_bounded(cs, None if flood is None else flood + f, 2 * f, "E", -f)
     for k, (q, rng_k) in enumerate(zip(mods, partial_quotient_ranges(params))):
         products = [cs.mul(c1[k][n - 1 - j], s[j], f"c1s[{k}][{j}]") for j in range(n)]
-        kq = _bit_number(cs, signed_bits(None if quot is None else quot[k], rng_k.lo, rng_k.bits),
-                         rng_k.lo, f"kq[{k}]")
+        kq = alloc_bounded(cs, None if quot is None else quot[k] - rng_k.lo, rng_k.hi - rng_k.lo,
+                           f"kq[{k}]", rng_k.lo)
         lhs = LinearCombination.sum(products)
         lhs.add_in_place(e)
         lhs.add_in_place(kq, -q)

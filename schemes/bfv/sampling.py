@@ -7,13 +7,17 @@ secret drawn from it.
 
 Samplers (all exact up to the stated quantization, vectorized with numpy):
 
-* uniform mod q: 64-bit words, rejected when ``>= floor(2^64 / q) * q``, then reduced mod q;
+* uniform mod a prime q_i < 2^64: 64-bit words, rejected when ``>= floor(2^64 / q_i) * q_i``,
+  then reduced mod q_i; uniform mod ``q = q_1 ... q_k``: one independent uniform residue row
+  per RNS prime (by the CRT these are a uniform element of Z_q);
 * ternary: bytes rejected when ``>= 255``, then ``byte mod 3 - 1`` (uniform on {-1, 0, 1});
 * discrete Gaussian truncated to [-B, B]: probability of x proportional to
   ``exp(-x^2 / (2 sigma^2))`` for |x| <= B and 0 outside -- exactly the distribution of a
   discrete Gaussian sample rejected when |x| > B -- drawn by inversion of a cumulative table
   quantized to 2^-64 with a uniform 64-bit word;
-* flooding: uniform on [-F, F] by rejection on 64-bit words.
+* flooding: uniform on [-F, F] (any size of F) by rejection: ``bitlen(2F)`` random bits, read
+  as an integer x (SHAKE-style big-endian bytes, high bits masked), rejected when ``x > 2F``,
+  then ``x - F`` (acceptance probability above 1/2).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import numpy as np
 __all__ = [
     "RandomSource", "SystemRandomSource", "DeterministicRng", "resolve_rng",
     "sample_uniform_mod", "sample_ternary", "sample_gaussian", "sample_uniform_signed",
-    "expand_uniform_mod",
+    "expand_uniform_mod", "sample_uniform_rns", "sample_flooding",
 ]
 
 
@@ -116,6 +120,27 @@ def sample_uniform_mod(rng: RandomSource, n: int, q: int) -> np.ndarray:
 def expand_uniform_mod(seed: bytes, n: int, q: int, tag: bytes) -> np.ndarray:
     """A public uniform polynomial mod q derived from ``seed`` (SHAKE256 under ``tag``)."""
     return sample_uniform_mod(DeterministicRng(tag + b"\x00" + bytes(seed)), n, q)
+
+
+def sample_uniform_rns(rng: RandomSource, n: int, moduli: tuple) -> np.ndarray:
+    """n uniform elements of Z_q, q = prod(moduli), as a ``k x n`` residue array (row i mod q_i)."""
+    return np.stack([_uniform_below(rng, n, m) for m in moduli])
+
+
+def sample_flooding(rng: RandomSource, bound: int) -> int:
+    """One uniform integer in [-bound, bound], for any ``bound >= 0`` (rejection sampling)."""
+    if isinstance(bound, bool) or not isinstance(bound, int) or bound < 0:
+        raise ValueError("bound must be a non-negative int")
+    span = 2 * bound  # accept x in [0, span]
+    bits = span.bit_length()
+    if bits == 0:
+        return 0
+    nbytes = (bits + 7) // 8
+    mask = (1 << bits) - 1
+    while True:
+        x = int.from_bytes(rng.random_bytes(nbytes), "big") & mask
+        if x <= span:
+            return x - bound
 
 
 def sample_ternary(rng: RandomSource, n: int) -> np.ndarray:

@@ -1,18 +1,21 @@
 """Canonical byte encodings and digests.
 
-Polynomials mod q: N coefficients, each ``w = ceil(bitlen(q-1)/8)`` bytes little-endian
-(w = 7 for DEFAULT), in coefficient order; decoding rejects a wrong length and any
-coefficient >= q (:class:`NonCanonicalEncodingError`).
+Polynomials mod q: N coefficients (integers in [0, q), the CRT form of the RNS residues),
+each ``w = ceil(bitlen(q-1)/8)`` bytes little-endian (w = 14 for DEFAULT), in coefficient
+order; decoding rejects a wrong length and any coefficient >= q
+(:class:`NonCanonicalEncodingError`).
 
 * ciphertext: ``c0 || c1``                                      (2 N w bytes)
 * public key: ``p0 || p1``                                      (2 N w bytes)
 
 Digests (SHA-256):
 
-* ``params_digest = SHA256("greco-consistency/bfv/params/v1" || 0x00 || J)`` with ``J`` the
-  UTF-8 JSON object of the fields ``name, n, q, t, sigma, error_bound, parties,
-  weight_l1_max, pixel_max, insecure, delta, flood_bound``, keys sorted, separators
-  ``,`` and ``:``, integers as JSON numbers, ``sigma`` as the string ``repr(float)``;
+* ``params_digest = SHA256("greco-consistency/bfv/params/v2" || 0x00 || J)`` with ``J`` the
+  UTF-8 JSON object of the fields ``name, n, moduli, q, t, sigma, error_bound, parties,
+  weight_l1_max, pixel_max, insecure, delta, flood_bound, decryption_budget``, keys sorted,
+  separators ``,`` and ``:``, ``moduli`` a list of decimal strings, ``q``, ``delta`` and
+  ``flood_bound`` decimal strings, the other integers JSON numbers, ``sigma`` the string
+  ``repr(float)``;
 * ``public_key_digest = SHA256("greco-consistency/bfv/public-key/v1" || 0x00 ||
   params_digest || public_key_bytes)``.
 """
@@ -22,11 +25,11 @@ from __future__ import annotations
 import hashlib
 import json
 
-import numpy as np
+from typing import Sequence
 
-from ._validate import as_int_tuple
-from .encryption import Ciphertext, check_public_key, ciphertext_residues
-from .errors import NonCanonicalEncodingError
+from ._validate import ints_mod_q
+from .encryption import Ciphertext, check_ciphertext
+from .errors import InvalidKeyError, NonCanonicalEncodingError
 from .keys import PublicKey
 from .params import BfvParams
 
@@ -35,18 +38,17 @@ __all__ = [
     "public_key_to_bytes", "public_key_from_bytes", "params_canonical_json", "params_digest", "public_key_digest",
 ]
 
-PARAMS_TAG = b"greco-consistency/bfv/params/v1"
+PARAMS_TAG = b"greco-consistency/bfv/params/v2"
 PUBLIC_KEY_TAG = b"greco-consistency/bfv/public-key/v1"
 
 
-def poly_to_bytes(params: BfvParams, residues: np.ndarray) -> bytes:
-    """N canonical residues (uint64 array) -> N * coeff_bytes bytes."""
+def poly_to_bytes(params: BfvParams, coeffs: Sequence[int]) -> bytes:
+    """N canonical coefficients (ints in [0, q)) -> N * coeff_bytes bytes."""
     w = params.coeff_bytes
-    raw = np.ascontiguousarray(residues, dtype="<u8").view(np.uint8).reshape(params.n, 8)
-    return raw[:, :w].tobytes()
+    return b"".join(int(v).to_bytes(w, "little") for v in coeffs)
 
 
-def poly_from_bytes(params: BfvParams, data: bytes) -> np.ndarray:
+def poly_from_bytes(params: BfvParams, data: bytes) -> tuple:
     """Inverse of :func:`poly_to_bytes`; rejects wrong lengths and coefficients >= q."""
     w = params.coeff_bytes
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -54,10 +56,9 @@ def poly_from_bytes(params: BfvParams, data: bytes) -> np.ndarray:
     data = bytes(data)
     if len(data) != params.n * w:
         raise NonCanonicalEncodingError(f"polynomial encoding has {len(data)} bytes, expected {params.n * w}")
-    raw = np.zeros((params.n, 8), dtype=np.uint8)
-    raw[:, :w] = np.frombuffer(data, dtype=np.uint8).reshape(params.n, w)
-    vals = raw.view("<u8").reshape(params.n).astype(np.uint64)
-    if int(vals.max()) >= params.q:
+    q = params.q
+    vals = tuple(int.from_bytes(data[i:i + w], "little") for i in range(0, len(data), w))
+    if max(vals) >= q:
         raise NonCanonicalEncodingError("coefficient >= q (non-canonical encoding)")
     return vals
 
@@ -72,35 +73,39 @@ def _split(params: BfvParams, data: bytes, parts: int, what: str) -> list:
 
 def ciphertext_to_bytes(params: BfvParams, ct: Ciphertext) -> bytes:
     """``c0 || c1`` (checks the ciphertext first)."""
-    c0, c1 = ciphertext_residues(params, ct)
+    c0, c1 = check_ciphertext(params, ct)
     return poly_to_bytes(params, c0) + poly_to_bytes(params, c1)
 
 
 def ciphertext_from_bytes(params: BfvParams, data: bytes) -> Ciphertext:
     """Parse ``c0 || c1`` strictly."""
     a, b = _split(params, data, 2, "ciphertext")
-    return Ciphertext(as_int_tuple(poly_from_bytes(params, a)), as_int_tuple(poly_from_bytes(params, b)))
+    return Ciphertext(poly_from_bytes(params, a), poly_from_bytes(params, b))
 
 
 def public_key_to_bytes(params: BfvParams, pk: PublicKey) -> bytes:
     """``p0 || p1`` (checks the key first)."""
-    p0, p1 = check_public_key(params, pk)
-    return poly_to_bytes(params, p0) + poly_to_bytes(params, p1)
+    if not isinstance(pk, PublicKey):
+        raise InvalidKeyError(f"expected a PublicKey, got {type(pk).__name__}")
+    return (poly_to_bytes(params, ints_mod_q(params, pk.p0, "public key p0", InvalidKeyError))
+            + poly_to_bytes(params, ints_mod_q(params, pk.p1, "public key p1", InvalidKeyError)))
 
 
 def public_key_from_bytes(params: BfvParams, data: bytes) -> PublicKey:
     """Parse ``p0 || p1`` strictly."""
     a, b = _split(params, data, 2, "public key")
-    return PublicKey(as_int_tuple(poly_from_bytes(params, a)), as_int_tuple(poly_from_bytes(params, b)))
+    return PublicKey(poly_from_bytes(params, a), poly_from_bytes(params, b))
 
 
 def params_canonical_json(params: BfvParams) -> bytes:
     """The canonical JSON encoding hashed by :func:`params_digest`."""
     obj = {
-        "name": params.name, "n": params.n, "q": params.q, "t": params.t,
-        "sigma": repr(params.sigma), "error_bound": params.error_bound, "parties": params.parties,
+        "name": params.name, "n": params.n, "moduli": [str(m) for m in params.moduli],
+        "q": str(params.q), "t": params.t, "sigma": repr(params.sigma),
+        "error_bound": params.error_bound, "parties": params.parties,
         "weight_l1_max": params.weight_l1_max, "pixel_max": params.pixel_max,
-        "insecure": params.insecure, "delta": params.delta, "flood_bound": params.flood_bound,
+        "insecure": params.insecure, "delta": str(params.delta), "flood_bound": str(params.flood_bound),
+        "decryption_budget": params.decryption_budget,
     }
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 

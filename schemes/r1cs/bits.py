@@ -22,7 +22,19 @@ gadget                                         constraints               new pri
 ``assert_in_range``, w + 1 = 2^k (k >= 1)      k + 1                     k
 ``assert_in_range``, other w, k = bitlen(w)    2 (k + 1)                 2 k
 ``assert_in_signed_range(bound)``              as assert_in_range(0, 2 bound)
+``alloc_bounded(C)``, k = bitlen(C)            k                         k
 =============================================  ========================  =====================
+
+``alloc_bounded`` (a bounded number on weighted bits). For a constant ``C >= 1`` with
+``k = bitlen(C)`` it allocates boolean wires ``b_0 .. b_{k-1}`` with weights
+``w_i = 2^i`` (i < k - 1) and ``w_{k-1} = C - 2^(k-1) + 1`` (so ``1 <= w_{k-1} <= 2^(k-1)``) and
+returns ``x = sum w_i b_i``. Soundness: booleans give ``0 <= x <= sum w_i = (2^(k-1) - 1) +
+(C - 2^(k-1) + 1) = C``, as integers (``C < 2^252``, no wrap). Completeness: ``x <= 2^(k-1) - 1``
+is written in binary on the first k - 1 wires with ``b_{k-1} = 0``; ``x >= 2^(k-1)`` sets
+``b_{k-1} = 1`` and writes ``x - w_{k-1}``, which lies in ``[2^(k-1) - w_{k-1}, 2^(k-1) - 1]``,
+on the others. (The decomposition need not be unique; the proven statement is ``x`` in [0, C].
+Changing any one wire changes ``x`` or breaks booleanity.) For ``C = 2^k - 1`` it is plain binary.
+``C = 0`` allocates nothing and returns the constant 0.
 """
 
 from __future__ import annotations
@@ -34,7 +46,8 @@ from .system import ConstraintSystem
 #: The field modulus as a plain int (faster than mpz for 254-bit operands).
 R = int(_R_MPZ)
 
-__all__ = ["MAX_BITS", "assert_bool", "to_bits", "assert_in_range", "assert_in_signed_range"]
+__all__ = ["MAX_BITS", "assert_bool", "to_bits", "assert_in_range", "assert_in_signed_range",
+           "alloc_bounded", "bounded_weights"]
 
 #: Largest n for which a sum of n boolean wires cannot wrap modulo R (2^252 < R).
 MAX_BITS = 252
@@ -115,3 +128,44 @@ def assert_in_signed_range(cs: ConstraintSystem, x: LCLike, bound: int, name: st
     if not is_int(bound) or isinstance(bound, bool) or bound < 0:
         raise ValueError(f"assert_in_signed_range: bound must be a non-negative int, got {bound!r}")
     assert_in_range(cs, as_lc(x, cs) + bound, 0, 2 * bound, name)
+
+
+def bounded_weights(bound: int) -> list:
+    """The weights of :func:`alloc_bounded`: ``1, 2, ..., 2^(k-2), C - 2^(k-1) + 1`` for k = bitlen(C)."""
+    if not is_int(bound) or isinstance(bound, bool) or not 0 <= bound < 1 << MAX_BITS:
+        raise ValueError(f"bound must be an int in [0, 2^{MAX_BITS}), got {bound!r}")
+    k = int(bound).bit_length()
+    if k == 0:
+        return []
+    return [1 << i for i in range(k - 1)] + [int(bound) - (1 << (k - 1)) + 1]
+
+
+def alloc_bounded(cs: ConstraintSystem, value: int | None, bound: int, name: str,
+                  offset: int = 0) -> LinearCombination:
+    """A new number ``x`` proven to lie in ``[0, bound]``: ``bitlen(bound)`` boolean wires, one row each.
+
+    Returns ``offset + x`` with ``x = sum w_i b_i`` for the weights of :func:`bounded_weights`
+    (see the module docstring for the proof). ``value`` is x in witness mode (None in shape-only
+    mode). A value outside [0, bound] gets the bits of ``value mod 2^k`` read as plain binary, so
+    the caller's rows that use x fail (the gadget itself cannot represent it). Wires
+    ``name.b[i]``, rows ``name.bool[i]``.
+    """
+    weights = bounded_weights(bound)
+    k = len(weights)
+    bits_v: list = [None] * k
+    if cs.with_witness:
+        if value is None or not is_int(value) or isinstance(value, bool):
+            raise TypeError(f"alloc_bounded {name!r}: witness mode needs an int value")
+        v = int(value)
+        if 0 <= v <= bound and k and v >= 1 << (k - 1):
+            bits_v = [((v - weights[-1]) >> i) & 1 for i in range(k - 1)] + [1]
+        elif 0 <= v <= bound:
+            bits_v = [(v >> i) & 1 for i in range(k - 1)] + ([0] if k else [])
+        else:
+            bits_v = [(v >> i) & 1 for i in range(k)]  # v mod 2^k in binary: the caller's rows fail
+    terms = {0: int(offset) % R} if int(offset) % R else {}
+    for i, (w, bv) in enumerate(zip(weights, bits_v)):
+        b = cs.witness(bv, f"{name}.b[{i}]")
+        cs.enforce_bool(b, f"{name}.bool[{i}]")
+        terms[b.variable_index()] = w
+    return LinearCombination._raw(terms, cs)

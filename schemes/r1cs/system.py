@@ -193,6 +193,21 @@ class ConstraintSystem:
             return self._add(None, name, 1)
         self._add((self._row(a), self._row(b), self._row(c)), name, 1)
 
+    def enforce_bool(self, x: LinearCombination, name: str) -> None:
+        """Add ``x * (x - 1) == 0`` (x in {0, 1}) for a single private or public wire ``x``.
+
+        The same row as ``enforce(x, x - 1, 0, name)``, built directly from the wire index (no
+        combination arithmetic): bit gadgets add one such row per bit."""
+        if not self.records_constraints:
+            return self._add(None, name, 1)
+        var = x.variable_index() if isinstance(x, LinearCombination) else None
+        if not var:  # not a single wire with coefficient 1 (or the constant wire): the general form
+            x = as_lc(x, self)
+            return self.enforce(x, x - 1, 0, name)
+        if var >= len(self._wire_names):
+            raise ValueError(f"wire {var} does not exist (the system has {len(self._wire_names)} wires)")
+        self._add(((var, 1), (0, R - 1, var, 1), _EMPTY_ROW), name, 1)
+
     def enforce_equal(self, a: LCLike, b: LCLike, name: str) -> None:
         """Add ``a * 1 == b``."""
         if not self.records_constraints:

@@ -5,7 +5,8 @@
 - ``packing_commitment_cipher.json``: packing, commitment and Poseidon-cipher values for fixed
   inputs (the tests recompute them; their definitions are in packing.md, commitment.md, poseidon.md).
 - ``bfv_toy.json``: a TOY BFV key pair and an encryption from DeterministicRng seeds, with the
-  randomness, so that ``ct = pk*u + e + Delta*m`` can be checked by schoolbook arithmetic.
+  randomness, so that ``ct = pk*u + e + Delta*m`` (mod q = q1 q2, and mod each RNS prime) can be
+  checked by schoolbook arithmetic.
 - ``toy_envelope/``: a key directory (seeded INSECURE Groth16 setup), a context and an honest
   envelope (binary and JSON) that must verify, with this library and with snarkjs.
 """
@@ -48,8 +49,9 @@ def bfv_toy() -> dict:
     ct, wit = encrypt(params, pk, m, DeterministicRng(b"vector-encrypt"))
     ints = lambda xs: [int(x) for x in xs]  # noqa: E731
     return {
-        "description": "TOY BFV (INSECURE): keygen seed b'vector-keygen', encrypt seed b'vector-encrypt'",
-        "n": params.n, "q": params.q, "t": params.t,
+        "description": "TOY BFV (INSECURE): keygen seed b'vector-keygen', encrypt seed b'vector-encrypt'; "
+                       "coefficients mod q = q1 q2 (the RNS moduli)",
+        "n": params.n, "moduli": list(params.moduli), "q": params.q, "t": params.t,
         "s": ints(sk.s), "pk0": ints(pk.p0), "pk1": ints(pk.p1), "m": m,
         "u": ints(wit.u), "e0": ints(wit.e0), "e1": ints(wit.e1), "c0": ints(ct.c0), "c1": ints(ct.c1),
     }

@@ -84,8 +84,8 @@ def test_every_private_wire_is_bound(toy):
 
 @pytest.mark.slow
 def test_every_private_wire_is_bound_default_with_padding_rows():
-    """The default set: 784 pixels in one N = 2048 chunk, so 1264 BFV rows carry the constant 0
-    as message (padding). Every private wire of the whole circuit is mutated (~3 s + synthesis)."""
+    """The default set: 784 pixels in one N = 4096 chunk, so 3312 BFV rows carry the constant 0
+    as message (padding). Every private wire of the whole circuit is mutated."""
     p = get_parameter_set("default")
     assert p.num_pixels < p.bfv.n
     pk_fhe = keygen(p.bfv)[1]  # any key of the ring: the circuit reads its coefficients only
@@ -104,10 +104,9 @@ def _component_counts(toy) -> tuple[int, int]:
     commit_gadget(cs, vals, cs.witness(None, "rho"))
     commitment = cs.num_constraints
     cs = ConstraintSystem(with_witness=False)
-    c0 = [cs.public_input(None, f"c0[{i}]") for i in range(p.bfv.n)]
-    c1 = [cs.public_input(None, f"c1[{i}]") for i in range(p.bfv.n)]
+    packed = [cs.public_input(None, f"ct[{i}]") for i in range(p.bfv.n)]
     m = [cs.witness(None, f"m{i}") for i in range(p.bfv.n)]
-    encryption_gadget(cs, p.bfv, toy.keys.pk_fhe, m, c0, c1, None)
+    encryption_gadget(cs, p.bfv, toy.keys.pk_fhe, m, packed, None)
     bfv = cs.num_constraints
     return 8 * npix + commitment + 1 + encrypt_constraints(p.plaintext_len) + p.ct_msg_len + 1, bfv
 

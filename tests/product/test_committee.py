@@ -11,7 +11,8 @@ import struct
 import pytest
 
 from consistency.committee import (ContributionRefused, init_committee, load_committee, load_config)
-from consistency.committee.config import FALLBACK_DECRYPTION_BUDGET, crs_seed
+from consistency.committee.config import crs_seed
+from consistency.params import get_parameter_set
 from consistency.committee.errors import CommitteeMismatch, MalformedCommitteeFile
 from consistency.scanner import load_scanner, model_digest
 from schemes.bfv.dkg import crs_polynomials
@@ -32,13 +33,14 @@ def test_configuration_is_derived_from_public_data(toy):
                                    + struct.pack(">H", len(cid)) + cid).digest()
     assert cfg.crs_seed == expected_seed == crs_seed(toy.params, "toy-tests")
     assert cfg.crs == crs_polynomials(toy.params.bfv, expected_seed)
-    assert toy.committee.pk.p1 == cfg.crs[0]  # a from the public seed, nobody's choice
+    # a from the public seed, nobody's choice: the joint key's a has the per-prime residues of the crs
+    assert all(tuple(x % q for x in toy.committee.pk.p1) == a for a, q in zip(cfg.crs, toy.params.bfv.moduli))
     obj = json.loads((cfg.path / "committee.json").read_text())
     canon = json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
     assert cfg.digest == hashlib.sha256(b"GRC/committee/v1\x00" + canon).digest()
     assert cfg.tag == int.from_bytes(cfg.digest[:31], "big")
     assert cfg.model_digest == model_digest(toy.params, load_scanner(toy.params))
-    assert cfg.decryption_budget == FALLBACK_DECRYPTION_BUDGET  # toy states no budget of its own
+    assert cfg.decryption_budget == toy.params.bfv.decryption_budget == 111_588  # specs/bfv.md §8.4
     assert cfg.keygen_vk.num_public == keygen_num_public(toy.params.bfv)
     assert cfg.partial_vk.num_public == partial_num_public(toy.params.bfv)
 
@@ -49,7 +51,7 @@ def test_init_refuses_an_existing_committee_and_bad_numbers(toy, tmp_path):
     with pytest.raises(ValueError):
         init_committee(tmp_path / "a", toy.params, toy.params.bfv.parties + 1)
     with pytest.raises(ValueError):
-        init_committee(tmp_path / "b", toy.params, 3, decryption_budget=FALLBACK_DECRYPTION_BUDGET + 1)
+        init_committee(tmp_path / "b", toy.params, 3, decryption_budget=toy.params.bfv.decryption_budget + 1)
     with pytest.raises(ValueError):
         init_committee(tmp_path / "c", toy.params, 3, committee_id="")
 
@@ -104,26 +106,17 @@ def test_toy_committee_needs_the_insecure_flag(toy):
         load_config(toy.committee.config.path)
 
 
-def test_the_budget_cap_follows_the_parameter_set(toy, monkeypatch):
-    """A set that states a budget caps it; a test-only set that states 0 gets the fallback; a
-    secure set that states 0 gets no committee (the sound-parameters sets state one)."""
-    from dataclasses import replace
-
+def test_the_budget_cap_is_the_parameter_sets_and_a_set_with_none_has_no_committee(toy, tmp_path):
+    """Attack test: the committee may not allow more decryptions than the set's flooding covers
+    (specs/bfv.md §8.4), and a set whose budget is 0 (default-2048-leaky: its flooding proves
+    nothing) gets no committee at all."""
     from consistency.committee.config import budget_cap
 
-    assert budget_cap(toy.params) == FALLBACK_DECRYPTION_BUDGET
-
-    class Stated:
-        def __init__(self, bfv, budget, insecure):
-            self._bfv, self.decryption_budget, self.insecure = bfv, budget, insecure
-
-        def __getattr__(self, name):
-            return getattr(self._bfv, name)
-
-    for budget, insecure, cap in ((1 << 20, False, 1 << 20), (7, True, 7), (0, True, FALLBACK_DECRYPTION_BUDGET),
-                                  (0, False, 0)):
-        p = replace(toy.params, bfv=Stated(toy.params.bfv, budget, insecure))
-        assert budget_cap(p) == cap
-    p = replace(toy.params, bfv=Stated(toy.params.bfv, 0, False))
-    with pytest.raises(ValueError, match="no decryption budget"):
-        init_committee("/nonexistent/never-created", p, 3)
+    assert budget_cap(toy.params) == toy.params.bfv.decryption_budget
+    default = get_parameter_set("default")
+    assert budget_cap(default) == default.bfv.decryption_budget == 4_185_616
+    leaky = get_parameter_set("default-2048-leaky", allow_insecure=True)
+    assert budget_cap(leaky) == 0
+    with pytest.raises(ValueError, match="decryption budget of 0"):
+        init_committee(tmp_path / "leaky", leaky, 3)
+    assert not (tmp_path / "leaky").exists()

@@ -253,9 +253,9 @@ def test_rogue_key_is_refused_by_finalize_naming_the_member(toy, world, tmp_path
     _, proof3 = read_contribution(config, 3)
     # b_3 = b* - b_1 - b_2 for a key b* = -a s* + e* the attacker knows: the joint key would be b*
     s_star = tuple([1, -1, 0] * 21 + [1])
-    b_star = contribution_from_secret(toy.params.bfv, config.crs, 3, s_star, (0,) * 64, 5).b[0]
-    q = toy.params.bfv.q
-    rogue = replace(c3, b=(tuple((b_star[i] - c1.b[0][i] - c2.b[0][i]) % q for i in range(64)),))
+    b_star = contribution_from_secret(toy.params.bfv, config.crs, 3, s_star, (0,) * 64, 5).b
+    rogue = replace(c3, b=tuple(tuple((b_star[k][i] - c1.b[k][i] - c2.b[k][i]) % q for i in range(64))
+                                for k, q in enumerate(toy.params.bfv.moduli)))
     contribution_path(config, 3).write_text(json.dumps(contribution_json(config, rogue, proof3)))
     with pytest.raises(ContributionRefused) as e:
         finalize(d, allow_insecure=True)
@@ -325,8 +325,8 @@ def test_verdict_from_honest_partials(toy, world, scanned):
 def test_verdict_refuses_d_plus_one_and_names_the_member(world, scanned):
     committee, _, keys = world
     request, answers = scanned
-    q = committee.params.bfv.q
-    bad = replace(answers[1], d=((answers[1].d[0] + 1) % q,))
+    q1 = committee.params.bfv.moduli[0]
+    bad = replace(answers[1], d=((answers[1].d[0] + 1) % q1, *answers[1].d[1:]))
     with pytest.raises(PartialRefused) as e:
         combine(committee, request, [answers[0], bad, answers[2]], keys=keys.verifier)
     assert set(e.value.members) == {2} and "member 2" in str(e.value)
@@ -371,8 +371,8 @@ def test_verdict_refuses_flooding_beyond_f(toy, world, scanned):
 def test_verdict_names_every_cheating_and_missing_member(world, scanned):
     committee, _, keys = world
     request, answers = scanned
-    q = committee.params.bfv.q
-    bad1 = replace(answers[0], d=((answers[0].d[0] + 1) % q,))
+    q1 = committee.params.bfv.moduli[0]
+    bad1 = replace(answers[0], d=((answers[0].d[0] + 1) % q1, *answers[0].d[1:]))
     with pytest.raises(PartialRefused) as e:
         combine(committee, request, [bad1, answers[1]], keys=keys.verifier)
     assert set(e.value.members) == {1, 3} and e.value.members[3] == "no partial"
@@ -380,7 +380,7 @@ def test_verdict_names_every_cheating_and_missing_member(world, scanned):
         combine(committee, request, [answers[0], answers[1], answers[1], answers[2]], keys=keys.verifier)
     assert set(e.value.members) == {2}
     malformed = answers[1].to_json()
-    malformed["d"] = [str(q + 5)]  # not a residue: refused when parsed, and named by its claimed member
+    malformed["d"] = [str(q1 + 5), malformed["d"][1]]  # not a residue: refused when parsed, and named by its claimed member
     with pytest.raises(PartialRefused) as e:
         combine(committee, request, [answers[0], json.dumps(malformed).encode(), answers[2]], keys=keys.verifier)
     assert set(e.value.members) == {2} and "malformed" in e.value.members[2]
@@ -453,7 +453,8 @@ def test_audit_names_the_member_whose_partial_was_altered(world, scanned):
     committee, _, keys = world
     request, answers = scanned
     raw = combine(committee, request, answers, keys=keys.verifier).to_json()
-    raw["partials"][2]["d"] = [str((int(raw["partials"][2]["d"][0]) + 1) % committee.params.bfv.q)]
+    d = raw["partials"][2]["d"]
+    raw["partials"][2]["d"] = [str((int(d[0]) + 1) % committee.params.bfv.moduli[0]), *d[1:]]
     with pytest.raises(RecordRefused) as e:
         audit_record(json.dumps(raw).encode(), keys.verifier, committee)
     assert set(e.value.members) == {3}

@@ -59,8 +59,8 @@ def test_partial_file_format(flow, toy):
     """{"member": i, "d": [decimal strings, one per RNS prime], ...}"""
     for i in (1, 2, 3):
         obj = json.loads((flow / f"banned.p{i}").read_text())
-        assert obj["member"] == i and isinstance(obj["d"], list) and len(obj["d"]) == 1
-        assert all(isinstance(x, str) and x.isdigit() and int(x) < toy.params.bfv.q for x in obj["d"])
+        assert obj["member"] == i and isinstance(obj["d"], list) and len(obj["d"]) == 2
+        assert all(isinstance(x, str) and x.isdigit() and int(x) < q for x, q in zip(obj["d"], toy.params.bfv.moduli))
         assert set(obj) == {"version", "kind", "member", "d", "request", "score_ciphertext", "proof"}
 
 

@@ -1,6 +1,7 @@
-"""One end-to-end run on the real default parameter set (28x28, BFV N = 2048) with a real
-three-member committee (dealerless keys, proven partials, an audited record), and the rgb32
-relation (two BFV chunks) checked for satisfiability without Groth16."""
+"""One end-to-end run on the real default parameter set (28x28, BFV N = 4096, two-prime RNS q)
+with a real three-member committee (dealerless keys, proven partials, an audited record), the
+rgb32 relation (one chunk of 3072 pixels) and a two-chunk relation checked for satisfiability
+without Groth16."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from consistency.errors import Rejected
 from consistency.image import image_bytes
 from consistency.committee import Member, audit_record, combine, finalize, init_committee, join, make_request
 from consistency.keys import load_prover_keys, run_setup, write_keydir
-from consistency.params import get_parameter_set
+from consistency.params import ParameterSet, get_parameter_set
 from consistency.recipient import open_payload
 from consistency.scanner import load_scanner, plaintext_score
 from consistency.sender import prepare_statement, send
@@ -36,7 +37,9 @@ def test_default_set_end_to_end(tmp_path):
     committee = finalize(tmp_path / "committee")
     write_keydir(tmp_path / "keys", run_setup(params, committee.pk))
     keys = load_prover_keys(tmp_path / "keys")
-    assert keys.pk.num_constraints > 100_000
+    # 161 841 .. 170 033 constraints (specs/consistency.md section 5): within a 2^18 QAP domain
+    assert 161_841 <= keys.pk.num_constraints <= 170_033
+    assert keys.pk.num_constraints + params.num_public < 1 << 18
     recipient = generate_recipient_key()
     image = _shipped_image("default", "banned")
     data = encode(send(image, recipient.public_bytes(), keys, b"msg-id=1"))
@@ -69,9 +72,26 @@ def test_rgb32_relation_is_satisfied_by_an_honest_witness_only():
     pk = keygen(params.bfv)[1]  # the circuit reads the key's coefficients only
     benign, banned = (image_bytes(_shipped_image("rgb32", k), params) for k in ("benign", "banned"))
     stmt, wit, _ = prepare_statement(params, pk, banned, generate_recipient_key().public_bytes(), b"c")
-    assert params.num_chunks == 2 and len(stmt.ct_fhe) == 2
+    assert params.num_chunks == 1 and len(stmt.ct_fhe) == 1
     assert build_circuit(params, pk, stmt, wit).is_satisfied()
     other, _, _ = prepare_statement(params, pk, benign, generate_recipient_key().public_bytes(), b"c")
-    # second chunk swapped for the benign image's: the relation fails
+    assert not build_circuit(params, pk, replace(stmt, ct_fhe=other.ct_fhe), wit).is_satisfied()
+
+
+def test_two_chunk_relation_is_satisfied_by_an_honest_witness_only():
+    """Images larger than N use several chunks. Every named set fits one chunk on its ring, so a
+    16x8 image on the toy ring (128 pixels, two chunks of 64) stands in for them."""
+    toy = get_parameter_set("toy", allow_insecure=True)
+    params = ParameterSet("toy-two-chunks", 16, 8, 1, toy.bfv, data="toy")
+    pk = keygen(params.bfv)[1]
+    image = np.vstack([_shipped_image("toy", "benign"), _shipped_image("toy", "banned")])
+    flipped = np.vstack([_shipped_image("toy", "banned"), _shipped_image("toy", "benign")])
+    stmt, wit, _ = prepare_statement(params, pk, image_bytes(image, params),
+                                     generate_recipient_key().public_bytes(), b"c")
+    assert params.num_chunks == 2 and len(stmt.ct_fhe) == 2 and params.num_public == 3 + params.ct_msg_len + 128
+    assert build_circuit(params, pk, stmt, wit).is_satisfied()
+    other, _, _ = prepare_statement(params, pk, image_bytes(flipped, params),
+                                    generate_recipient_key().public_bytes(), b"c")
+    # second chunk swapped for another image's: the relation fails
     mixed = replace(stmt, ct_fhe=(stmt.ct_fhe[0], other.ct_fhe[1]))
     assert not build_circuit(params, pk, mixed, wit).is_satisfied()

@@ -94,7 +94,7 @@ def test_swap_attack_is_rejected_twice(toy, cache):
     names = build_circuit(toy.params, toy.keys.pk_fhe).freeze().names
     index, name = int(m.group(1)), m.group(2)
     assert names[index] == name
-    assert re.fullmatch(r"bfv\[0\]/ct0_relation\[\d+\]", name), name
+    assert re.fullmatch(r"bfv\[0\]/ct_relation\[\d+\]", name), name
 
 
 @pytest.mark.interop

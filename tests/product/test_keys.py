@@ -7,8 +7,10 @@ import shutil
 
 import pytest
 
-from consistency.errors import KeyMismatch
+from consistency.envelope import decode, encode
+from consistency.errors import EnvelopeFormatError, KeyMismatch, UnknownParameterSet
 from consistency.keys import load_prover_keys, load_verifier_keys, write_keydir
+from consistency.params import PARAMETER_SET_NAMES, get_parameter_set
 from schemes.bfv.keys import keygen
 
 from .conftest import toy_keys
@@ -86,3 +88,31 @@ def test_missing_or_corrupt_files(two_dirs, tmp_path):
     (d / "committee_pk.bin").unlink()
     with pytest.raises(KeyMismatch, match="missing"):
         load_verifier_keys(d, allow_insecure=True)
+
+
+@pytest.mark.parametrize("other", [n for n in PARAMETER_SET_NAMES if n != "toy"])
+def test_nothing_made_for_one_set_loads_under_another(two_dirs, tmp_path, toy, other):
+    """Key directories, envelopes and digests carry the parameter-set name: relabelling the toy
+    key directory or envelope as any other set is refused (digest, sizes, counts)."""
+    d = _copy(two_dirs[0], tmp_path)
+    meta = json.loads((d / "params.json").read_text())
+    (d / "params.json").write_text(json.dumps(dict(meta, params_id=other)))
+    with pytest.raises(KeyMismatch):
+        load_verifier_keys(d, allow_insecure=True)
+    data = bytearray(encode(toy.env_benign, allow_insecure=True))
+    pid = other.encode()
+    relabelled = bytes(data[:5]) + bytes([len(pid)]) + pid + bytes(data[6 + len(b"toy"):])
+    with pytest.raises(EnvelopeFormatError):
+        decode(relabelled, allow_insecure=True)
+    digests = {get_parameter_set(n, allow_insecure=True).digest(b"same key bytes") for n in PARAMETER_SET_NAMES}
+    assert len(digests) == len(PARAMETER_SET_NAMES)
+
+
+def test_leaky_set_needs_the_insecure_flag_everywhere(two_dirs, tmp_path):
+    d = _copy(two_dirs[0], tmp_path)
+    meta = json.loads((d / "params.json").read_text())
+    (d / "params.json").write_text(json.dumps(dict(meta, params_id="default-2048-leaky")))
+    with pytest.raises(KeyMismatch, match="LEAKS"):
+        load_verifier_keys(d)
+    with pytest.raises(UnknownParameterSet, match="LEAKS"):
+        get_parameter_set("default-2048-leaky")

@@ -64,10 +64,16 @@ def test_bfv_toy_vector_by_schoolbook_arithmetic():
 
     v = json.loads((VEC / "bfv_toy.json").read_text())
     q, t = v["q"], v["t"]
+    assert len(v["moduli"]) == 2 and v["moduli"][0] * v["moduli"][1] == q
     delta = q // t
     c0 = [(x + e + delta * m) % q for x, e, m in zip(_negacyclic(v["pk0"], v["u"], q), v["e0"], v["m"])]
     c1 = [(x + e) % q for x, e in zip(_negacyclic(v["pk1"], v["u"], q), v["e1"])]
     assert c0 == v["c0"] and c1 == v["c1"]
+    # the same relation modulo each RNS prime, with pk and Delta reduced mod that prime
+    for qj in v["moduli"]:
+        pk0j = [x % qj for x in v["pk0"]]
+        assert [x % qj for x in c0] == [(x + e + (delta % qj) * m) % qj
+                                        for x, e, m in zip(_negacyclic(pk0j, v["u"], qj), v["e0"], v["m"])]
     params = toy_params(i_know_this_is_insecure=True)
     assert decrypt(params, SecretKey(tuple(v["s"])), Ciphertext(tuple(c0), tuple(c1))) == v["m"]
     sk, pk = keygen(params, DeterministicRng(b"vector-keygen"))
@@ -106,12 +112,13 @@ def test_toy_vector_digest_from_the_spec_text():
     d = VEC / "toy_envelope"
     pk_bytes = (d / "committee_pk.bin").read_bytes()
     # the toy set's constants as bfv.md §2 and consistency.md §1 state them
-    name, bfv_name = b"toy", b"bfv-n64-q45-t18-TOY-INSECURE"
-    n, q, t, bound, parties, l1, sigma = 64, 35184372088321, 2**18, 19, 3, 448, 3.2
-    data = (b"GRC/PARAMS/v1\x00" + bytes([1])
+    name, bfv_name = b"toy", b"bfv-n64-q88-rns2-t18-TOY-INSECURE"
+    n, moduli, t, bound, parties, l1, sigma = 64, (17592180539393, 17592178180097), 2**18, 19, 3, 448, 3.2
+    data = (b"GRC/PARAMS/v2\x00" + bytes([1])
             + struct.pack(">H", len(name)) + name + struct.pack(">III", 8, 8, 1)
             + struct.pack(">H", len(bfv_name)) + bfv_name
-            + struct.pack(">IQQQII", n, q, t, bound, parties, l1) + bytes.fromhex("400999999999999a")
+            + struct.pack(">IB", n, len(moduli)) + b"".join(struct.pack(">Q", m) for m in moduli)
+            + struct.pack(">QQII", t, bound, parties, l1) + bytes.fromhex("400999999999999a")
             + int.from_bytes(b"GRC/CMT1", "big").to_bytes(8, "big")
             + int.from_bytes(b"GRC/CTX1", "big").to_bytes(8, "big")
             + len(pk_bytes).to_bytes(8, "big") + pk_bytes)
@@ -131,13 +138,15 @@ def test_toy_vector_byte_orders():
     envelope's ct_fhe big-endian; each read by hand from the raw bytes."""
     d = VEC / "toy_envelope"
     keys = load_verifier_keys(d, allow_insecure=True)
-    n, q, w = 64, 35184372088321, 6
+    n, q, w = 64, 17592180539393 * 17592178180097, 11  # bfv.md §2: q = q1 q2 (88 bits), 11 bytes
     raw_pk = (d / "committee_pk.bin").read_bytes()
     assert len(raw_pk) == 2 * n * w
     pk_le = [int.from_bytes(raw_pk[i:i + w], "little") for i in range(0, len(raw_pk), w)]
     assert pk_le == list(keys.pk_fhe.p0) + list(keys.pk_fhe.p1)
-    # read with the other rule, the key is not even canonical
-    assert max(int.from_bytes(raw_pk[i:i + w], "big") for i in range(0, len(raw_pk), w)) >= q
+    # read with the other rule, the coefficients are other numbers (with a 88-bit q in 11 bytes
+    # they need not leave [0, q), so compare them)
+    pk_be = [int.from_bytes(raw_pk[i:i + w], "big") for i in range(0, len(raw_pk), w)]
+    assert all(a != b for a, b in zip(pk_be, pk_le)) and all(v < q for v in pk_le)
 
     data = (d / "envelope.bin").read_bytes()
     env = decode(data, allow_insecure=True)
@@ -155,4 +164,4 @@ def test_toy_vector_byte_orders():
     assert [int.from_bytes(ct_msg[i:i + 32], "big") for i in range(0, len(ct_msg), 32)] == list(env.ct_msg)
     coeffs = [int.from_bytes(ct_fhe[i:i + w], "big") for i in range(0, len(ct_fhe), w)]
     assert coeffs == list(env.ct_fhe[0].c0) + list(env.ct_fhe[0].c1)
-    assert max(int.from_bytes(ct_fhe[i:i + w], "little") for i in range(0, len(ct_fhe), w)) >= q
+    assert all(int.from_bytes(ct_fhe[i:i + w], "little") != c for i, c in zip(range(0, len(ct_fhe), w), coeffs))
