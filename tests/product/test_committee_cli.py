@@ -178,3 +178,12 @@ def test_members_join_and_answer_in_their_own_processes(tmp_path):
     assert main(["verdict", str(tmp_path / "req"), *(str(tmp_path / f"p{i}") for i in (1, 2, 3)),
                  "--committee", c, "--out", str(tmp_path / "rec"), "--insecure"]) == 0
     assert json.loads((tmp_path / "rec").read_text())["verdict"] == "banned"
+
+
+def test_init_on_the_leaky_set_is_refused_with_exit_1(tmp_path, capsys):
+    """The leaky N = 2048 set states a decryption budget of 0: no committee, a clear error."""
+    assert main(["committee", "init", str(tmp_path / "c"), "--params", "default-2048-leaky", "--parties", "3",
+                 "--insecure"]) == 1
+    err = capsys.readouterr().err
+    assert "decryption budget of 0" in err and "Traceback" not in err
+    assert not (tmp_path / "c" / "committee.json").exists()
