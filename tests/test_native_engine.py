@@ -28,7 +28,7 @@ from schemes.bn254.curve import (G1_GEN, G2_GEN, InvalidPoint, U, g1_add, g1_fro
 from schemes.bn254.fields import P, R
 from schemes.bn254.pairing import final_exponentiation, multi_miller_loop, pairing
 from schemes.bn254.tower import fp12_eq, fp12_pow
-from schemes.bn254.vectors import (G1Vector, G2Vector, g1_to_le, g2_to_le, scalars_from_bytes,
+from schemes.bn254.vectors import (G1Vector, G2Vector, g1_from_le, g1_to_le, g2_to_le, scalars_from_bytes,
                                    scalars_to_bytes)
 from schemes.groth16 import insecure_setup_from_seed, prepare_verifying_key
 from schemes.groth16.domain import Domain, root_of_unity
@@ -193,6 +193,26 @@ def test_verifier_agrees_with_the_reference_pairing_equation(mixed):
         assert native == reference_accepts(pk.vk, inputs, pr)
     assert pvk.native.verify(le(xs), g1_to_le(proof.a), g2_to_le(proof.b), g1_to_le(proof.c))
     verify(pvk, xs, proof)
+
+
+def test_precomputed_ic_table_gives_the_reference_combination():
+    """A key with more than 1024 public inputs gets the precomputed window table (FixedBases).
+    With ic[j] = k_j G, ic[0] + sum x_j ic[j] must be (k_0 + sum x_j k_j) G: one reference
+    multiplication. Scalars: full size, above r/2 (negated), small, zero, and all zero."""
+    from schemes.bn254.fixed_base import fixed_base_mul_g1
+
+    rng = random.Random(1234)
+    l = 1100
+    ks = [rng.randrange(1, R_INT) for _ in range(l + 1)]
+    ic = fixed_base_mul_g1(G1_GEN, ks).to_bytes()
+    g2 = g2_to_le(G2_GEN)
+    key = _native.PreparedVerifyingKey(g1_to_le(G1_GEN), g2, g2, g2, ic)
+    full = [rng.randrange(R_INT) for _ in range(l)]
+    mixed = [rng.choice([0, 1, 255, R_INT - 1, R_INT - 2, rng.randrange(1 << 64), rng.randrange(R_INT)]) for _ in range(l)]
+    for xs in (full, mixed, [0] * l, [0] * (l - 1) + [R_INT - 1]):
+        k = (ks[0] + sum(x * kj for x, kj in zip(xs, ks[1:]))) % R_INT
+        got = g1_from_le(bytes(key.public_input_combination(le(xs))))
+        assert got == g1_mul(G1_GEN, k)
 
 
 @settings(max_examples=5, deadline=None)

@@ -135,55 +135,66 @@ fn digit(s: &Big, shift: u32, c: u32) -> usize {
     (d & ((1u64 << c) - 1)) as usize
 }
 
+/// `sum_d d * (sum of the points with digit d)` for `(digit, point)` items with digits below
+/// `nb`: a counting sort by digit (digit 0 is dropped), one affine tree sum per bucket, then the
+/// running sum from the top bucket down. `items` is walked twice (count, then fill).
+fn bucket_sum<P: SWCurveConfig, I>(items: I, nb: usize, segments: &mut Vec<(usize, usize)>, pts: &mut Vec<Affine<P>>) -> Projective<P>
+where
+    I: Iterator<Item = (usize, Affine<P>)> + Clone,
+{
+    segments.clear();
+    segments.resize(nb, (0, 0));
+    for (d, _) in items.clone() {
+        segments[d].1 += 1;
+    }
+    let mut start = 0;
+    for (b, seg) in segments.iter_mut().enumerate() {
+        seg.0 = start;
+        if b > 0 {
+            start += seg.1;
+        } else {
+            seg.1 = 0;
+        }
+    }
+    pts.clear();
+    pts.resize(start, Affine::identity());
+    let mut fill: Vec<usize> = segments.iter().map(|s| s.0).collect();
+    for (d, p) in items {
+        if d != 0 {
+            pts[fill[d]] = p;
+            fill[d] += 1;
+        }
+    }
+    tree_sums(pts, segments);
+    let mut running = Projective::<P>::zero();
+    let mut sum = Projective::<P>::zero();
+    for b in (1..nb).rev() {
+        let (s, len) = segments[b];
+        if len > 0 {
+            running += &pts[s];
+        }
+        sum += &running;
+    }
+    sum
+}
+
+fn signed_base<P: SWCurveConfig>(p: Affine<P>, neg: bool) -> Affine<P> {
+    if neg { -p } else { p }
+}
+
 /// Pippenger over `terms` (magnitude, base index, negated) with scalars below 2^bits.
 fn pippenger<P: SWCurveConfig>(bases: &[Affine<P>], terms: &[(Big, u32, bool)], bits: u32) -> Projective<P> {
     let c = window_bits(terms.len(), bits);
     let windows = bits.div_ceil(c);
     let nb = 1usize << c;
     let mut total = Projective::<P>::zero();
-    let mut digits = vec![0usize; terms.len()];
-    let mut pts: Vec<Affine<P>> = Vec::with_capacity(terms.len());
-    let mut segments = vec![(0usize, 0usize); nb];
+    let (mut segments, mut pts) = (Vec::new(), Vec::with_capacity(terms.len()));
     for win in (0..windows).rev() {
         for _ in 0..c {
             total.double_in_place();
         }
-        // counting sort of the points by bucket (digit 0 has none)
-        segments.iter_mut().for_each(|s| *s = (0, 0));
-        for (d, t) in digits.iter_mut().zip(terms) {
-            *d = digit(&t.0, win * c, c);
-            segments[*d].1 += 1;
-        }
-        let mut start = 0;
-        for (b, seg) in segments.iter_mut().enumerate() {
-            seg.0 = start;
-            if b > 0 {
-                start += seg.1;
-            } else {
-                seg.1 = 0;
-            }
-        }
-        pts.clear();
-        pts.resize(start, Affine::identity());
-        let mut fill: Vec<usize> = segments.iter().map(|s| s.0).collect();
-        for (d, (_, idx, neg)) in digits.iter().zip(terms) {
-            if *d != 0 {
-                let p = bases[*idx as usize];
-                pts[fill[*d]] = if *neg { -p } else { p };
-                fill[*d] += 1;
-            }
-        }
-        tree_sums(&mut pts, &mut segments);
-        let mut running = Projective::<P>::zero();
-        let mut sum = Projective::<P>::zero();
-        for b in (1..nb).rev() {
-            let (s, len) = segments[b];
-            if len > 0 {
-                running += &pts[s];
-            }
-            sum += &running;
-        }
-        total += sum;
+        let items = terms.iter().map(|(s, idx, neg)| (digit(s, win * c, c), signed_base(bases[*idx as usize], *neg)));
+        total += bucket_sum(items, nb, &mut segments, &mut pts);
     }
     total
 }
@@ -248,16 +259,16 @@ fn sum_signed<P: SWCurveConfig>(bases: &[Affine<P>], idx: &[(u32, bool)]) -> Pro
         .reduce(Projective::<P>::zero, |a, b| a + b)
 }
 
-/// `sum_i scalars[i] * bases[i]` (the slices must have one length).
-pub fn msm<P: SWCurveConfig<ScalarField = Fr>>(bases: &[Affine<P>], scalars: &[Fr]) -> Projective<P> {
+/// `(magnitude, index, negated)` for every non-zero scalar on a finite base: a scalar above
+/// r/2 is replaced by r - s with the point negated.
+fn signed_terms<P: SWCurveConfig<ScalarField = Fr>>(bases: &[Affine<P>], scalars: &[Fr]) -> Vec<(Big, u32, bool)> {
     assert_eq!(bases.len(), scalars.len(), "msm: bases and scalars differ in length");
     let half: Big = {
         let mut m = Fr::MODULUS;
         m.div2();
         m
     };
-    // (magnitude, index, negated), zeros and infinities dropped
-    let signed: Vec<(Big, u32, bool)> = scalars
+    scalars
         .par_iter()
         .enumerate()
         .filter_map(|(i, s)| {
@@ -267,7 +278,12 @@ pub fn msm<P: SWCurveConfig<ScalarField = Fr>>(bases: &[Affine<P>], scalars: &[F
             let b = s.into_bigint();
             Some(if b > half { ((-*s).into_bigint(), i as u32, true) } else { (b, i as u32, false) })
         })
-        .collect();
+        .collect()
+}
+
+/// `sum_i scalars[i] * bases[i]` (the slices must have one length).
+pub fn msm<P: SWCurveConfig<ScalarField = Fr>>(bases: &[Affine<P>], scalars: &[Fr]) -> Projective<P> {
+    let signed = signed_terms(bases, scalars);
     let one = Big::from(1u64);
     let ones: Vec<(u32, bool)> = signed.iter().filter(|t| t.0 == one).map(|t| (t.1, t.2)).collect();
     let mut classes: Vec<Vec<(Big, u32, bool)>> = vec![Vec::new(); CLASSES.len()];
@@ -282,6 +298,68 @@ pub fn msm<P: SWCurveConfig<ScalarField = Fr>>(bases: &[Affine<P>], scalars: &[F
         total += grouped(bases, terms, bits);
     }
     total
+}
+
+/// Fixed bases with every window's shift precomputed, for a key's many MSMs (the verifier's
+/// `ic`): `table[w n + i] = 2^(c w) bases[i]` for the `ceil(254 / c)` windows of a scalar.
+///
+/// `sum_i s_i P_i = sum_w sum_i d_{i,w} (2^(c w) P_i)` with `d_{i,w}` the w-th c-bit digit of
+/// `s_i`, so one bucket pass over all (digit, table point) pairs replaces Pippenger's window
+/// loop: no doublings, and one running sum instead of one per window (which lets c be larger).
+/// Costs `ceil(254 / c)` times the bases' memory.
+pub struct FixedBases<P: SWCurveConfig> {
+    n: usize,
+    c: u32,
+    table: Vec<Affine<P>>,
+}
+
+impl<P: SWCurveConfig<ScalarField = Fr>> FixedBases<P> {
+    /// The table for `bases` with `c`-bit windows.
+    pub fn new(bases: &[Affine<P>], c: u32) -> Self {
+        use ark_ec::CurveGroup;
+        let windows = (Fr::MODULUS_BIT_SIZE).div_ceil(c) as usize;
+        let n = bases.len();
+        let mut table = Vec::with_capacity(windows * n);
+        table.extend_from_slice(bases);
+        let mut cur: Vec<Projective<P>> = bases.iter().map(|b| (*b).into()).collect();
+        for _ in 1..windows {
+            cur.par_iter_mut().for_each(|p| {
+                for _ in 0..c {
+                    p.double_in_place();
+                }
+            });
+            table.extend(Projective::normalize_batch(&cur));
+        }
+        FixedBases { n, c, table }
+    }
+
+    /// The bases themselves (window 0).
+    pub fn bases(&self) -> &[Affine<P>] {
+        &self.table[..self.n]
+    }
+
+    /// `sum_i scalars[i] * bases[i]`, one bucket pass per thread's share of the scalars.
+    pub fn msm(&self, scalars: &[Fr]) -> Projective<P> {
+        let terms = signed_terms(self.bases(), scalars);
+        let bits = terms.iter().map(|t| t.0.num_bits()).max().unwrap_or(0);
+        if bits == 0 {
+            return Projective::zero();
+        }
+        let (c, n) = (self.c, self.n);
+        let windows = bits.div_ceil(c);
+        let chunk = terms.len().div_ceil(rayon::current_num_threads().max(1)).max(1);
+        terms
+            .par_chunks(chunk)
+            .map(|part| {
+                let items = (0..windows).flat_map(move |w| {
+                    part.iter().map(move |(s, idx, neg)| {
+                        (digit(s, w * c, c), signed_base(self.table[w as usize * n + *idx as usize], *neg))
+                    })
+                });
+                bucket_sum(items, 1usize << c, &mut Vec::new(), &mut Vec::new())
+            })
+            .reduce(Projective::<P>::zero, |a, b| a + b)
+    }
 }
 
 /// `msm` returning an affine point.
