@@ -92,10 +92,10 @@ def cmd_params(a: argparse.Namespace) -> int:
 def cmd_keygen(a: argparse.Namespace) -> int:
     from schemes.key_agreement import generate_recipient_key
 
-    sk = generate_recipient_key()
-    sk.write(a.out)
-    Path(a.out + ".pub").write_bytes(sk.public_bytes())
-    print(f"wrote {a.out} (secret) and {a.out}.pub (public)", file=sys.stderr)
+    from .keyfile import write_recipient_keys
+
+    pub = write_recipient_keys(generate_recipient_key(), a.out)
+    print(f"wrote {a.out} (recipient secret key, 0600) and {pub} (recipient public key)", file=sys.stderr)
     return 0
 
 
@@ -110,7 +110,7 @@ def _check_writable(path: str) -> None:
 
 
 def cmd_send(a: argparse.Namespace) -> int:
-    from schemes.key_agreement import validate_public_key
+    from .keyfile import read_recipient_public
 
     from .envelope import encode
     from .image import image_bytes
@@ -122,7 +122,7 @@ def cmd_send(a: argparse.Namespace) -> int:
         if out is not None:
             _check_writable(out)
     keys = load_prover_keys(a.keys, allow_insecure=a.insecure)
-    recipient_pub = validate_public_key(_read_bytes(a.recipient, 4096), f"recipient key {a.recipient}")
+    recipient_pub = read_recipient_public(a.recipient)
     image_bytes(a.image, keys.params)  # refuse a wrong file, mode or size before the keys are used
     env = send(a.image, recipient_pub, keys, context, progress=progress_printer(), witness_out=a.wtns)
     data = encode(env, allow_insecure=a.insecure)
@@ -155,6 +155,7 @@ def cmd_open(a: argparse.Namespace) -> int:
     from .image import save_png
     from .params import get_parameter_set
     from .payload import PAYLOAD_MAGIC, ForwardPayload, decode_payload
+    from .keyfile import read_recipient_secret
     from .recipient import open_payload
 
     data = _read_bytes(a.envelope)
@@ -164,7 +165,7 @@ def cmd_open(a: argparse.Namespace) -> int:
         env = decode(data, allow_insecure=a.insecure)
         payload = ForwardPayload(env.params_id, env.C, env.nonce, env.eph_pub, env.ct_msg)
     params = get_parameter_set(payload.params_id, allow_insecure=a.insecure)
-    opening = open_payload(payload, _read_bytes(a.key), params)
+    opening = open_payload(payload, read_recipient_secret(a.key), params)
     save_png(opening.image, a.out)
     print(json.dumps({"C": str(opening.C), "rho": str(opening.rho), "image": a.out}))
     return 0

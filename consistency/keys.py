@@ -31,6 +31,7 @@ from schemes.groth16.keyfile import read_proving_key, write_proving_key
 from schemes.groth16.snarkjs import vk_from_json, vk_to_json
 
 from .circuit import build_circuit
+from .keyfile import require_key_directory
 from .errors import KeyMismatch, UnknownParameterSet
 from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set
 
@@ -130,6 +131,7 @@ def _read_json(f: Path) -> dict:
 
 def load_verifier_keys(path: str | os.PathLike, *, allow_insecure: bool = False) -> VerifierKeys:
     """Load and cross-check a key directory's public part. Raises :class:`KeyMismatch`."""
+    require_key_directory(path)
     d = Path(path)
     meta = _read_json(d / "params.json")
     if set(meta) != {"version", "params_id", "digest"}:

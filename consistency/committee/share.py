@@ -23,6 +23,7 @@ from schemes.bfv.dkg import SecretShare, commit_secret
 from schemes.bn254.fields import R
 from schemes.secret_file import write_secret_file
 
+from ..keyfile import WrongKeyKind, describe
 from .codec import dec, hexbytes, loads, require_keys, small_int
 from .config import CommitteeConfig
 from .errors import CommitteeMismatch, MalformedCommitteeFile
@@ -62,6 +63,9 @@ def read_share(path: str | os.PathLike, config: CommitteeConfig, member: int, h:
                 f"the secret file {p} is readable or writable by others (mode {stat.S_IMODE(mode):04o}); "
                 "it must be 0600")
         data = f.read()
+    kind = describe(data)
+    if kind not in ("committee member secret file", "JSON file of an unknown kind") and not kind.startswith("file of"):
+        raise WrongKeyKind(f"{p} is a {kind}, expected a committee member secret file")
     obj = loads(data, "secret file")
     require_keys(obj, _KEYS, "secret file")
     if obj["version"] != 1 or obj["kind"] != "committee-share":

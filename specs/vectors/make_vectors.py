@@ -67,6 +67,7 @@ def toy_envelope(out: Path) -> None:
     from schemes.bfv.dkg import crs_polynomials, generate_share, joint_public_key
     from schemes.bfv.serialization import public_key_to_bytes
     from schemes.groth16 import insecure_setup_from_seed
+    from consistency.keyfile import RECIPIENT_SECRET, armor
     from schemes.key_agreement import generate_recipient_key
 
     params = get_parameter_set("toy", allow_insecure=True)
@@ -83,7 +84,7 @@ def toy_envelope(out: Path) -> None:
     context = b"msg-id=vector-1;from=alice;to=bob"
     env = send(_shipped_image("toy", "benign"), recipient.public_bytes(), keys, context)
     (out / "context.txt").write_bytes(context)
-    (out / "recipient.key").write_bytes(recipient.to_bytes())
+    (out / "recipient.key").write_bytes(armor(RECIPIENT_SECRET, recipient.to_bytes()))  # a test vector: not secret
     (out / "envelope.bin").write_bytes(encode(env, allow_insecure=True))
     (out / "envelope.json").write_text(json.dumps(to_json(env), indent=1) + "\n")
 

@@ -11,6 +11,7 @@ import pytest
 
 from consistency.cli import main
 from consistency.image import load_image
+from consistency.keyfile import RECIPIENT_PUBLIC, armor
 from schemes.bn254.fields import R
 
 
@@ -129,7 +130,7 @@ def test_send_refuses_bad_output_and_inputs_before_proving(cli_world, tmp_path, 
     Image.new("L", (9, 8)).save(big)
     assert main(["send", str(big)] + base[2:] + ["--out", str(tmp_path / "e.bin")]) == 1
     bad_key = tmp_path / "bad.pub"
-    bad_key.write_bytes(b"\xff" * 32)  # top bit set: not a canonical X25519 public key
+    bad_key.write_bytes(armor(RECIPIENT_PUBLIC, b"\xff" * 32))  # top bit set: not a canonical X25519 public key
     assert main(["send", img, "--keys", str(d / "keys"), "--recipient", str(bad_key), "--ctx", "m", "--insecure",
                  "--out", str(tmp_path / "e.bin")]) == 1
     assert "canonical" in capsys.readouterr().err
@@ -151,3 +152,72 @@ def test_verify_json(cli_world, capsys):
     assert main(args + ["--ctx", "msg-id=8"]) == 1
     bad = json.loads(capsys.readouterr().out)
     assert bad["valid"] is False and bad["reason"] == "binding"
+
+
+def test_every_key_argument_refuses_the_wrong_kind_naming_both(cli_world, tmp_path, monkeypatch, capsys):
+    """Attack test: a recipient SECRET key where the public key goes, and every other mix-up, is
+    refused before any work, with exit 1 and a message naming what the file is and what was
+    expected (specs/consistency.md, "Key files")."""
+    import consistency.sender as sender
+
+    d, img = cli_world
+    monkeypatch.setattr(sender, "send", lambda *a, **k: pytest.fail("send ran before the checks"))
+    env = tmp_path / "env.bin"
+    assert main(["keygen", "--out", str(tmp_path / "carol")]) == 0
+    raw = tmp_path / "raw.key"
+    raw.write_bytes(bytes(range(1, 33)))
+    out = str(tmp_path / "e.bin")
+    cases = [
+        (["send", img, "--keys", str(d / "keys"), "--recipient", str(tmp_path / "carol"), "--ctx", "m", "--insecure",
+          "--out", out], "recipient secret key, expected a recipient public key"),
+        (["send", img, "--keys", str(d / "keys"), "--recipient", str(d / "keys"), "--ctx", "m", "--insecure",
+          "--out", out], "is a key directory, expected a recipient public key"),
+        (["send", img, "--keys", str(d / "keys"), "--recipient", str(raw), "--ctx", "m", "--insecure",
+          "--out", out], "raw 32-byte key without a kind"),
+        (["send", img, "--keys", str(tmp_path / "carol.pub"), "--recipient", str(d / "bob.pub"), "--ctx", "m",
+          "--insecure", "--out", out], "recipient public key, expected a key directory"),
+        (["open", str(d / "env.bin"), "--key", str(d / "bob.pub"), "--out", str(tmp_path / "x.png"), "--insecure"],
+         "recipient public key, expected a recipient secret key"),
+        (["verify", str(d / "env.bin"), "--keys", str(d / "bob"), "--ctx", "m", "--insecure"],
+         "recipient secret key, expected a key directory"),
+    ]
+    for argv, message in cases:
+        capsys.readouterr()
+        assert main(argv) == 1, argv
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err, (argv, err)
+    assert not env.exists()
+
+
+def test_key_files_are_armored_and_the_secret_is_0600(tmp_path):
+    """keygen writes the three-line files of specs/consistency.md, "Key files"."""
+    import base64
+    import stat
+
+    from schemes.key_agreement import RecipientSecretKey
+
+    assert main(["keygen", "--out", str(tmp_path / "k")]) == 0
+    sec, pub = (tmp_path / "k").read_text(), (tmp_path / "k.pub").read_text()
+    assert stat.S_IMODE((tmp_path / "k").stat().st_mode) == 0o600
+    s_lines, p_lines = sec.split("\n"), pub.split("\n")
+    assert s_lines[0] == "-----BEGIN GRC RECIPIENT SECRET KEY-----" and s_lines[2] == "-----END GRC RECIPIENT SECRET KEY-----"
+    assert p_lines[0] == "-----BEGIN GRC RECIPIENT PUBLIC KEY-----" and p_lines[2] == "-----END GRC RECIPIENT PUBLIC KEY-----"
+    assert s_lines[3] == p_lines[3] == "" and len(s_lines) == len(p_lines) == 4
+    secret = base64.b64decode(s_lines[1], validate=True)
+    assert RecipientSecretKey.from_bytes(secret).public_bytes() == base64.b64decode(p_lines[1], validate=True)
+    assert main(["keygen", "--out", str(tmp_path / "k")]) == 3  # never over an existing secret file
+
+
+def test_a_recipient_key_is_not_a_committee_share(cli_world):
+    """The member's secret-file reader names a recipient key (or an envelope) handed to it."""
+    from consistency.committee import load_committee
+    from consistency.committee.share import read_share
+    from consistency.keyfile import WrongKeyKind
+
+    d, _ = cli_world
+    committee = load_committee(d / "committee", allow_insecure=True)
+    h = committee.contributions[0].h
+    (d / "bob").chmod(0o600)
+    with pytest.raises(WrongKeyKind, match="recipient secret key, expected a committee member secret file"):
+        read_share(d / "bob", committee.config, 1, h)
+    assert read_share(d / "m1.secret", committee.config, 1, h).member == 1

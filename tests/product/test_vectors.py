@@ -10,6 +10,7 @@ import pytest
 
 from consistency.demo import _shipped_image
 from consistency.envelope import decode, from_json
+from consistency.keyfile import read_recipient_secret
 from consistency.keys import load_verifier_keys
 from consistency.params import get_parameter_set
 from consistency.recipient import open_payload
@@ -89,7 +90,7 @@ def test_toy_envelope_vector_verifies_and_opens():
     assert from_json(json.loads((d / "envelope.json").read_text()), allow_insecure=True) == decode(data, allow_insecure=True)
     params = get_parameter_set("toy", allow_insecure=True)
     admitted = Server(keys, issue_contexts=False).admit(data, context)  # the vector's own context
-    opening = open_payload(admitted.forward_payload, (d / "recipient.key").read_bytes(), params)
+    opening = open_payload(admitted.forward_payload, read_recipient_secret(d / "recipient.key"), params)
     assert np.array_equal(opening.image, _shipped_image("toy", "benign"))
 
 
