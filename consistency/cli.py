@@ -174,7 +174,8 @@ def cmd_open(a: argparse.Namespace) -> int:
 def cmd_inspect(a: argparse.Namespace) -> int:
     from .envelope import decode, to_json
 
-    print(json.dumps(to_json(decode(_read_bytes(a.envelope), allow_insecure=a.insecure)), indent=1))
+    view = to_json(decode(_read_bytes(a.envelope), allow_insecure=a.insecure))
+    print(json.dumps(view) if a.json else json.dumps(view, indent=1))
     return 0
 
 
@@ -270,8 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("envelope", help="a forward payload (what the server forwards) or a whole envelope")
     sp.add_argument("--key", required=True, help="recipient secret key file")
     sp.add_argument("--out", required=True)
-    sp = add("inspect", cmd_inspect, "print the envelope as JSON")
+    sp = add("inspect", cmd_inspect, "print the envelope as JSON (specs/consistency.md section 7)")
     sp.add_argument("envelope")
+    sp.add_argument("--json", action="store_true", help="one JSON object on one line (default: indented)")
     sp = add("pack", cmd_pack, "JSON envelope back to the binary encoding")
     sp.add_argument("json")
     sp.add_argument("--out", required=True)

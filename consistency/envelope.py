@@ -24,8 +24,8 @@ keys, no curve aliases, no other number spellings), and :func:`loads_json` refus
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Optional
 
 from schemes import strict_json
 from schemes.bfv.encryption import Ciphertext
@@ -37,7 +37,7 @@ from schemes.groth16.snarkjs import proof_from_json, proof_to_json
 from schemes.key_agreement import KeyAgreementError, validate_public_key
 
 from .errors import EnvelopeFormatError, UnknownParameterSet
-from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set
+from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set, resolve_parameter_set
 
 __all__ = ["MAGIC", "Envelope", "encode", "decode", "to_json", "from_json", "loads_json", "validate"]
 
@@ -59,6 +59,16 @@ class Envelope:
     ct_msg: tuple[int, ...]
     ct_fhe: tuple[Ciphertext, ...]
     proof: Proof
+    #: The parameter set the envelope was made or decoded for (``params.name == params_id``).
+    params: Optional[ParameterSet] = field(default=None, compare=False, repr=False)
+
+    def parameter_set(self) -> ParameterSet:
+        """The envelope's parameter set: the one it carries, else the secure set it names."""
+        if self.params is not None:
+            if self.params.name != self.params_id:
+                raise EnvelopeFormatError(f"envelope names {self.params_id!r} but carries {self.params.name!r}")
+            return self.params
+        return _params(self.params_id, False, None)
 
     def public_inputs(self) -> list[int]:
         """The statement's public inputs in circuit order: C, ctx, nonce, ct_msg, then per chunk
@@ -66,16 +76,16 @@ class Envelope:
 
         The envelope must be canonical for its parameter set (as :func:`decode` and
         :func:`validate` make it)."""
-        params = get_parameter_set(self.params_id, allow_insecure=True)
+        params = self.params if self.params is not None else get_parameter_set(self.params_id, allow_insecure=True)
         out = [self.C, self.ctx, self.nonce, *self.ct_msg]
         for ct in self.ct_fhe:
             out.extend(pack_ciphertext(params.bfv, ct))
         return out
 
 
-def _params(params_id: str, allow_insecure: bool) -> ParameterSet:
+def _params(params_id: str, allow_insecure: bool, expected: Optional[ParameterSet]) -> ParameterSet:
     try:
-        return get_parameter_set(params_id, allow_insecure=allow_insecure)
+        return resolve_parameter_set(params_id, expected, allow_insecure=allow_insecure)
     except UnknownParameterSet as exc:
         raise EnvelopeFormatError(str(exc)) from None
 
@@ -144,8 +154,9 @@ def _check_shape(env: Envelope, params: ParameterSet) -> None:
 # -- binary -------------------------------------------------------------------------------------
 
 def encode(env: Envelope, *, allow_insecure: bool = False) -> bytes:
-    """The canonical bytes of ``env`` (validated against its parameter set first)."""
-    params = _params(env.params_id, allow_insecure)
+    """The canonical bytes of ``env`` (validated against its parameter set first: the one it
+    carries, else the set it names, which must be secure unless ``allow_insecure``)."""
+    params = env.parameter_set() if env.params is not None else _params(env.params_id, allow_insecure, None)
     _check_shape(env, params)
     w = params.bfv.coeff_bytes
     fhe = b"".join(
@@ -205,8 +216,13 @@ def _decode_proof(raw: bytes) -> Proof:
     return Proof(a, b, c)
 
 
-def decode(data: bytes, *, allow_insecure: bool = False) -> Envelope:
-    """Parse canonical envelope bytes strictly. Raises only :class:`EnvelopeFormatError`."""
+def decode(data: bytes, *, params: Optional[ParameterSet] = None, allow_insecure: bool = False) -> Envelope:
+    """Parse canonical envelope bytes strictly. Raises only :class:`EnvelopeFormatError`.
+
+    ``params``: the set the envelope must be for (holding an insecure set's object, from
+    ``consistency.hazmat.insecure_parameter_set``, is the opt-in to it); by default any secure
+    set. The result carries its parameter set."""
+    expected = params
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise EnvelopeFormatError("an envelope is a byte string")
     rd = _Reader(bytes(data))
@@ -220,7 +236,7 @@ def decode(data: bytes, *, allow_insecure: bool = False) -> Envelope:
         params_id = raw_pid.decode("ascii")
     except UnicodeDecodeError:
         raise EnvelopeFormatError("params_id is not ASCII") from None
-    params = _params(params_id, allow_insecure)
+    params = _params(params_id, allow_insecure, expected)
     n, q, w = params.bfv.n, params.bfv.q, params.bfv.coeff_bytes
     C = _scalar(rd.field("C", 32), "C")
     ctx = _scalar(rd.field("ctx", 32), "ctx")
@@ -240,7 +256,7 @@ def decode(data: bytes, *, allow_insecure: bool = False) -> Envelope:
     proof = _decode_proof(rd.field("proof", 256))
     if rd.pos != len(rd.data):
         raise EnvelopeFormatError(f"{len(rd.data) - rd.pos} trailing bytes after the envelope")
-    return Envelope(version, params_id, C, ctx, nonce, eph_pub, ct_msg, ct_fhe, proof)
+    return Envelope(version, params_id, C, ctx, nonce, eph_pub, ct_msg, ct_fhe, proof, params)
 
 
 # -- JSON view ------------------------------------------------------------------------------------
@@ -266,8 +282,9 @@ def _dec(v: Any, what: str) -> int:
     return int(v)
 
 
-def from_json(obj: Any, *, allow_insecure: bool = False) -> Envelope:
-    """Inverse of :func:`to_json`; validates exactly like :func:`decode`."""
+def from_json(obj: Any, *, params: Optional[ParameterSet] = None, allow_insecure: bool = False) -> Envelope:
+    """Inverse of :func:`to_json`; validates exactly like :func:`decode` (``params`` as there)."""
+    expected = params
     try:
         if not isinstance(obj, dict) or set(obj) != {"version", "params_id", *_FIELD_NAMES}:
             raise EnvelopeFormatError(f"an envelope object has exactly the keys version, params_id, {', '.join(_FIELD_NAMES)}")
@@ -275,7 +292,7 @@ def from_json(obj: Any, *, allow_insecure: bool = False) -> Envelope:
             raise EnvelopeFormatError("version must be an integer")
         if not isinstance(obj["params_id"], str):
             raise EnvelopeFormatError("params_id must be a string")
-        params = _params(obj["params_id"], allow_insecure)
+        params = _params(obj["params_id"], allow_insecure, expected)
         eph = obj["eph_pub"]
         if not isinstance(eph, str) or len(eph) != 64 or eph != eph.lower():
             raise EnvelopeFormatError("eph_pub must be 64 lowercase hex digits")
@@ -299,7 +316,7 @@ def from_json(obj: Any, *, allow_insecure: bool = False) -> Envelope:
             version=obj["version"], params_id=obj["params_id"],
             C=_dec(obj["C"], "C"), ctx=_dec(obj["ctx"], "ctx"), nonce=_dec(obj["nonce"], "nonce"),
             eph_pub=eph_pub, ct_msg=tuple(_dec(v, "ct_msg") for v in obj["ct_msg"]),
-            ct_fhe=tuple(chunks), proof=proof)
+            ct_fhe=tuple(chunks), proof=proof, params=params)
         _check_shape(env, params)
         if obj["proof"] != proof_to_json(proof):
             raise EnvelopeFormatError("proof must be exactly the snarkjs proof object "
@@ -313,13 +330,13 @@ def from_json(obj: Any, *, allow_insecure: bool = False) -> Envelope:
         raise EnvelopeFormatError(f"malformed envelope JSON: {exc}") from None
 
 
-def loads_json(text: str | bytes, *, allow_insecure: bool = False) -> Envelope:
-    """Parse the JSON text of an envelope."""
+def loads_json(text: str | bytes, *, params: Optional[ParameterSet] = None, allow_insecure: bool = False) -> Envelope:
+    """Parse the JSON text of an envelope (``params`` as in :func:`decode`)."""
     try:
         obj = strict_json.loads(text, object_pairs_hook=_unique_keys)
     except (ValueError, TypeError) as exc:
         raise EnvelopeFormatError(f"not JSON: {exc}") from None
-    return from_json(obj, allow_insecure=allow_insecure)
+    return from_json(obj, params=params, allow_insecure=allow_insecure)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

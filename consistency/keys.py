@@ -33,7 +33,7 @@ from schemes.groth16.snarkjs import vk_from_json, vk_to_json
 from .circuit import build_circuit
 from .keyfile import require_key_directory
 from .errors import KeyMismatch, UnknownParameterSet
-from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set
+from .params import ENVELOPE_VERSION, ParameterSet, resolve_parameter_set
 
 __all__ = ["VerifierKeys", "ProverKeys", "run_setup", "write_keydir", "load_verifier_keys",
            "load_prover_keys"]
@@ -129,8 +129,12 @@ def _read_json(f: Path) -> dict:
     return obj
 
 
-def load_verifier_keys(path: str | os.PathLike, *, allow_insecure: bool = False) -> VerifierKeys:
-    """Load and cross-check a key directory's public part. Raises :class:`KeyMismatch`."""
+def load_verifier_keys(path: str | os.PathLike, *, params: Optional[ParameterSet] = None,
+                       allow_insecure: bool = False) -> VerifierKeys:
+    """Load and cross-check a key directory's public part. Raises :class:`KeyMismatch`.
+
+    ``params``: the set the directory must be for (holding an insecure set's object, from
+    ``consistency.hazmat.insecure_parameter_set``, is the opt-in to it); by default any secure set."""
     require_key_directory(path)
     d = Path(path)
     meta = _read_json(d / "params.json")
@@ -139,7 +143,7 @@ def load_verifier_keys(path: str | os.PathLike, *, allow_insecure: bool = False)
     if type(meta["version"]) is not int or meta["version"] != ENVELOPE_VERSION:
         raise KeyMismatch(f"unsupported key directory version {meta['version']!r} (the integer {ENVELOPE_VERSION})")
     try:
-        params = get_parameter_set(str(meta.get("params_id")), allow_insecure=allow_insecure)
+        params = resolve_parameter_set(str(meta.get("params_id")), params, allow_insecure=allow_insecure)
     except UnknownParameterSet as exc:
         raise KeyMismatch(str(exc)) from None
     pk_bytes = _read_bytes(d / "committee_pk.bin")
@@ -162,9 +166,11 @@ def load_verifier_keys(path: str | os.PathLike, *, allow_insecure: bool = False)
     return VerifierKeys(params, pk_fhe, vk, digest)
 
 
-def load_prover_keys(path: str | os.PathLike, *, allow_insecure: bool = False) -> ProverKeys:
-    """Load the verifier's part and the proving key, and check that they belong together."""
-    v = load_verifier_keys(path, allow_insecure=allow_insecure)
+def load_prover_keys(path: str | os.PathLike, *, params: Optional[ParameterSet] = None,
+                     allow_insecure: bool = False) -> ProverKeys:
+    """Load the verifier's part and the proving key, and check that they belong together
+    (``params`` as in :func:`load_verifier_keys`)."""
+    v = load_verifier_keys(path, params=params, allow_insecure=allow_insecure)
     f = Path(path) / "proving_key.bin"
     try:
         pk = read_proving_key(f)

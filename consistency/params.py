@@ -13,9 +13,9 @@ rgb32               32x32x3      N = 4096, q = q1 q2 (109 bits), t = 2^23       
 default-2048-leaky  28x28x1      N = 2048, q 54-bit, t = 2^22 (LEAKY, opt-in)     1
 ==================  ===========  ===============================================  ======
 
-``toy`` and ``default-2048-leaky`` need ``allow_insecure=True`` (``--insecure``): the first has
-no security at all, the second is the first release's set, whose threshold decryption leaks
-(specs/bfv.md section 8).
+``toy`` and ``default-2048-leaky`` are had only by name through :func:`insecure_parameter_set`
+(``consistency.hazmat``; ``--insecure`` on the command line): the first has no security at all,
+the second is the first release's set, whose threshold decryption leaks (specs/bfv.md section 8).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from schemes.packing import BYTES_PER_ELEMENT
 
 from .errors import UnknownParameterSet
 
-__all__ = ["ENVELOPE_VERSION", "CTX_DOMAIN", "ParameterSet", "get_parameter_set", "PARAMETER_SET_NAMES",
-           "INSECURE_SETS"]
+__all__ = ["ENVELOPE_VERSION", "CTX_DOMAIN", "ParameterSet", "get_parameter_set", "insecure_parameter_set",
+           "resolve_parameter_set", "PARAMETER_SET_NAMES", "INSECURE_SETS"]
 
 #: Version byte of the envelope and of the key directory layout.
 ENVELOPE_VERSION = 1
@@ -146,16 +146,44 @@ class ParameterSet:
 
 
 def get_parameter_set(name: str, *, allow_insecure: bool = False) -> ParameterSet:
-    """The named set. ``toy`` (no security) and ``default-2048-leaky`` (threshold decryption
-    leaks) need ``allow_insecure=True`` (tests, demos, comparisons)."""
+    """The named set. The insecure sets ``toy`` (no security) and ``default-2048-leaky``
+    (threshold decryption leaks) are refused: ask for them by name with
+    :func:`insecure_parameter_set` (``consistency.hazmat``), or ``--insecure`` on the command
+    line. (``allow_insecure=True`` is the low-level switch the command line uses.)"""
     if name in INSECURE_SETS and not allow_insecure:
         why = "INSECURE (N = 64) and only for tests" if name == "toy" else \
             "the first release's N = 2048 set, whose threshold decryption LEAKS (specs/bfv.md section 8)"
         raise UnknownParameterSet(
-            f"parameter set {name!r} is {why}; pass allow_insecure=True / --insecure to use it")
+            f"parameter set {name!r} is {why}; to use it, get it with "
+            f"consistency.hazmat.insecure_parameter_set({name!r}) and pass it as params= (--insecure on the "
+            "command line)")
     if name not in PARAMETER_SET_NAMES:
         raise UnknownParameterSet(f"unknown parameter set {name!r}; known: {', '.join(PARAMETER_SET_NAMES)}")
     return _build(name)
+
+
+def insecure_parameter_set(name: str) -> ParameterSet:
+    """HAZMAT. The one explicit opt-in to an insecure set, asked for by name: ``"toy"`` (N = 64,
+    no security: tests) or ``"default-2048-leaky"`` (the first release's set: its flooding gives
+    no guarantee). Pass the object as ``params=`` to the loaders and decoders, which otherwise
+    refuse files made for it."""
+    if name not in INSECURE_SETS:
+        raise UnknownParameterSet(f"{name!r} is not one of the insecure sets {INSECURE_SETS}; use get_parameter_set")
+    return _build(name)
+
+
+def resolve_parameter_set(name: str, expected: ParameterSet | None = None, *,
+                          allow_insecure: bool = False) -> ParameterSet:
+    """The set a file names. With ``expected`` (the caller's set), ``name`` must be its name, and
+    holding the object is the opt-in if it is insecure; without it, only secure sets (or any, with
+    the low-level ``allow_insecure``). Raises :class:`UnknownParameterSet`."""
+    if expected is None:
+        return get_parameter_set(name, allow_insecure=allow_insecure)
+    if not isinstance(expected, ParameterSet):
+        raise TypeError(f"params must be a ParameterSet, got {type(expected).__name__}")
+    if name != expected.name:
+        raise UnknownParameterSet(f"made for parameter set {name!r}, expected {expected.name!r}")
+    return expected
 
 
 @functools.lru_cache(maxsize=None)

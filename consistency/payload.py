@@ -21,13 +21,14 @@ from __future__ import annotations
 
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Optional
 
 from schemes.bn254.fields import R
 from schemes.key_agreement import KeyAgreementError, validate_public_key
 
 from .errors import ConsistencyError, UnknownParameterSet
-from .params import ENVELOPE_VERSION, get_parameter_set
+from .params import ENVELOPE_VERSION, ParameterSet, resolve_parameter_set
 
 __all__ = ["ForwardPayload", "PayloadFormatError", "PAYLOAD_MAGIC", "encode_payload", "decode_payload"]
 
@@ -48,22 +49,29 @@ class ForwardPayload:
     nonce: int
     eph_pub: bytes
     ct_msg: tuple[int, ...]
+    #: The parameter set it was made or decoded for (``params.name == params_id``).
+    params: Optional[ParameterSet] = field(default=None, compare=False, repr=False)
 
     def to_bytes(self, *, allow_insecure: bool = False) -> bytes:
         """The canonical encoding (see the module docstring)."""
         return encode_payload(self, allow_insecure=allow_insecure)
 
     @classmethod
-    def from_bytes(cls, data: bytes, *, allow_insecure: bool = False) -> "ForwardPayload":
-        return decode_payload(data, allow_insecure=allow_insecure)
+    def from_bytes(cls, data: bytes, *, params: Optional[ParameterSet] = None,
+                   allow_insecure: bool = False) -> "ForwardPayload":
+        return decode_payload(data, params=params, allow_insecure=allow_insecure)
+
+
+def _params(params_id: str, expected: Optional[ParameterSet], allow_insecure: bool) -> ParameterSet:
+    try:
+        return resolve_parameter_set(params_id, expected, allow_insecure=allow_insecure)
+    except UnknownParameterSet as exc:
+        raise PayloadFormatError(str(exc)) from None
 
 
 def _check(p: ForwardPayload, allow_insecure: bool) -> int:
     """Validate ``p``; return its parameter set's ``ct_msg`` length."""
-    try:
-        params = get_parameter_set(p.params_id, allow_insecure=allow_insecure)
-    except UnknownParameterSet as exc:
-        raise PayloadFormatError(str(exc)) from None
+    params = _params(p.params_id, p.params, allow_insecure)
     if type(p.C) is not int or not 0 <= p.C < _R:
         raise PayloadFormatError("C is not a canonical field element (< r)")
     if type(p.nonce) is not int or not 0 <= p.nonce < 1 << 128:
@@ -89,8 +97,10 @@ def encode_payload(p: ForwardPayload, *, allow_insecure: bool = False) -> bytes:
                      *(v.to_bytes(32, "big") for v in p.ct_msg)])
 
 
-def decode_payload(data: bytes, *, allow_insecure: bool = False) -> ForwardPayload:
-    """Parse canonical payload bytes strictly. Raises only :class:`PayloadFormatError`."""
+def decode_payload(data: bytes, *, params: Optional[ParameterSet] = None,
+                   allow_insecure: bool = False) -> ForwardPayload:
+    """Parse canonical payload bytes strictly. Raises only :class:`PayloadFormatError`.
+    ``params``: the set it must be for (the opt-in to an insecure one); by default any secure set."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise PayloadFormatError("a forward payload is a byte string")
     data = bytes(data)
@@ -106,10 +116,8 @@ def decode_payload(data: bytes, *, allow_insecure: bool = False) -> ForwardPaylo
     if len(params_id) != n:
         raise PayloadFormatError("truncated forward payload")
     pos = 6 + n
-    try:
-        ct_len = get_parameter_set(params_id, allow_insecure=allow_insecure).ct_msg_len
-    except UnknownParameterSet as exc:
-        raise PayloadFormatError(str(exc)) from None
+    ps = _params(params_id, params, allow_insecure)
+    ct_len = ps.ct_msg_len
     if len(data) != pos + 32 + 16 + 32 + 32 * ct_len:
         raise PayloadFormatError(f"a {params_id} forward payload has exactly {pos + 80 + 32 * ct_len} bytes, "
                                  f"got {len(data)}")
@@ -118,6 +126,6 @@ def decode_payload(data: bytes, *, allow_insecure: bool = False) -> ForwardPaylo
     eph_pub = data[pos + 48:pos + 80]
     ct = data[pos + 80:]
     ct_msg = tuple(int.from_bytes(ct[i:i + 32], "big") for i in range(0, len(ct), 32))
-    p = ForwardPayload(params_id, C, nonce, eph_pub, ct_msg)
+    p = ForwardPayload(params_id, C, nonce, eph_pub, ct_msg, ps)
     _check(p, allow_insecure)
     return p

@@ -15,9 +15,9 @@ from schemes.key_agreement import RecipientSecretKey, recipient_derive
 from schemes.packing import PackingError, pack, unpack
 from schemes.poseidon_cipher import decrypt
 
-from .errors import OpeningError
+from .errors import OpeningError, UnknownParameterSet
 from .image import bytes_to_image, image_bytes
-from .params import ParameterSet
+from .params import ParameterSet, get_parameter_set
 from .payload import ForwardPayload
 
 __all__ = ["Opening", "open_payload", "check_opening"]
@@ -33,8 +33,16 @@ class Opening:
 
 
 def open_payload(payload: ForwardPayload, recipient_secret: RecipientSecretKey | bytes,
-                 params: ParameterSet) -> Opening:
-    """Decrypt and check a forwarded message. Raises :class:`OpeningError` with the reason."""
+                 params: ParameterSet | None = None) -> Opening:
+    """Decrypt and check a forwarded message. Raises :class:`OpeningError` with the reason.
+
+    ``params`` defaults to the set the payload carries (a decoded or admitted payload carries
+    it), else the secure set it names."""
+    if params is None:
+        try:
+            params = payload.params if payload.params is not None else get_parameter_set(payload.params_id)
+        except UnknownParameterSet as exc:
+            raise OpeningError(str(exc)) from None
     if payload.params_id != params.name:
         raise OpeningError(f"payload is for parameter set {payload.params_id!r}, not {params.name!r}")
     try:

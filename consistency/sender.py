@@ -84,4 +84,4 @@ def send(image: np.ndarray | str | os.PathLike, recipient_pub: bytes, keys: Prov
     proof = prove(keys.pk, r1cs, cs.assignment, progress=progress)
     keys.circuit_cache["r1cs"] = r1cs  # the prover checked it against the key
     return Envelope(ENVELOPE_VERSION, params.name, stmt.C, stmt.ctx, stmt.nonce, eph_pub,
-                    stmt.ct_msg, stmt.ct_fhe, proof)
+                    stmt.ct_msg, stmt.ct_fhe, proof, params)

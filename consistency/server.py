@@ -142,7 +142,7 @@ class AdmittedEnvelope(VerifiedEnvelope):
     @property
     def forward_payload(self) -> ForwardPayload:
         e = self._env
-        return ForwardPayload(e.params_id, e.C, e.nonce, e.eph_pub, e.ct_msg)
+        return ForwardPayload(e.params_id, e.C, e.nonce, e.eph_pub, e.ct_msg, e.params)
 
 
 def verify_envelope(keys: VerifierKeys, data: bytes | Envelope, context: bytes,

@@ -9,7 +9,8 @@
     verdict REQUEST PARTIAL... --committee DIR --out RECORD [--keys KEYDIR]
     audit RECORD --keys KEYDIR --committee DIR
 
-Every command takes ``--insecure`` (the toy parameter set). Exit codes: 0 success; 1 a refusal
+Every command takes ``--insecure`` (the toy parameter set) and ``--json`` (one JSON object on
+stdout: ``{"ok": true, ...}``, or ``{"ok": false, "refused", "message", "members"}``). Exit codes: 0 success; 1 a refusal
 (``REFUSED <reason>: ...`` on stderr, naming the members at fault) or any other failure; 2 bad
 usage.
 """
@@ -17,6 +18,7 @@ usage.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Callable
 
@@ -32,11 +34,24 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _refused(exc: Exception, reason: str | None = None) -> int:
+def _refused(exc: Exception, reason: str | None = None, a: argparse.Namespace | None = None) -> int:
     """``REFUSED <reason>: <message>`` on stderr (a RequestRefused's message starts with its
-    reason already); exit status 1."""
+    reason already), and with ``--json`` one object on stdout: ``{"ok": false, "refused":
+    reason, "message", "members": {member: why}}``; exit status 1."""
     _say(f"REFUSED {exc}" if reason is None else f"REFUSED {reason}: {exc}")
+    if a is not None and getattr(a, "json", False):
+        code = getattr(exc, "reason", None)
+        kind = reason or (getattr(code, "value", None) or str(code) if code is not None else type(exc).__name__)
+        members = getattr(exc, "members", None) or {}
+        print(json.dumps({"ok": False, "refused": kind, "message": str(exc),
+                          "members": {str(k): str(v) for k, v in members.items()}}))
     return 1
+
+
+def _done(a: argparse.Namespace, text: str, obj: dict) -> int:
+    """``text`` on stdout, or with ``--json`` the object ``{"ok": true, ...obj}``; exit 0."""
+    print(json.dumps({"ok": True, **obj}) if getattr(a, "json", False) else text)
+    return 0
 
 
 def _usage(msg: str) -> int:
@@ -53,9 +68,10 @@ def cmd_init(a: argparse.Namespace) -> int:
     if not 1 <= a.parties <= params.bfv.parties:
         return _usage(f"--parties must be in [1, {params.bfv.parties}] for {params.name}")
     config = init_committee(a.dir, params, a.parties, a.id, decryption_budget=a.budget, progress=progress_printer())
-    print(f"committee {config.digest.hex()} ({config.parties} members, {params.name}, "
-          f"budget {config.decryption_budget} decryptions) in {a.dir}")
-    return 0
+    return _done(a, f"committee {config.digest.hex()} ({config.parties} members, {params.name}, "
+                    f"budget {config.decryption_budget} decryptions) in {a.dir}",
+                 {"committee": config.digest.hex(), "params_id": params.name, "parties": config.parties,
+                  "decryption_budget": config.decryption_budget, "dir": a.dir})
 
 
 def cmd_join(a: argparse.Namespace) -> int:
@@ -63,8 +79,8 @@ def cmd_join(a: argparse.Namespace) -> int:
     from .keygen import join
 
     contribution = join(a.dir, a.member, a.secret, allow_insecure=a.insecure, progress=progress_printer())
-    print(f"member {contribution.member} joined: h = {contribution.h}; share in {a.secret} (0600)")
-    return 0
+    return _done(a, f"member {contribution.member} joined: h = {contribution.h}; share in {a.secret} (0600)",
+                 {"member": contribution.member, "h": str(contribution.h), "secret": a.secret})
 
 
 def cmd_finalize(a: argparse.Namespace) -> int:
@@ -75,10 +91,11 @@ def cmd_finalize(a: argparse.Namespace) -> int:
     try:
         committee = finalize(a.dir, allow_insecure=a.insecure)
     except ContributionRefused as exc:
-        return _refused(exc, "contribution")
-    print(f"finalized: joint key {public_key_digest(committee.params.bfv, committee.pk).hex()} "
-          f"from members {[c.member for c in committee.contributions]}")
-    return 0
+        return _refused(exc, "contribution", a)
+    digest = public_key_digest(committee.params.bfv, committee.pk).hex()
+    members = [c.member for c in committee.contributions]
+    return _done(a, f"finalized: joint key {digest} from members {members}",
+                 {"joint_key_digest": digest, "members": members})
 
 
 def cmd_setup(a: argparse.Namespace) -> int:
@@ -95,6 +112,9 @@ def cmd_setup(a: argparse.Namespace) -> int:
     keys = run_setup(params, committee.pk, progress=say)
     write_keydir(a.out, keys)
     say(f"wrote {a.out} (digest {keys.verifier.digest.hex()[:16]}...): no secret share")
+    if a.json:
+        print(json.dumps({"ok": True, "keys": a.out, "params_id": params.name, "digest": keys.verifier.digest.hex(),
+                          "constraints": keys.pk.num_constraints}))
     return 0
 
 
@@ -108,11 +128,12 @@ def cmd_scan(a: argparse.Namespace) -> int:
     try:
         request = make_request(keys, _read_bytes(a.envelope), _context(a.ctx))
     except Rejected as exc:
-        return _refused(exc, exc.reason.value)
+        return _refused(exc, exc.reason.value, a)
     write_bytes(a.out, request.encode())
-    print(f"wrote {a.out}: scan request {request.digest().hex()[:16]}... for envelope "
-          f"{request.envelope_digest().hex()[:16]}...")
-    return 0
+    return _done(a, f"wrote {a.out}: scan request {request.digest().hex()[:16]}... for envelope "
+                    f"{request.envelope_digest().hex()[:16]}...",
+                 {"request": a.out, "request_digest": request.digest().hex(),
+                  "envelope_digest": request.envelope_digest().hex()})
 
 
 def cmd_partial(a: argparse.Namespace) -> int:
@@ -128,11 +149,12 @@ def cmd_partial(a: argparse.Namespace) -> int:
     try:
         answer = member.answer(_read_bytes(a.request))
     except RequestRefused as exc:
-        return _refused(exc)
+        return _refused(exc, None, a)
     write_bytes(a.out, answer.encode())
-    print(f"wrote {a.out}: member {a.member}'s partial decryption ({member.decryptions()} of "
-          f"{member.budget} decryptions used)")
-    return 0
+    used = member.decryptions()
+    return _done(a, f"wrote {a.out}: member {a.member}'s partial decryption ({used} of "
+                    f"{member.budget} decryptions used)",
+                 {"partial": a.out, "member": a.member, "decryptions": used, "decryption_budget": member.budget})
 
 
 def cmd_verdict(a: argparse.Namespace) -> int:
@@ -148,12 +170,12 @@ def cmd_verdict(a: argparse.Namespace) -> int:
         request = decode_request(_read_bytes(a.request))
         record = combine(committee, request, [_read_bytes(p) for p in a.partials], keys=keys)
     except PartialRefused as exc:
-        return _refused(exc, "partial")
+        return _refused(exc, "partial", a)
     except RequestRefused as exc:
-        return _refused(exc)
+        return _refused(exc, None, a)
     write_bytes(a.out, record.encode())
-    print(f"score {record.score}, threshold {record.threshold}: {record.verdict.upper()} (record {a.out})")
-    return 0
+    return _done(a, f"score {record.score}, threshold {record.threshold}: {record.verdict.upper()} (record {a.out})",
+                 {"record": a.out, "score": record.score, "threshold": record.threshold, "verdict": record.verdict})
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
@@ -167,10 +189,11 @@ def cmd_audit(a: argparse.Namespace) -> int:
     try:
         record = audit_record(_read_bytes(a.record), keys, committee)
     except RecordRefused as exc:
-        return _refused(exc, "record")
-    print(f"RECORD OK: score {record.score}, threshold {record.threshold}, verdict {record.verdict}, "
-          f"{len(record.partials)} proven partials")
-    return 0
+        return _refused(exc, "record", a)
+    return _done(a, f"RECORD OK: score {record.score}, threshold {record.threshold}, verdict {record.verdict}, "
+                    f"{len(record.partials)} proven partials",
+                 {"score": record.score, "threshold": record.threshold, "verdict": record.verdict,
+                  "partials": len(record.partials)})
 
 
 def _index(text: str) -> int:
@@ -193,6 +216,7 @@ def add_commands(add: Add) -> None:
         p = nested.add_parser(name, help=help_)
         p.set_defaults(fn=fn)
         p.add_argument("--insecure", action="store_true", help="allow the INSECURE toy parameter set")
+        p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
         return p
 
     p = sub("init", cmd_init, "create a committee directory (public seed, circuit keys)")
@@ -209,15 +233,18 @@ def add_commands(add: Add) -> None:
     p.add_argument("dir")
 
     p = add("setup", cmd_setup, "Groth16 keys for the finalized committee's joint key (no share in KEYDIR)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--params", required=True)
     p.add_argument("--committee", required=True, help="finalized committee directory")
     p.add_argument("--out", required=True, help="key directory")
     p = add("scan", cmd_scan, "make a scan request for an envelope (checked first)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("envelope")
     p.add_argument("--keys", required=True)
     p.add_argument("--ctx", required=True, help="the message context the envelope is bound to")
     p.add_argument("--out", required=True)
     p = add("partial", cmd_partial, "member I answers a scan request (1: refused, with the reason)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("request")
     p.add_argument("--keys", required=True)
     p.add_argument("--committee", required=True)
@@ -225,12 +252,14 @@ def add_commands(add: Add) -> None:
     p.add_argument("--secret", required=True)
     p.add_argument("--out", required=True)
     p = add("verdict", cmd_verdict, "combine proven partials into a verdict record (1: names the members)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("request")
     p.add_argument("partials", nargs="+")
     p.add_argument("--committee", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--keys", default=None, help="also verify the envelope under this key directory")
     p = add("audit", cmd_audit, "re-check a verdict record offline from public data (0 ok, 1 refused)")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("record")
     p.add_argument("--keys", required=True)
     p.add_argument("--committee", required=True)

@@ -42,7 +42,7 @@ from schemes.groth16.keyfile import read_proving_key, write_proving_key
 from schemes.groth16.snarkjs import vk_from_json, vk_to_json
 
 from ..errors import UnknownParameterSet
-from ..params import ParameterSet, get_parameter_set
+from ..params import ParameterSet, resolve_parameter_set
 from ..scanner import load_scanner, model_digest
 from .codec import canonical, create_json, hexbytes, read_json, require_keys, small_int, write_json
 from .errors import CommitteeMismatch, MalformedCommitteeFile
@@ -167,11 +167,15 @@ def init_committee(path: str | os.PathLike, params: ParameterSet, parties: int, 
         write_json(d / vk_file, vk_to_json(keys[circuit].vk))
         write_proving_key(d / pk_file, keys[circuit])
     create_json(d / "committee.json", obj)
-    return load_config(d, allow_insecure=params.insecure)
+    return load_config(d, params=params)
 
 
-def load_config(path: str | os.PathLike, *, allow_insecure: bool = False) -> CommitteeConfig:
-    """Read ``DIR/committee.json`` and the two verifying keys, strictly, and cross-check them."""
+def load_config(path: str | os.PathLike, *, params: Optional[ParameterSet] = None,
+                allow_insecure: bool = False) -> CommitteeConfig:
+    """Read ``DIR/committee.json`` and the two verifying keys, strictly, and cross-check them.
+    ``params``: the set the committee must be for (the opt-in to an insecure one); by default any
+    secure set."""
+    expected = params
     d = Path(path)
     obj = read_json(d / "committee.json", "committee.json")
     require_keys(obj, _KEYS, "committee.json")
@@ -180,7 +184,7 @@ def load_config(path: str | os.PathLike, *, allow_insecure: bool = False) -> Com
     if not isinstance(obj["id"], str) or not obj["id"] or not obj["id"].isprintable():
         raise MalformedCommitteeFile("committee.json: id must be printable text")
     try:
-        params = get_parameter_set(str(obj["params_id"]), allow_insecure=allow_insecure)
+        params = resolve_parameter_set(str(obj["params_id"]), expected, allow_insecure=allow_insecure)
     except UnknownParameterSet as exc:
         raise MalformedCommitteeFile(f"committee.json: {exc}") from None
     parties = small_int(obj["parties"], "committee.json: parties", 1, params.bfv.parties)

@@ -107,12 +107,12 @@ def read_contribution(config: CommitteeConfig, member: int) -> tuple[KeyContribu
     return KeyContribution(member, b, h), proof
 
 
-def join(path: str | os.PathLike, member: int, secret_path: str | os.PathLike, *, allow_insecure: bool = False,
-         rng: RandomSource | None = None, progress: Progress = None) -> KeyContribution:
+def join(path: str | os.PathLike, member: int, secret_path: str | os.PathLike, *, params: ParameterSet | None = None,
+         allow_insecure: bool = False, rng: RandomSource | None = None, progress: Progress = None) -> KeyContribution:
     """Member ``member`` makes its share on this machine: the secret file first (0600, never
     overwritten), then its public contribution with a proof in the committee directory."""
     say = progress or (lambda _m: None)
-    config = load_config(path, allow_insecure=allow_insecure)
+    config = load_config(path, params=params, allow_insecure=allow_insecure)
     if isinstance(member, bool) or not isinstance(member, int) or not 1 <= member <= config.parties:
         raise ValueError(f"member must be in [1, {config.parties}]")
     target = contribution_path(config, member)
@@ -183,20 +183,21 @@ def _verified_committee(config: CommitteeConfig) -> Committee:
     return Committee(config, tuple(contributions), pk)
 
 
-def finalize(path: str | os.PathLike, *, allow_insecure: bool = False) -> Committee:
+def finalize(path: str | os.PathLike, *, params: ParameterSet | None = None, allow_insecure: bool = False) -> Committee:
     """Verify every contribution and publish the joint key; :class:`ContributionRefused` names
     each member whose contribution is missing, malformed, unproven or duplicated."""
-    config = load_config(path, allow_insecure=allow_insecure)
+    config = load_config(path, params=params, allow_insecure=allow_insecure)
     committee = _verified_committee(config)
     write_bytes(config.path / "committee_pk.bin", public_key_to_bytes(config.params.bfv, committee.pk))
     write_json(config.path / "finalized.json", _finalized_json(config, list(committee.contributions), committee.pk))
     return committee
 
 
-def load_committee(path: str | os.PathLike, *, allow_insecure: bool = False) -> Committee:
+def load_committee(path: str | os.PathLike, *, params: ParameterSet | None = None,
+                   allow_insecure: bool = False) -> Committee:
     """A finalized committee, with every contribution re-verified and the joint key recomputed
     and compared with ``committee_pk.bin`` and ``finalized.json``."""
-    config = load_config(path, allow_insecure=allow_insecure)
+    config = load_config(path, params=params, allow_insecure=allow_insecure)
     if not (config.path / "finalized.json").exists():
         raise CommitteeMismatch(f"the committee in {config.path} is not finalized")
     committee = _verified_committee(config)

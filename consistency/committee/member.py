@@ -93,7 +93,7 @@ class Member:
             raise ModelMismatch("the request names another model than the one the committee decrypts for")
         try:
             verify_envelope(self.keys, request.envelope, request.context)
-            env = decode(request.envelope, allow_insecure=params.insecure)
+            env = decode(request.envelope, params=params)
         except (Rejected, EnvelopeFormatError) as exc:
             raise UnverifiedEnvelope(f"the envelope does not verify: {exc}") from None
         score = score_ciphertext(params, self._model, env.ct_fhe)

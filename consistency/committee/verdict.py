@@ -105,7 +105,7 @@ def combine(committee: Committee, request: ScanRequest, answers: Sequence[Partia
         except Rejected as exc:
             raise UnverifiedEnvelope(f"the envelope does not verify: {exc}") from None
     try:
-        env = decode(request.envelope, allow_insecure=params.insecure)
+        env = decode(request.envelope, params=params)
     except EnvelopeFormatError as exc:
         raise UnverifiedEnvelope(f"the envelope does not parse: {exc}") from None
     score = score_ciphertext(params, model, env.ct_fhe)

@@ -187,3 +187,33 @@ def test_init_on_the_leaky_set_is_refused_with_exit_1(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "decryption budget of 0" in err and "Traceback" not in err
     assert not (tmp_path / "c" / "committee.json").exists()
+
+
+def test_json_output_of_the_committee_commands(flow, toy, tmp_path, capsys):
+    """--json prints one JSON object: the audit's and verdict's results, and a refusal naming the
+    member, with the exit codes unchanged."""
+    keys = str(flow / "keys")
+    committee = str(flow / "committee")
+    capsys.readouterr()
+    assert main(["audit", str(flow / "banned.record"), "--keys", keys, "--committee", committee, "--insecure",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is True and out["verdict"] == "banned" and out["partials"] == 3
+    record = json.loads((flow / "banned.record").read_text())
+    record["verdict"] = "allowed"  # the banned image's record, relabelled
+    bad = tmp_path / "bad.record"
+    bad.write_text(json.dumps(record))
+    assert main(["audit", str(bad), "--keys", keys, "--committee", committee, "--insecure", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is False and out["refused"] == "record" and out["message"]
+
+
+def test_json_partial_refusal_names_the_reason(flow, capsys):
+    """A second decryption of the same request is refused; with --json the refusal is an object."""
+    d = flow
+    capsys.readouterr()
+    assert main(["partial", str(d / "benign.request"), "--keys", str(d / "keys"), "--committee", str(d / "committee"),
+                 "--member", "1", "--secret", str(d / "m1.secret"), "--out", str(d / "again.json"), "--insecure",
+                 "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is False and out["refused"] == "replay" and "members" in out

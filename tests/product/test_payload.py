@@ -9,8 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from consistency.cli import main
+from consistency.keyfile import RECIPIENT_SECRET, armor
 from consistency.payload import PayloadFormatError, decode_payload, encode_payload
 from consistency.server import Server
+from schemes.secret_file import write_secret_file
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +57,27 @@ def test_invalid_fields_are_refused(payload, field, value, why):
 
 
 def test_the_toy_set_needs_the_opt_in(payload):
+    """A payload that names the toy set but does not carry it, and toy payload bytes, are refused
+    unless the caller holds the toy set (insecure_parameter_set) or uses the low-level switch."""
+    from consistency.hazmat import insecure_parameter_set
+    from consistency.params import get_parameter_set
+
+    bare = replace(payload, params=None)
     with pytest.raises(PayloadFormatError, match="INSECURE"):
-        encode_payload(payload)
+        encode_payload(bare)
+    data = encode_payload(payload)  # it carries its set: the holder already opted in
+    with pytest.raises(PayloadFormatError, match="INSECURE"):
+        decode_payload(data)
+    toy = insecure_parameter_set("toy")
+    assert decode_payload(data, params=toy) == payload and decode_payload(data, params=toy).params is toy
+    with pytest.raises(PayloadFormatError, match="expected 'default'"):
+        decode_payload(data, params=get_parameter_set("default"))
 
 
 def test_open_reads_a_forward_payload(toy, payload, tmp_path):
     f = tmp_path / "payload.bin"
     f.write_bytes(payload.to_bytes(allow_insecure=True))
     key = tmp_path / "bob.key"
-    toy.recipient.write(key)
+    write_secret_file(key, armor(RECIPIENT_SECRET, toy.recipient.to_bytes()))
     assert main(["open", str(f), "--key", str(key), "--out", str(tmp_path / "x.png"), "--insecure"]) == 0
     assert (tmp_path / "x.png").is_file()
