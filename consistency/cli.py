@@ -65,12 +65,10 @@ def _max_input_bytes() -> int:
 def _read_bytes(path: str, limit: Optional[int] = None) -> bytes:
     """The file's bytes, refused (before they are read whole) if longer than ``limit`` (default:
     :func:`_max_input_bytes`). A file that cannot be read is an operational error."""
+    from .files import read_at_most
+
     cap = _max_input_bytes() if limit is None else limit
-    try:
-        with open(path, "rb") as f:
-            data = f.read(cap + 1)
-    except OSError as exc:
-        raise OperationalError(f"cannot read {path}: {exc.strerror}") from None
+    data = read_at_most(path, cap)
     if len(data) > cap:
         raise ConsistencyError(f"{path} is longer than {cap} bytes, more than any valid input; refused unread")
     return data

@@ -28,7 +28,8 @@ from pathlib import Path
 from schemes.key_agreement import RecipientSecretKey, validate_public_key
 from schemes.secret_file import write_secret_file
 
-from .errors import ConsistencyError, OperationalError
+from .errors import ConsistencyError
+from .files import read_at_most
 
 __all__ = ["RECIPIENT_PUBLIC", "RECIPIENT_SECRET", "WrongKeyKind", "armor", "dearmor", "describe",
            "write_recipient_keys", "read_recipient_public", "read_recipient_secret", "require_key_directory"]
@@ -109,11 +110,7 @@ def _read(path: str | os.PathLike[str], what: str) -> bytes:
     if p.is_dir():
         kind = "a key directory" if (p / "params.json").exists() else "a directory"
         raise WrongKeyKind(f"{os.fspath(path)} is {kind}, expected a {what} file")
-    try:
-        with open(p, "rb") as f:
-            data = f.read(MAX_KEY_FILE + 1)
-    except OSError as exc:
-        raise OperationalError(f"cannot read {os.fspath(path)}: {exc.strerror or exc}") from None
+    data = read_at_most(p, MAX_KEY_FILE)
     if len(data) > MAX_KEY_FILE:
         raise WrongKeyKind(f"{os.fspath(path)} is longer than any key file ({MAX_KEY_FILE} bytes), expected a {what}")
     return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ring_reference import negacyclic as schoolbook_negacyclic
 from schemes.bfv import DEFAULT, DeterministicRng, decrypt, encrypt, toy_params
 from schemes.bfv.dkg import (KEY_COMMIT_DOMAIN, TRITS_PER_ELEMENT, KeygenWitness, commit_secret,
                              contribution_from_secret, crs_polynomials, generate_share, joint_public_key,
@@ -28,18 +29,6 @@ SEED = b"dkg test committee seed, 32 byte"
 TAG = 0x1234_5678_9ABC
 
 
-def schoolbook_negacyclic(a, b) -> list:
-    """a * b in Z[X]/(X^N + 1) by the definition."""
-    n = len(a)
-    c = [0] * n
-    for i, ai in enumerate(a):
-        if ai:
-            for j, bj in enumerate(b):
-                if i + j < n:
-                    c[i + j] += ai * bj
-                else:
-                    c[i + j - n] -= ai * bj
-    return c
 
 
 def committee(params, rng, parties=3):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ring_reference import negacyclic as schoolbook_negacyclic
 from schemes.bfv import DeterministicRng, toy_params
 from schemes.bfv.dkg import crs_polynomials, generate_share, joint_public_key
 from schemes.bfv.encryption import decode_coefficients
@@ -27,16 +28,6 @@ SEED = b"partial test committee seed, 32b"
 TAG = 987654321
 
 
-def schoolbook_negacyclic(a, b) -> list:
-    n = len(a)
-    c = [0] * n
-    for i, ai in enumerate(a):
-        for j, bj in enumerate(b):
-            if i + j < n:
-                c[i + j] += ai * bj
-            else:
-                c[i + j - n] -= ai * bj
-    return c
 
 
 def world(params, seed=b"world"):

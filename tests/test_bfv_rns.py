@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ring_reference import negacyclic as schoolbook
 from schemes.bfv import (DEFAULT, DeterministicRng, InvalidCiphertextError, InvalidKeyError, PublicKey,
                          RnsBasis, ScorePartial, combine_score, crs_polynomials, decrypt, encrypt,
                          encrypt_with_randomness, generate_share, get_rns_ring, joint_public_key,
@@ -38,18 +39,6 @@ def textbook_crt(residues, moduli) -> int:
     return sum(r * (q // m) * pow(q // m, -1, m) for r, m in zip(residues, moduli)) % q
 
 
-def schoolbook(a, b, q=None):
-    """a * b in Z[X]/(X^N + 1) by the definition, reduced mod q if given."""
-    n = len(a)
-    c = [0] * n
-    for i, x in enumerate(a):
-        if x:
-            for j, y in enumerate(b):
-                if i + j < n:
-                    c[i + j] += x * y
-                else:
-                    c[i + j - n] -= x * y
-    return [v % q for v in c] if q else c
 
 
 def kronecker(a, b, q):

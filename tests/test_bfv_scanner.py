@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ring_reference import negacyclic as int_negacyclic
 from schemes.bfv import (DEFAULT, DeterministicRng, EncryptionWitness, PublicKey,
                          ScannerBudgetError, ScorePartial, SecretKey, add, add_plain, combine_score,
                          crs_polynomials, decrypt, decryption_is_correct, decryption_noise,
@@ -19,18 +20,6 @@ TOY = toy_params(i_know_this_is_insecure=True)
 SEED = b"scanner committee reference seed"
 
 
-def int_negacyclic(a: list, b: list) -> list:
-    """a * b in Z[X]/(X^N + 1) by the definition (no modulus)."""
-    n = len(a)
-    c = [0] * n
-    for i, ai in enumerate(a):
-        if ai:
-            for j, bj in enumerate(b):
-                if i + j < n:
-                    c[i + j] += ai * bj
-                else:
-                    c[i + j - n] -= ai * bj
-    return c
 
 
 def centered(x: int, t: int) -> int:
