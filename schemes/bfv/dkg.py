@@ -33,7 +33,7 @@ proof is the rogue-key attack (``b_n = b* - sum_{i<n} b_i``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

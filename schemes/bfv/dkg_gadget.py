@@ -42,7 +42,7 @@ wires (``sum 3^j (s_j + 1)``), so it costs no constraint; the ternary rows make 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from ..poseidon.gadget import poseidon_sponge_gadget
 from ..r1cs import ConstraintSystem, LinearCombination
@@ -96,7 +96,7 @@ def keygen_quotient_ranges(params: BfvParams, crs: Sequence[Sequence[int]]) -> l
     return out
 
 
-def ternary_wires(cs: ConstraintSystem, values: Optional[Sequence[int]], n: int, name: str) -> list:
+def ternary_wires(cs: ConstraintSystem, values: Sequence[int] | None, n: int, name: str) -> list:
     """``n`` private wires proved in {-1, 0, 1}: ``y = s s`` and ``s y = s`` (2 n rows), i.e.
     ``s (s - 1) (s + 1) = 0`` in the field F_R."""
     out = []

@@ -8,7 +8,7 @@ a 64x64x3 image is three).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .encryption import Ciphertext, decrypt, encrypt
 from .errors import InvalidPlaintextError

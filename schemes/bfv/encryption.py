@@ -22,7 +22,7 @@ it is the witness of the encryption relation proved in the circuit (:mod:`.gadge
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

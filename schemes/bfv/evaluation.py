@@ -23,7 +23,7 @@ members decrypt coefficient N-1 only (:mod:`.partial`).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -52,7 +52,7 @@ and then ``D0 = 0``. Both integer equations imply the congruences mod q.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..bn254.fields import R as _R
 from ..r1cs import ConstraintSystem, LinearCombination

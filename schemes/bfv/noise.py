@@ -7,7 +7,7 @@ coefficient k is correct iff ``t |v_k| + (q mod t) |P_k| < q/2`` (:func:`decrypt
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ._validate import rns_ring, small_signed
 from .encryption import Ciphertext, ciphertext_residues

@@ -20,7 +20,7 @@ schoolbook product over Python integers.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ._validate import ints_mod_q
 from .encryption import Ciphertext, check_ciphertext

@@ -20,7 +20,6 @@ from __future__ import annotations
 from ..errors import SchemesError
 
 import operator
-from typing import Optional, Tuple
 
 from .fields import (
     P, R, XI,
@@ -42,9 +41,9 @@ __all__ = [
 ]
 
 #: Affine G1 point (x, y), or None for the point at infinity.
-G1Point = Optional[Tuple[int, int]]
+G1Point = tuple[int, int] | None
 #: Affine G2 point ((x0, x1), (y0, y1)), or None for the point at infinity.
-G2Point = Optional[Tuple[Tuple[int, int], Tuple[int, int]]]
+G2Point = tuple[tuple[int, int], tuple[int, int]] | None
 
 
 class InvalidPoint(SchemesError, ValueError):
@@ -466,7 +465,7 @@ def g1_from_ints(x: int, y: int) -> G1Point:
     return _decode(False, _le_coords([x, y]), "G1 point")
 
 
-def g2_from_ints(x: Tuple[int, int], y: Tuple[int, int]) -> G2Point:
+def g2_from_ints(x: tuple[int, int], y: tuple[int, int]) -> G2Point:
     """Validated G2 point from x = (x0, x1), y = (y0, y1) (x = x0 + x1 i); all zero encodes
     infinity. Raises InvalidPoint for non-integers, coordinates outside [0, P), points off the
     twist, or points outside the order-R subgroup (the checks of :func:`g2_is_on_curve` and

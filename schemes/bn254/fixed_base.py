@@ -9,7 +9,7 @@ about ``log2 n`` bits, then adds one table entry per window for each scalar, in 
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .. import _native
 from .curve import InvalidPoint

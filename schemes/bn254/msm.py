@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ..errors import SchemesError
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .curve import G1Point, G2Point, InvalidPoint
 from .vectors import G1Vector, G2Vector, _PointVector, scalars_to_bytes

@@ -27,7 +27,7 @@ Inputs are not secret here (verification); nothing is constant time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Tuple, Union
+from collections.abc import Iterable
 
 from .curve import (
     B2, U, G1Point, G2Point, InvalidPoint, g1_is_on_curve, g2_in_subgroup, g2_is_on_curve, g2_neg, g2_psi,
@@ -166,7 +166,7 @@ def _check_g2(q: G2Affine) -> None:
         raise InvalidPoint("G2 point is on the twist but not in the order-R subgroup")
 
 
-def multi_miller_loop(pairs: Iterable[Tuple[G1Affine, Union[G2Prepared, G2Affine]]]) -> tuple:
+def multi_miller_loop(pairs: Iterable[tuple[G1Affine, G2Prepared | G2Affine]]) -> tuple:
     """prod_i f_i(P_i) over the pairs (P_i, Q_i) (before the final exponentiation), with one
     shared accumulator: each loop step squares f once and multiplies in every pair's line.
 
@@ -240,14 +240,14 @@ def final_exponentiation(f: tuple) -> tuple:
     return fp12_to_ints(t0)
 
 
-def pairing(p: G1Affine, q: Union[G2Prepared, G2Affine]) -> tuple:
+def pairing(p: G1Affine, q: G2Prepared | G2Affine) -> tuple:
     """e(p, q) in GT as 12 ints (see :mod:`.tower` for the layout); e(O, q) = e(p, O) = 1.
 
     Argument order is (G1, G2); py_ecc's ``pairing`` takes (G2, G1)."""
     return final_exponentiation(multi_miller_loop([(p, q)]))
 
 
-def pairing_check(pairs: Iterable[Tuple[G1Affine, Union[G2Prepared, G2Affine]]]) -> bool:
+def pairing_check(pairs: Iterable[tuple[G1Affine, G2Prepared | G2Affine]]) -> bool:
     """True iff prod_i e(P_i, Q_i) == 1, with one multi-Miller loop and one final exponentiation.
     The same input rules as :func:`multi_miller_loop` apply (invalid points raise InvalidPoint)."""
     return fp12_is_one(final_exponentiation(multi_miller_loop(pairs)))

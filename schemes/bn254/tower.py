@@ -18,7 +18,7 @@ multiplication routines may be unreduced integers of either sign; outputs are al
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from .fields import P, XI, fp2_inv, fp2_mul, fp2_sqr
 
@@ -237,7 +237,7 @@ def fp12_pow(a: tuple, e: int) -> tuple:
     return result
 
 
-@lru_cache(maxsize=None)
+@cache
 def _frobenius_coeffs(n: int) -> tuple:
     """gamma_{n,k} = w^(k (p^n - 1)) = xi^(k (p^n - 1)/6) for k = 0..5, as Fp2 pairs.
 

@@ -20,7 +20,8 @@ point can only make proofs that every verifier rejects). Errors raise :class:`In
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional, Sequence, Union, overload
+from typing import overload
+from collections.abc import Iterable, Iterator, Sequence
 
 from .. import _native
 from .curve import G1Point, G2Point, InvalidPoint
@@ -138,7 +139,7 @@ class _PointVector(Sequence):
     def to_bytes(self, layout: str = "le") -> bytes:
         return self.native.to_bytes(layout)
 
-    def msm(self, scalars: Sequence[int]) -> Union[G1Point, G2Point]:
+    def msm(self, scalars: Sequence[int]) -> G1Point | G2Point:
         """``sum_i scalars[i] * self[i]``: ints taken mod R, or bytes already encoded by
         :func:`scalars_to_bytes` (32 bytes each, one per point)."""
         data = bytes(scalars) if isinstance(scalars, (bytes, bytearray)) else scalars_to_bytes(scalars)
@@ -150,10 +151,10 @@ class _PointVector(Sequence):
         return len(self.native)
 
     @overload
-    def __getitem__(self, index: int) -> Union[G1Point, G2Point]: ...
+    def __getitem__(self, index: int) -> G1Point | G2Point: ...
 
     @overload
-    def __getitem__(self, index: slice) -> "_PointVector": ...
+    def __getitem__(self, index: slice) -> _PointVector: ...
 
     def __getitem__(self, index):
         n = len(self)
@@ -208,6 +209,6 @@ class G2Vector(_PointVector):
     _from_le = staticmethod(g2_from_le)
 
 
-def as_vector(cls, points, *, subgroup: bool = True, what: str = "point") -> Optional[_PointVector]:
+def as_vector(cls, points, *, subgroup: bool = True, what: str = "point") -> _PointVector | None:
     """``points`` as a ``cls`` vector (unchanged if it already is one)."""
     return points if isinstance(points, cls) else cls.from_points(points, subgroup=subgroup, what=what)

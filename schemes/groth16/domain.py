@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from ..errors import SchemesError
 
-from functools import lru_cache
-from typing import Sequence
+from functools import cache
+from collections.abc import Sequence
 
 from ..bigint import big, invmod
 from ..bn254.fields import R
@@ -39,7 +39,7 @@ class DomainTooLarge(SchemesError, ValueError):
     """The requested domain exceeds 2^MAX_LOG_SIZE elements."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _roots() -> tuple:
     odd = (R - 1) >> TWO_ADICITY
     w = [big(0)] * (TWO_ADICITY + 1)
@@ -127,7 +127,7 @@ class Domain:
         self._coset_scale: list | None = None
 
     @classmethod
-    def for_size(cls, min_size: int) -> "Domain":
+    def for_size(cls, min_size: int) -> Domain:
         """The smallest domain with at least ``min_size`` elements."""
         if min_size < 1:
             raise ValueError("a domain needs at least one element")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from ..bn254.fields import R
 from ..r1cs import ConstraintSystem
@@ -31,7 +31,7 @@ EXAMPLE_FILES = ("verification_key.json", "proof.json", "public.json", "circuit.
                  "witness.wtns", "circuit.zkey")
 
 
-def cubic_circuit(x: Optional[int] = None, ctx: Optional[int] = None) -> ConstraintSystem:
+def cubic_circuit(x: int | None = None, ctx: int | None = None) -> ConstraintSystem:
     """The example circuit; with ``x`` and ``ctx`` given, in witness mode with ``y = x^3 + x + 5``."""
     with_witness = x is not None
     if with_witness and ctx is None:
@@ -96,8 +96,8 @@ def synthetic_circuit(num_constraints: int, num_public: int = 3, *, with_witness
 
 
 def run_example(out_dir: str | os.PathLike, *, x: int = 3, ctx: int = 42,
-                insecure_seed: Optional[bytes] = None,
-                progress: Optional[Callable[[str], None]] = None) -> list:
+                insecure_seed: bytes | None = None,
+                progress: Callable[[str], None] | None = None) -> list:
     """Set up, prove and verify the example circuit; write :data:`EXAMPLE_FILES` into ``out_dir``.
 
     ``insecure_seed`` selects the deterministic INSECURE setup (tests only). Returns the public

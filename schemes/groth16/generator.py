@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from ..bigint import big, invmod
 from ..bn254.curve import G1_GEN, G2_GEN, g1_mul, g2_mul
@@ -35,7 +35,7 @@ from .r1cs_to_qap import domain_for, qap_at
 
 __all__ = ["ToxicWaste", "setup", "insecure_setup_from_seed", "setup_with_toxic_waste"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
 @dataclass(frozen=True, repr=False)
@@ -52,12 +52,12 @@ class ToxicWaste:
         return "ToxicWaste(<redacted>)"
 
     @classmethod
-    def random(cls, domain: Domain) -> "ToxicWaste":
+    def random(cls, domain: Domain) -> ToxicWaste:
         """Fresh secrets from the OS CSPRNG; tau avoids the 2n-th roots of unity."""
         return cls._from_source(lambda _label: 1 + secrets.randbelow(int(R) - 1), domain)
 
     @classmethod
-    def insecure_from_seed(cls, seed: bytes, domain: Domain) -> "ToxicWaste":
+    def insecure_from_seed(cls, seed: bytes, domain: Domain) -> ToxicWaste:
         """INSECURE, tests only: secrets = SHA-256 expansions of ``seed`` (see the module docstring)."""
         if not isinstance(seed, (bytes, bytearray)):
             raise TypeError("seed must be bytes")
@@ -72,7 +72,7 @@ class ToxicWaste:
         return cls._from_source(draw, domain)
 
     @classmethod
-    def _from_source(cls, draw: Callable[[str], int], domain: Domain) -> "ToxicWaste":
+    def _from_source(cls, draw: Callable[[str], int], domain: Domain) -> ToxicWaste:
         two_n = 2 * domain.size
         while True:
             tau = draw("tau")

@@ -18,7 +18,7 @@ native form (:attr:`schemes.r1cs.R1CS.native`), with the GIL released. ``r, s`` 
 from __future__ import annotations
 
 import secrets
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 from .. import _native
 from ..bn254.fields import R
@@ -29,7 +29,7 @@ from .r1cs_to_qap import domain_for
 
 __all__ = ["prove", "prove_with_randomness", "check_key_matches"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 _R = int(R)
 

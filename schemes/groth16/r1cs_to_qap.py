@@ -25,7 +25,7 @@ prover's ``sum_j p_j [L'_{2j+1}(tau)/delta]_1 = [h(tau) Z(tau)/delta]_1``, the G
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 from ..bn254.fields import R
 from .domain import Domain
@@ -33,7 +33,7 @@ from .errors import UnsatisfiedWitness
 
 __all__ = ["domain_for", "num_qap_rows", "qap_at", "row_values", "odd_coset_products", "combine_odd_coset", "h_scalars"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
 def num_qap_rows(r1cs) -> int:

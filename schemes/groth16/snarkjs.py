@@ -26,7 +26,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from .. import strict_json
 from ..bn254.curve import U, InvalidPoint, g1_from_ints, g2_from_ints

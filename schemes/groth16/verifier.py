@@ -14,7 +14,7 @@ negligible probability). Every rejection raises :class:`InvalidProof` with the r
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .. import _native
 from ..bn254.curve import InvalidPoint

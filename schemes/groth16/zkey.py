@@ -34,7 +34,8 @@ import hashlib
 import mmap
 import os
 import struct
-from typing import BinaryIO, Callable, Optional
+from typing import BinaryIO
+from collections.abc import Callable
 
 import numpy as np
 
@@ -58,7 +59,7 @@ _COEF_FACTOR = pow(2, 512, _R_INT)
 _G1_SIZE = 2 * _N8
 _G2_SIZE = 4 * _N8
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
 # -- encoding helpers -------------------------------------------------------------------------

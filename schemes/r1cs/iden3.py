@@ -31,7 +31,8 @@ import contextlib
 import os
 import struct
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable, Iterator, Sequence, Union
+from typing import BinaryIO, Union
+from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 

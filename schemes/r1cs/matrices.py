@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import OrderedDict
-from typing import Any, Iterator, Sequence
+from typing import Any
+from collections.abc import Iterator, Sequence
 
 from ..bn254.fields import R as _R_MPZ
 from .errors import InvalidAssignment, UnsatisfiedConstraint
@@ -37,7 +38,7 @@ __all__ = ["R1CS", "NegacyclicBlock", "Row", "dot"]
 
 #: Native forms of recently used systems, by digest: a sender builds a new R1CS object for every
 #: message, with the same matrices, so the native matrices are made once per circuit.
-_NATIVE_BY_DIGEST: "OrderedDict[bytes, Any]" = OrderedDict()
+_NATIVE_BY_DIGEST: OrderedDict[bytes, Any] = OrderedDict()
 _NATIVE_CACHE_SIZE = 4
 
 Row = tuple  # flat (v0, c0, v1, c1, ...) -- see module docstring

@@ -18,7 +18,7 @@ The transpose ``M^T`` is the negacyclic matrix of ``p'(X) = p(X^{-1}) mod (X^N +
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..bigint import big
 from ..bn254.fields import R

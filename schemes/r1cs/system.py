@@ -21,7 +21,7 @@ the assignment; the prover checks every row of the frozen system against it anyw
 from __future__ import annotations
 
 import contextlib
-from typing import Callable, Iterator, Sequence, Union
+from collections.abc import Callable, Iterator, Sequence
 
 from ..bn254.fields import R as _R_MPZ
 from .errors import InvalidAssignment, UnsatisfiedConstraint, WitnessUnavailable
@@ -33,7 +33,7 @@ R = int(_R_MPZ)
 
 __all__ = ["ConstraintSystem", "WitnessValue"]
 
-WitnessValue = Union[int, LinearCombination, Callable[[], Union[int, LinearCombination]], None]
+WitnessValue = int | LinearCombination | Callable[[], int | LinearCombination] | None
 
 _ONE_ROW: Row = (0, 1)
 _EMPTY_ROW: Row = ()

@@ -15,7 +15,7 @@ scanned until one fails.
 from __future__ import annotations
 
 import random
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..bn254.fields import R as _R_MPZ
 from .matrices import NegacyclicBlock, dot
