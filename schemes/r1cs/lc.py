@@ -16,8 +16,8 @@ Multiplying two combinations is not linear: use ``cs.mul(a, b, name)``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, TypeGuard
 
 from ..bigint import big
 from ..bn254.fields import R as _R_MPZ
@@ -31,10 +31,10 @@ R = int(_R_MPZ)
 
 __all__ = ["LinearCombination", "LCLike", "as_lc", "is_int"]
 
-_INT_TYPES: tuple = (int, type(big(0)))
+_INT_TYPES: tuple[type, ...] = (int, type(big(0)))
 
 
-def is_int(x: object) -> bool:
+def is_int(x: object) -> TypeGuard[int]:
     """True for Python ints and gmpy2 mpz values (the integer types accepted everywhere)."""
     return isinstance(x, _INT_TYPES)
 
@@ -51,10 +51,12 @@ class LinearCombination:
     """``sum_j terms[j] * w_j`` over F_R; ``cs`` is the owning system (None for pure constants)."""
 
     __slots__ = ("terms", "cs")
+    terms: dict[int, int]
+    cs: ConstraintSystem | None
 
     def __init__(self, terms: Mapping[int, int] | None = None,
                  cs: ConstraintSystem | None = None) -> None:
-        clean: dict = {}
+        clean: dict[int, int] = {}
         if terms:
             for var, coeff in terms.items():
                 if not is_int(var) or var < 0:
@@ -72,7 +74,7 @@ class LinearCombination:
         self.cs = cs
 
     @classmethod
-    def _raw(cls, terms: dict, cs: ConstraintSystem | None) -> LinearCombination:
+    def _raw(cls, terms: dict[int, int], cs: ConstraintSystem | None) -> LinearCombination:
         """Wrap an already normalised dict (coefficients in [1, R)) without copying."""
         lc = cls.__new__(cls)
         lc.terms = terms
