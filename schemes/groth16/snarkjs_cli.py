@@ -89,8 +89,8 @@ def ensure_snarkjs(directory: Path | None = None, *, timeout: float = 900.0) -> 
     return cli
 
 
-def run_snarkjs(cli: Path, args: Sequence[str], *, cwd: os.PathLike | None = None,
-                timeout: float = 600.0) -> subprocess.CompletedProcess:
+def run_snarkjs(cli: Path, args: Sequence[str], *, cwd: os.PathLike[str] | None = None,
+                timeout: float = 600.0) -> subprocess.CompletedProcess[str]:
     """Run ``node cli args...``; returns the completed process (stdout/stderr as text)."""
     return subprocess.run(["node", str(cli), *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout)
