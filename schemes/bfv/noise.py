@@ -18,7 +18,7 @@ from .params import BfvParams
 __all__ = ["decryption_noise", "decryption_is_correct"]
 
 
-def decryption_noise(params: BfvParams, sk: SecretKey, ct: Ciphertext, plaintext: Sequence[int]) -> list:
+def decryption_noise(params: BfvParams, sk: SecretKey, ct: Ciphertext, plaintext: Sequence[int]) -> list[int]:
     """``[c0 + c1*s - Delta*P]_q`` centered, for the integer plaintext ``P`` (length <= N, signed)."""
     ring = rns_ring(params)
     c0, c1 = ciphertext_residues(params, ct)

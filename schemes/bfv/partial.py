@@ -42,7 +42,7 @@ class ScorePartial:
     """Member ``member``'s partial decryption of the score coefficient: ``d[k]`` in [0, q_k)."""
 
     member: int
-    d: tuple
+    d: tuple[int, ...]
 
 
 @dataclass(frozen=True)
