@@ -14,7 +14,7 @@ compare the two for every width).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 from .. import _native
@@ -26,7 +26,7 @@ from .parameters import _big_parameters, _check_width, parameters
 __all__ = ["permute", "permute_reference"]
 
 
-def _le(values) -> bytes:
+def _le(values: Iterable[int]) -> bytes:
     return b"".join(int(v).to_bytes(32, "little") for v in values)
 
 
