@@ -29,7 +29,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
+from collections.abc import Sequence
 
 from .errors import OperationalError, RejectReason
 
@@ -56,10 +57,10 @@ class AuditEvent:
 
     time: float
     admitted: bool
-    reason: Optional[RejectReason]
-    envelope_digest: Optional[bytes]
+    reason: RejectReason | None
+    envelope_digest: bytes | None
     context_digest: bytes
-    params_id: Optional[str]
+    params_id: str | None
 
     def to_json(self) -> dict:
         return {"v": 1, "time": format_time(self.time),
@@ -154,8 +155,8 @@ class AuditSummary:
     admitted: int = 0
     rejected: Counter = field(default_factory=Counter)
     params: Counter = field(default_factory=Counter)
-    first: Optional[str] = None
-    last: Optional[str] = None
+    first: str | None = None
+    last: str | None = None
     errors: list[str] = field(default_factory=list)
 
     @property

@@ -54,7 +54,7 @@ class ForwardPayload:
         return encode_payload(self, allow_insecure=allow_insecure)
 
     @classmethod
-    def from_bytes(cls, data: bytes, *, allow_insecure: bool = False) -> "ForwardPayload":
+    def from_bytes(cls, data: bytes, *, allow_insecure: bool = False) -> ForwardPayload:
         return decode_payload(data, allow_insecure=allow_insecure)
 
 

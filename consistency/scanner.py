@@ -18,7 +18,7 @@ import json
 import struct
 from dataclasses import dataclass
 from importlib import resources
-from typing import Sequence
+from collections.abc import Sequence
 
 from schemes.bfv.encryption import Ciphertext
 from schemes.bfv.evaluation import linear_score

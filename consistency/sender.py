@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from .params import ENVELOPE_VERSION, ParameterSet
 
 __all__ = ["send", "encrypt_for_scanner", "prepare_statement"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
 def encrypt_for_scanner(params: ParameterSet, pk_fhe: PublicKey,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from .codec import write_bytes
 from .errors import ContributionRefused, PartialRefused, RecordRefused, RequestRefused

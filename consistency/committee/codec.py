@@ -16,7 +16,8 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from schemes import strict_json
 

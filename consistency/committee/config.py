@@ -32,7 +32,7 @@ import struct
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from schemes.bfv.dkg import crs_polynomials
 from schemes.bfv.dkg_gadget import keygen_circuit, keygen_num_public
@@ -55,7 +55,7 @@ _KEYS = ("version", "id", "params_id", "parties", "crs_seed", "model_digest", "d
 _FILES = {"keygen": ("keygen_verification_key.json", "keygen_proving_key.bin"),
           "partial": ("partial_verification_key.json", "partial_proving_key.bin")}
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 Setup = Callable[..., ProvingKey]
 
 

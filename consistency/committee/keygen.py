@@ -29,7 +29,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from schemes.bfv.dkg import KeyContribution, SecretShare, generate_share, joint_public_key
 from schemes.bfv.dkg_gadget import KeygenStatement, keygen_circuit, keygen_public_inputs
@@ -50,7 +50,7 @@ from .share import log_path, read_share, write_share
 __all__ = ["Committee", "join", "finalize", "load_committee", "contribution_path", "read_contribution",
            "contribution_json", "load_member_share"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 _KEYS = ("version", "committee", "member", "h", "b", "proof")
 
 

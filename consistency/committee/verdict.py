@@ -18,7 +18,7 @@ The result is a :class:`~.record.VerdictRecord`, which anyone re-checks offline 
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from schemes.bfv.partial import ScorePartial, combine_score
 from schemes.bfv.ring import centered
