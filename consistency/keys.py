@@ -21,7 +21,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from schemes import strict_json
 from schemes.bfv.keys import PublicKey
@@ -37,7 +37,7 @@ from .params import ENVELOPE_VERSION, ParameterSet, get_parameter_set
 __all__ = ["VerifierKeys", "ProverKeys", "run_setup", "write_keydir", "load_verifier_keys",
            "load_prover_keys"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
 @dataclass(frozen=True)

@@ -158,7 +158,7 @@ def get_parameter_set(name: str, *, allow_insecure: bool = False) -> ParameterSe
     return _build(name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _build(name: str) -> ParameterSet:
     """The named set, built once (both classes are frozen; the insecure gate is checked above)."""
     if name == "toy":
