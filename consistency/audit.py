@@ -97,7 +97,7 @@ class JsonlAuditSink:
     record survive a power loss, at the cost of a disk sync per batch; without it a record
     survives a crash of the process (it is in the kernel once ``record`` returns)."""
 
-    def __init__(self, path: str | os.PathLike, *, fsync: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
         self.path = Path(path)
         self._fsync = fsync
         self._lock = threading.Lock()
@@ -213,7 +213,7 @@ def _unique_keys(pairs: list) -> dict:
     return obj
 
 
-def check_audit_log(path: str | os.PathLike, *, max_errors: int = 20) -> AuditSummary:
+def check_audit_log(path: str | os.PathLike[str], *, max_errors: int = 20) -> AuditSummary:
     """Read a JSON Lines decision log strictly and summarize it. Raises OSError if the file
     cannot be read; reports (in ``errors``) malformed lines, a truncated last line and any
     context admitted twice."""

@@ -211,9 +211,9 @@ class Server:
     Thread-safe.
     """
 
-    def __init__(self, keys: VerifierKeys, store: ReplayStore | str | os.PathLike | None = None, *,
+    def __init__(self, keys: VerifierKeys, store: ReplayStore | str | os.PathLike[str] | None = None, *,
                  issue_contexts: bool = True, context_key: bytes | None = None,
-                 audit: AuditSink | str | os.PathLike | None = None,
+                 audit: AuditSink | str | os.PathLike[str] | None = None,
                  default_ttl: timedelta = timedelta(minutes=15), max_ttl: timedelta = timedelta(days=7),
                  grace: timedelta = timedelta(minutes=10), prune_interval: timedelta = timedelta(minutes=5),
                  clock: Callable[[], float] = time.time) -> None:

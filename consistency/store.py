@@ -193,7 +193,7 @@ class SqliteReplayStore(_ClaimOne):
     claim waits for another process's transaction before it raises OperationalError.
     """
 
-    def __init__(self, path: str | os.PathLike, *, timeout: float = 10.0, synchronous: str = "FULL") -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0, synchronous: str = "FULL") -> None:
         if synchronous not in ("FULL", "NORMAL", "EXTRA"):
             raise ValueError("synchronous must be FULL, NORMAL or EXTRA")
         self.path = Path(path)

@@ -127,7 +127,7 @@ def _digest(obj: dict) -> bytes:
     return hashlib.sha256(b"GRC/committee/v1\x00" + canonical(obj)).digest()
 
 
-def init_committee(path: str | os.PathLike, params: ParameterSet, parties: int, committee_id: str | None = None,
+def init_committee(path: str | os.PathLike[str], params: ParameterSet, parties: int, committee_id: str | None = None,
                    *, decryption_budget: int | None = None, setup_fn: Setup = setup,
                    progress: Progress = None) -> CommitteeConfig:
     """Create a committee directory: the configuration, and the Groth16 keys of the two
@@ -170,7 +170,7 @@ def init_committee(path: str | os.PathLike, params: ParameterSet, parties: int, 
     return load_config(d, allow_insecure=params.insecure)
 
 
-def load_config(path: str | os.PathLike, *, allow_insecure: bool = False) -> CommitteeConfig:
+def load_config(path: str | os.PathLike[str], *, allow_insecure: bool = False) -> CommitteeConfig:
     """Read ``DIR/committee.json`` and the two verifying keys, strictly, and cross-check them."""
     d = Path(path)
     obj = read_json(d / "committee.json", "committee.json")

@@ -107,7 +107,7 @@ def read_contribution(config: CommitteeConfig, member: int) -> tuple[KeyContribu
     return KeyContribution(member, b, h), proof
 
 
-def join(path: str | os.PathLike, member: int, secret_path: str | os.PathLike, *, allow_insecure: bool = False,
+def join(path: str | os.PathLike[str], member: int, secret_path: str | os.PathLike[str], *, allow_insecure: bool = False,
          rng: RandomSource | None = None, progress: Progress = None) -> KeyContribution:
     """Member ``member`` makes its share on this machine: the secret file first (0600, never
     overwritten), then its public contribution with a proof in the committee directory."""
@@ -183,7 +183,7 @@ def _verified_committee(config: CommitteeConfig) -> Committee:
     return Committee(config, tuple(contributions), pk)
 
 
-def finalize(path: str | os.PathLike, *, allow_insecure: bool = False) -> Committee:
+def finalize(path: str | os.PathLike[str], *, allow_insecure: bool = False) -> Committee:
     """Verify every contribution and publish the joint key; :class:`ContributionRefused` names
     each member whose contribution is missing, malformed, unproven or duplicated."""
     config = load_config(path, allow_insecure=allow_insecure)
@@ -193,7 +193,7 @@ def finalize(path: str | os.PathLike, *, allow_insecure: bool = False) -> Commit
     return committee
 
 
-def load_committee(path: str | os.PathLike, *, allow_insecure: bool = False) -> Committee:
+def load_committee(path: str | os.PathLike[str], *, allow_insecure: bool = False) -> Committee:
     """A finalized committee, with every contribution re-verified and the joint key recomputed
     and compared with ``committee_pk.bin`` and ``finalized.json``."""
     config = load_config(path, allow_insecure=allow_insecure)
@@ -212,7 +212,7 @@ def load_committee(path: str | os.PathLike, *, allow_insecure: bool = False) -> 
     return committee
 
 
-def load_member_share(committee: Committee, member: int, secret_path: str | os.PathLike) -> SecretShare:
+def load_member_share(committee: Committee, member: int, secret_path: str | os.PathLike[str]) -> SecretShare:
     """Member ``member``'s share from its secret file, checked against its published ``h``."""
     if isinstance(member, bool) or not isinstance(member, int) or not 1 <= member <= committee.config.parties:
         raise ValueError(f"member must be in [1, {committee.config.parties}]")
