@@ -29,7 +29,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
+from collections.abc import Sequence
 
 from .errors import OperationalError, RejectReason
 
@@ -56,10 +57,10 @@ class AuditEvent:
 
     time: float
     admitted: bool
-    reason: Optional[RejectReason]
-    envelope_digest: Optional[bytes]
+    reason: RejectReason | None
+    envelope_digest: bytes | None
     context_digest: bytes
-    params_id: Optional[str]
+    params_id: str | None
 
     def to_json(self) -> dict:
         return {"v": 1, "time": format_time(self.time),
@@ -96,7 +97,7 @@ class JsonlAuditSink:
     record survive a power loss, at the cost of a disk sync per batch; without it a record
     survives a crash of the process (it is in the kernel once ``record`` returns)."""
 
-    def __init__(self, path: str | os.PathLike, *, fsync: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, fsync: bool = False) -> None:
         self.path = Path(path)
         self._fsync = fsync
         self._lock = threading.Lock()
@@ -154,8 +155,8 @@ class AuditSummary:
     admitted: int = 0
     rejected: Counter = field(default_factory=Counter)
     params: Counter = field(default_factory=Counter)
-    first: Optional[str] = None
-    last: Optional[str] = None
+    first: str | None = None
+    last: str | None = None
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -212,7 +213,7 @@ def _unique_keys(pairs: list) -> dict:
     return obj
 
 
-def check_audit_log(path: str | os.PathLike, *, max_errors: int = 20) -> AuditSummary:
+def check_audit_log(path: str | os.PathLike[str], *, max_errors: int = 20) -> AuditSummary:
     """Read a JSON Lines decision log strictly and summarize it. Raises OSError if the file
     cannot be read; reports (in ``errors``) malformed lines, a truncated last line and any
     context admitted twice."""

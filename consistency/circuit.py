@@ -24,7 +24,7 @@ The relation (specs/consistency.md, "The relation") holds iff
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 from schemes.bfv.encryption import Ciphertext, EncryptionWitness
 from schemes.bfv.gadget import encryption_gadget, pack_ciphertext

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from schemes.errors import SchemesError
 
@@ -62,7 +62,7 @@ def _max_input_bytes() -> int:
     return 8 * max(envelope_size(get_parameter_set(n, allow_insecure=True)) for n in PARAMETER_SET_NAMES)
 
 
-def _read_bytes(path: str, limit: Optional[int] = None) -> bytes:
+def _read_bytes(path: str, limit: int | None = None) -> bytes:
     """The file's bytes, refused (before they are read whole) if longer than ``limit`` (default:
     :func:`_max_input_bytes`). A file that cannot be read is an operational error."""
     from .files import read_at_most
@@ -308,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     a = parser.parse_args(argv)
     try:

@@ -26,7 +26,6 @@ import re
 import secrets
 import struct
 from dataclasses import dataclass
-from typing import Optional
 
 from .errors import RejectReason, Rejected
 
@@ -56,8 +55,8 @@ class IssuedContext:
 
     expires_at: int
     message_id: bytes
-    sender: Optional[str]
-    recipient: Optional[str]
+    sender: str | None
+    recipient: str | None
 
 
 def _b64(data: bytes) -> bytes:
@@ -77,7 +76,7 @@ def _unb64(text: bytes) -> bytes:
     return data
 
 
-def _name(value: Optional[str], what: str) -> bytes:
+def _name(value: str | None, what: str) -> bytes:
     if value is None:
         return b""
     if not isinstance(value, str):
@@ -97,8 +96,8 @@ def _check_key(key: bytes) -> None:
         raise TypeError("the context key must be at least 32 bytes")
 
 
-def issue_context(key: bytes, expires_at: int, sender: Optional[str] = None,
-                  recipient: Optional[str] = None) -> bytes:
+def issue_context(key: bytes, expires_at: int, sender: str | None = None,
+                  recipient: str | None = None) -> bytes:
     """A fresh context (printable ASCII bytes) valid until ``expires_at`` (unix seconds)."""
     _check_key(key)
     if type(expires_at) is not int or not 0 <= expires_at < 1 << 64:

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from schemes.key_agreement import generate_recipient_key
 

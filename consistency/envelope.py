@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 from schemes import strict_json
 from schemes.bfv.encryption import Ciphertext
@@ -60,7 +60,7 @@ class Envelope:
     ct_fhe: tuple[Ciphertext, ...]
     proof: Proof
     #: The parameter set the envelope was made or decoded for (``params.name == params_id``).
-    params: Optional[ParameterSet] = field(default=None, compare=False, repr=False)
+    params: ParameterSet | None = field(default=None, compare=False, repr=False)
 
     def parameter_set(self) -> ParameterSet:
         """The envelope's parameter set: the one it carries, else the secure set it names."""
@@ -83,7 +83,7 @@ class Envelope:
         return out
 
 
-def _params(params_id: str, allow_insecure: bool, expected: Optional[ParameterSet]) -> ParameterSet:
+def _params(params_id: str, allow_insecure: bool, expected: ParameterSet | None) -> ParameterSet:
     try:
         return resolve_parameter_set(params_id, expected, allow_insecure=allow_insecure)
     except UnknownParameterSet as exc:
@@ -216,7 +216,7 @@ def _decode_proof(raw: bytes) -> Proof:
     return Proof(a, b, c)
 
 
-def decode(data: bytes, *, params: Optional[ParameterSet] = None, allow_insecure: bool = False) -> Envelope:
+def decode(data: bytes, *, params: ParameterSet | None = None, allow_insecure: bool = False) -> Envelope:
     """Parse canonical envelope bytes strictly. Raises only :class:`EnvelopeFormatError`.
 
     ``params``: the set the envelope must be for (holding an insecure set's object, from
@@ -282,7 +282,7 @@ def _dec(v: Any, what: str) -> int:
     return int(v)
 
 
-def from_json(obj: Any, *, params: Optional[ParameterSet] = None, allow_insecure: bool = False) -> Envelope:
+def from_json(obj: Any, *, params: ParameterSet | None = None, allow_insecure: bool = False) -> Envelope:
     """Inverse of :func:`to_json`; validates exactly like :func:`decode` (``params`` as there)."""
     expected = params
     try:
@@ -330,7 +330,7 @@ def from_json(obj: Any, *, params: Optional[ParameterSet] = None, allow_insecure
         raise EnvelopeFormatError(f"malformed envelope JSON: {exc}") from None
 
 
-def loads_json(text: str | bytes, *, params: Optional[ParameterSet] = None, allow_insecure: bool = False) -> Envelope:
+def loads_json(text: str | bytes, *, params: ParameterSet | None = None, allow_insecure: bool = False) -> Envelope:
     """Parse the JSON text of an envelope (``params`` as in :func:`decode`)."""
     try:
         obj = strict_json.loads(text, object_pairs_hook=_unique_keys)

@@ -66,7 +66,7 @@ class Rejected(ConsistencyError):
         super().__init__(message)
         self.reason = reason
 
-    def __reduce__(self):  # picklable across executors with its reason
+    def __reduce__(self) -> tuple[type[Rejected], tuple[str, RejectReason]]:  # picklable across executors with its reason
         return (type(self), (str(self), self.reason))
 
 

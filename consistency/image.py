@@ -30,7 +30,7 @@ class ImageError(ConsistencyError, ValueError):
 ACCEPTED_MODES = {"L": 1, "RGB": 3}
 
 
-def load_image(path: str | os.PathLike, params: ParameterSet | None = None) -> np.ndarray:
+def load_image(path: str | os.PathLike[str], params: ParameterSet | None = None) -> np.ndarray:
     """Read an 8-bit ``L`` or ``RGB`` image file as uint8 (H, W, C); grayscale gives C = 1.
 
     With ``params``, the size and the mode are checked against its shape from the header,
@@ -57,7 +57,7 @@ def load_image(path: str | os.PathLike, params: ParameterSet | None = None) -> n
     return arr[:, :, None] if arr.ndim == 2 else arr
 
 
-def image_bytes(image: np.ndarray | str | os.PathLike, params: ParameterSet) -> bytes:
+def image_bytes(image: np.ndarray | str | os.PathLike[str], params: ParameterSet) -> bytes:
     """Row-major HWC bytes of ``image`` after checking dtype and shape against ``params``."""
     if isinstance(image, (str, os.PathLike)):
         image = load_image(image, params)
@@ -75,10 +75,11 @@ def image_bytes(image: np.ndarray | str | os.PathLike, params: ParameterSet) -> 
 
 def bytes_to_image(data: bytes, params: ParameterSet) -> np.ndarray:
     """Inverse of :func:`image_bytes`."""
-    return np.frombuffer(data, dtype=np.uint8).reshape(params.shape).copy()
+    image: np.ndarray = np.frombuffer(data, dtype=np.uint8).reshape(params.shape).copy()
+    return image
 
 
-def save_png(image: np.ndarray, path: str | os.PathLike) -> None:
+def save_png(image: np.ndarray, path: str | os.PathLike[str]) -> None:
     from PIL import Image
 
     arr = image[:, :, 0] if image.shape[2] == 1 else image

@@ -21,7 +21,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from schemes import strict_json
 from schemes.bfv.keys import PublicKey
@@ -38,7 +38,7 @@ from .params import ENVELOPE_VERSION, ParameterSet, resolve_parameter_set
 __all__ = ["VerifierKeys", "ProverKeys", "run_setup", "write_keydir", "load_verifier_keys",
            "load_prover_keys"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _read_json(f: Path) -> dict:
     return obj
 
 
-def load_verifier_keys(path: str | os.PathLike, *, params: Optional[ParameterSet] = None,
+def load_verifier_keys(path: str | os.PathLike, *, params: ParameterSet | None = None,
                        allow_insecure: bool = False) -> VerifierKeys:
     """Load and cross-check a key directory's public part. Raises :class:`KeyMismatch`.
 
@@ -166,7 +166,7 @@ def load_verifier_keys(path: str | os.PathLike, *, params: Optional[ParameterSet
     return VerifierKeys(params, pk_fhe, vk, digest)
 
 
-def load_prover_keys(path: str | os.PathLike, *, params: Optional[ParameterSet] = None,
+def load_prover_keys(path: str | os.PathLike, *, params: ParameterSet | None = None,
                      allow_insecure: bool = False) -> ProverKeys:
     """Load the verifier's part and the proving key, and check that they belong together
     (``params`` as in :func:`load_verifier_keys`)."""

@@ -186,7 +186,7 @@ def resolve_parameter_set(name: str, expected: ParameterSet | None = None, *,
     return expected
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _build(name: str) -> ParameterSet:
     """The named set, built once (both classes are frozen; the insecure gate is checked above)."""
     if name == "toy":

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
-from typing import Optional
 
 from schemes.bn254.fields import R
 from schemes.key_agreement import KeyAgreementError, validate_public_key
@@ -50,19 +49,19 @@ class ForwardPayload:
     eph_pub: bytes
     ct_msg: tuple[int, ...]
     #: The parameter set it was made or decoded for (``params.name == params_id``).
-    params: Optional[ParameterSet] = field(default=None, compare=False, repr=False)
+    params: ParameterSet | None = field(default=None, compare=False, repr=False)
 
     def to_bytes(self, *, allow_insecure: bool = False) -> bytes:
         """The canonical encoding (see the module docstring)."""
         return encode_payload(self, allow_insecure=allow_insecure)
 
     @classmethod
-    def from_bytes(cls, data: bytes, *, params: Optional[ParameterSet] = None,
-                   allow_insecure: bool = False) -> "ForwardPayload":
+    def from_bytes(cls, data: bytes, *, params: ParameterSet | None = None,
+                   allow_insecure: bool = False) -> ForwardPayload:
         return decode_payload(data, params=params, allow_insecure=allow_insecure)
 
 
-def _params(params_id: str, expected: Optional[ParameterSet], allow_insecure: bool) -> ParameterSet:
+def _params(params_id: str, expected: ParameterSet | None, allow_insecure: bool) -> ParameterSet:
     try:
         return resolve_parameter_set(params_id, expected, allow_insecure=allow_insecure)
     except UnknownParameterSet as exc:
@@ -97,7 +96,7 @@ def encode_payload(p: ForwardPayload, *, allow_insecure: bool = False) -> bytes:
                      *(v.to_bytes(32, "big") for v in p.ct_msg)])
 
 
-def decode_payload(data: bytes, *, params: Optional[ParameterSet] = None,
+def decode_payload(data: bytes, *, params: ParameterSet | None = None,
                    allow_insecure: bool = False) -> ForwardPayload:
     """Parse canonical payload bytes strictly. Raises only :class:`PayloadFormatError`.
     ``params``: the set it must be for (the opt-in to an insecure one); by default any secure set."""

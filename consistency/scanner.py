@@ -18,7 +18,7 @@ import json
 import struct
 from dataclasses import dataclass
 from importlib import resources
-from typing import Sequence
+from collections.abc import Sequence
 
 from schemes.bfv.encryption import Ciphertext
 from schemes.bfv.evaluation import linear_score
@@ -52,7 +52,7 @@ class ScannerModel:
 
 def load_scanner(params: ParameterSet) -> ScannerModel:
     """The shipped model for ``params`` (consistency/data/scanner_weights_<name>.json)."""
-    raw = resources.files("consistency").joinpath("data", f"scanner_weights_{params.data_name}.json").read_text()
+    raw = resources.files("consistency").joinpath("data").joinpath(f"scanner_weights_{params.data_name}.json").read_text()
     obj = json.loads(raw)
     model = ScannerModel(tuple(obj["shape"]), tuple(int(w) for w in obj["weights"]), int(obj["bias"]),
                          int(obj.get("threshold", 0)))
@@ -79,8 +79,8 @@ def model_digest(params: ParameterSet, model: ScannerModel) -> bytes:
 class ScoreCiphertext:
     """What a member decrypts, per RNS modulus k: ``c0_last[k] = c0^(k)_{N-1}`` and ``c1[k]``."""
 
-    c0_last: tuple
-    c1: tuple
+    c0_last: tuple[int, ...]
+    c1: tuple[tuple[int, ...], ...]
 
     def digest(self, params: ParameterSet) -> bytes:
         """SHA-256 of ``"GRC/score-ciphertext/v1" || 0x00 || u32 N || u32 K`` then, per modulus,

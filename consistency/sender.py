@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from .params import ENVELOPE_VERSION, ParameterSet
 
 __all__ = ["send", "encrypt_for_scanner", "prepare_statement"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
 def encrypt_for_scanner(params: ParameterSet, pk_fhe: PublicKey,
@@ -57,8 +57,8 @@ def prepare_statement(params: ParameterSet, pk_fhe: PublicKey, pixels: bytes, re
     return stmt, Witness(pixels, rho, key, bfv_wit), eph_pub
 
 
-def send(image: np.ndarray | str | os.PathLike, recipient_pub: bytes, keys: ProverKeys, context: bytes, *,
-         progress: Progress = None, witness_out: str | os.PathLike | None = None) -> Envelope:
+def send(image: np.ndarray | str | os.PathLike[str], recipient_pub: bytes, keys: ProverKeys, context: bytes, *,
+         progress: Progress = None, witness_out: str | os.PathLike[str] | None = None) -> Envelope:
     """Make an envelope for ``image`` (uint8 array (H, W, C) or image file) to ``recipient_pub``.
 
     ``context`` is the server-issued message context (message id, sender, recipient); the

@@ -37,7 +37,8 @@ import time
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable, Optional, Sequence
+from typing import Any
+from collections.abc import Callable, Sequence
 
 from schemes.bfv.encryption import Ciphertext
 from schemes.groth16 import PreparedVerifyingKey, prepare_verifying_key
@@ -166,14 +167,14 @@ class _Item:
 
     context: bytes
     context_digest: bytes
-    screened: Optional[Screened] = None
-    params_id: Optional[str] = None
-    expires_at: Optional[int] = None
-    rejection: Optional[Rejected] = None
-    verified: Optional[Envelope | _Verified] = None
+    screened: Screened | None = None
+    params_id: str | None = None
+    expires_at: int | None = None
+    rejection: Rejected | None = None
+    verified: Envelope | _Verified | None = None
 
 
-def _claimed_params_id(data: Any) -> Optional[str]:
+def _claimed_params_id(data: Any) -> str | None:
     """The parameter set an input claims (for the decision log), if it names one."""
     if isinstance(data, Envelope):
         return data.params_id if isinstance(data.params_id, str) else None
@@ -210,9 +211,9 @@ class Server:
     Thread-safe.
     """
 
-    def __init__(self, keys: VerifierKeys, store: ReplayStore | str | os.PathLike | None = None, *,
+    def __init__(self, keys: VerifierKeys, store: ReplayStore | str | os.PathLike[str] | None = None, *,
                  issue_contexts: bool = True, context_key: bytes | None = None,
-                 audit: AuditSink | str | os.PathLike | None = None,
+                 audit: AuditSink | str | os.PathLike[str] | None = None,
                  default_ttl: timedelta = timedelta(minutes=15), max_ttl: timedelta = timedelta(days=7),
                  grace: timedelta = timedelta(minutes=10), prune_interval: timedelta = timedelta(minutes=5),
                  clock: Callable[[], float] = time.time) -> None:
@@ -229,9 +230,9 @@ class Server:
             audit = JsonlAuditSink(audit)
         if audit is not None and not isinstance(audit, AuditSink):
             raise TypeError("audit must be an AuditSink, a path, or None")
-        self.audit: Optional[AuditSink] = audit
+        self.audit: AuditSink | None = audit
         self.issue_contexts = bool(issue_contexts)
-        self._key: Optional[bytes] = None
+        self._key: bytes | None = None
         if self.issue_contexts:
             if context_key is not None:
                 if not isinstance(context_key, (bytes, bytearray)) or len(context_key) < 32:

@@ -28,7 +28,8 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
+from collections.abc import Callable
 
 __all__ = ["run_server_bench"]
 
@@ -116,7 +117,7 @@ def _run(make_store: Callable[[], Any], keys: Any, items: list, key: bytes, mode
             if not all(isinstance(r, AdmittedEnvelope) for r in results):
                 raise RuntimeError("an honest envelope was not admitted")
             for r in results:  # what a server hands on (parsed here when a worker verified)
-                r.inference_input
+                _ = r.inference_input
             wall = time.perf_counter() - t0
             rows.append((wall, store.seconds, audit.seconds))
             server.close()
@@ -140,7 +141,7 @@ def run_server_bench(args: argparse.Namespace) -> int:
     say(f"making {n} {keys.params.name} envelopes under issued contexts")
     items = _envelopes(keys, n, key, say)
     sqlite = lambda d: SqliteReplayStore(d / "replay.db")  # noqa: E731
-    table: list[tuple[str, Optional[dict], str]] = []
+    table: list[tuple[str, dict | None, str]] = []
 
     say("SQLite, one process")
     table.append(("SQLite, 1 process, admit", _run(sqlite, keys, items, key, "admit"), ""))

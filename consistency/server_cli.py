@@ -18,7 +18,8 @@ import argparse
 import os
 import sys
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from .errors import OperationalError, Rejected
 

@@ -31,7 +31,8 @@ import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
+from collections.abc import Sequence
 
 from .errors import OperationalError
 
@@ -54,7 +55,7 @@ class Claim:
 
     context: bytes
     envelope_digest: bytes
-    expires_at: Optional[int]
+    expires_at: int | None
 
 
 @runtime_checkable
@@ -63,7 +64,7 @@ class ReplayStore(Protocol):
     :class:`~consistency.errors.OperationalError` when the storage fails, never another error
     and never a wrong answer."""
 
-    def claim(self, context: bytes, envelope_digest: bytes, expires_at: Optional[int]) -> bool:
+    def claim(self, context: bytes, envelope_digest: bytes, expires_at: int | None) -> bool:
         """Atomically record ``context``; False if it was recorded before. Durable on return."""
         ...
 
@@ -88,7 +89,7 @@ class ReplayStore(Protocol):
         ...
 
 
-def _check_claim(c: Claim) -> tuple[bytes, bytes, Optional[int]]:
+def _check_claim(c: Claim) -> tuple[bytes, bytes, int | None]:
     if not isinstance(c.context, (bytes, bytearray)):
         raise TypeError("context must be bytes")
     if not isinstance(c.envelope_digest, (bytes, bytearray)) or len(c.envelope_digest) != 32:
@@ -101,7 +102,7 @@ def _check_claim(c: Claim) -> tuple[bytes, bytes, Optional[int]]:
 class _ClaimOne:
     """``claim`` as a one-element ``claim_many`` (the stores implement the batch)."""
 
-    def claim(self, context: bytes, envelope_digest: bytes, expires_at: Optional[int]) -> bool:
+    def claim(self, context: bytes, envelope_digest: bytes, expires_at: int | None) -> bool:
         return self.claim_many([Claim(context, envelope_digest, expires_at)])[0]  # type: ignore[attr-defined]
 
 
@@ -110,7 +111,7 @@ class MemoryReplayStore(_ClaimOne):
     stops and is not shared with other processes: for tests and single-process tools only."""
 
     def __init__(self) -> None:
-        self._entries: dict[bytes, tuple[bytes, Optional[int]]] = {}
+        self._entries: dict[bytes, tuple[bytes, int | None]] = {}
         self._key = secrets.token_bytes(CONTEXT_KEY_BYTES)
         self._lock = threading.Lock()
 
@@ -192,7 +193,7 @@ class SqliteReplayStore(_ClaimOne):
     claim waits for another process's transaction before it raises OperationalError.
     """
 
-    def __init__(self, path: str | os.PathLike, *, timeout: float = 10.0, synchronous: str = "FULL") -> None:
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0, synchronous: str = "FULL") -> None:
         if synchronous not in ("FULL", "NORMAL", "EXTRA"):
             raise ValueError("synchronous must be FULL, NORMAL or EXTRA")
         self.path = Path(path)

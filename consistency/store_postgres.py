@@ -18,7 +18,8 @@ import re
 import secrets
 import threading
 import time
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from .errors import OperationalError
 from .store import CONTEXT_KEY_BYTES, Claim, _check_claim, _ClaimOne, context_digest

@@ -21,7 +21,8 @@ import math
 import os
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from schemes.groth16 import InvalidProof, PreparedVerifyingKey, prepare_verifying_key, verify
 from schemes.groth16.batch import verify_batch
@@ -37,7 +38,7 @@ __all__ = ["Screened", "envelope_size", "peek_params_id", "screen_envelope", "ch
 
 #: A worker's answer for one item: (index, SHA-256 of the bytes it verified, reason value or
 #: None when valid, message).
-ItemResult = tuple[int, bytes, Optional[str], str]
+ItemResult = tuple[int, bytes, str | None, str]
 
 
 def envelope_size(params: ParameterSet) -> int:
@@ -47,7 +48,7 @@ def envelope_size(params: ParameterSet) -> int:
     return len(MAGIC) + 2 + len(params.name.encode("ascii")) + 7 * 4 + fields
 
 
-def peek_params_id(data: bytes) -> Optional[str]:
+def peek_params_id(data: bytes) -> str | None:
     """The parameter-set name in an envelope's header, if the header is well formed ASCII."""
     if len(data) < 6 or data[:4] != MAGIC:
         return None
@@ -67,7 +68,7 @@ class Screened:
     data: bytes
     digest: bytes
     params_id: str
-    env: Optional[Envelope] = None
+    env: Envelope | None = None
 
 
 def _reject(reason: RejectReason, message: str) -> Rejected:
@@ -133,7 +134,7 @@ def check_envelope(params: ParameterSet, data: bytes | Envelope, context: bytes)
     return env
 
 
-def verify_proofs(pvk: PreparedVerifyingKey, envs: Sequence[Envelope]) -> list[Optional[Rejected]]:
+def verify_proofs(pvk: PreparedVerifyingKey, envs: Sequence[Envelope]) -> list[Rejected | None]:
     """Per envelope None (valid) or the ``proof`` rejection: one batched pairing check (its
     random coefficients drawn here), then each envelope alone if the batch fails."""
     if not envs:
@@ -144,7 +145,7 @@ def verify_proofs(pvk: PreparedVerifyingKey, envs: Sequence[Envelope]) -> list[O
             return [None] * len(envs)
         except InvalidProof:
             pass
-    out: list[Optional[Rejected]] = []
+    out: list[Rejected | None] = []
     for e in envs:
         try:
             verify(pvk, e.public_inputs(), e.proof)
@@ -155,10 +156,10 @@ def verify_proofs(pvk: PreparedVerifyingKey, envs: Sequence[Envelope]) -> list[O
 
 
 def verify_decoded(keys: VerifierKeys, pvk: PreparedVerifyingKey,
-                   items: Sequence[tuple[bytes | Envelope, bytes]]) -> list[tuple[Optional[Envelope], Optional[Rejected]]]:
+                   items: Sequence[tuple[bytes | Envelope, bytes]]) -> list[tuple[Envelope | None, Rejected | None]]:
     """:func:`check_envelope` and :func:`verify_proofs` for ``(data, context)`` pairs: per item
     ``(envelope, None)`` if valid, else ``(None, rejection)``."""
-    out: list[tuple[Optional[Envelope], Optional[Rejected]]] = []
+    out: list[tuple[Envelope | None, Rejected | None]] = []
     good: list[int] = []
     for data, context in items:
         try:
@@ -219,7 +220,7 @@ def plan_chunks(n: int, workers: int, max_chunk: int = 64) -> list[range]:
 
 
 def submit_chunks(executor: Any, keys: VerifierKeys, items: Sequence[tuple[int, bytes, bytes]],
-                  chunk_size: Optional[int] = None) -> list[Any]:
+                  chunk_size: int | None = None) -> list[Any]:
     """Submit :func:`verify_items` over ``items`` in chunks; return the futures. A Dask client
     gets the keys scattered once rather than with every task."""
     if chunk_size is not None:
@@ -235,12 +236,12 @@ def submit_chunks(executor: Any, keys: VerifierKeys, items: Sequence[tuple[int, 
 
 
 def verify_on_executor(keys: VerifierKeys, items: Sequence[tuple[bytes, bytes]], executor: Executor,
-                       chunk_size: Optional[int] = None) -> list[Optional[Rejected]]:
+                       chunk_size: int | None = None) -> list[Rejected | None]:
     """Stateless verification of ``(envelope bytes, context)`` pairs on any executor (a process
     pool, a Dask client): per item None if valid or the :class:`Rejected` (with its reason).
     Nothing is admitted: use :meth:`Server.admit_many` for that, which claims without
     verifying again."""
-    out: list[Optional[Rejected]] = [None] * len(items)
+    out: list[Rejected | None] = [None] * len(items)
     todo: list[tuple[int, bytes, bytes]] = []
     for _, context in items:
         context_bytes(context)

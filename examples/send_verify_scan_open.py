@@ -30,7 +30,7 @@ def main() -> None:
     keys, committee = cached_keys(args.params)
     params = keys.params
     server, model, bob = Server(keys.verifier), load_scanner(params), generate_recipient_key()
-    for i, kind in enumerate(("benign", "banned")):
+    for _i, kind in enumerate(("benign", "banned")):
         image = _shipped_image(params.data_name, kind)
         context = server.issue_context(sender="alice", recipient="bob")
         data = encode(send(image, bob.public_bytes(), keys, context, progress=progress_printer()),

@@ -20,7 +20,8 @@ from .errors import SchemesError
 
 import json
 import re
-from typing import Any, Callable, Optional
+from typing import Any
+from collections.abc import Callable
 
 __all__ = ["MAX_DEPTH", "DuplicateKey", "loads"]
 
@@ -44,7 +45,7 @@ def _check_depth(text: str, max_depth: int) -> None:
 
 
 def loads(data: str | bytes, *, max_depth: int = MAX_DEPTH,
-          object_pairs_hook: Optional[Callable[[list[tuple[str, Any]]], Any]] = None) -> Any:
+          object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
     """Parse JSON text (``bytes`` must be UTF-8) with at most ``max_depth`` nested containers.
 
     Raises ``ValueError`` (``json.JSONDecodeError``, ``UnicodeDecodeError``, the depth error or

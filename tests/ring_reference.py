@@ -5,10 +5,10 @@ In Z[X]/(X^N + 1), X^N = -1, so ``(a b)_k = sum_{i+j=k} a_i b_j - sum_{i+j=k+N} 
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 
-def negacyclic(a: Sequence[int], b: Sequence[int], q: Optional[int] = None) -> list[int]:
+def negacyclic(a: Sequence[int], b: Sequence[int], q: int | None = None) -> list[int]:
     """``a * b`` in Z[X]/(X^N + 1) over the integers, reduced mod ``q`` if given (O(N^2))."""
     n = len(a)
     c = [0] * n

@@ -227,7 +227,7 @@ def _first_a(data):
 def test_terms_in_any_order_are_normalised_as_snarkjs_reads_them():
     """circom 2.2 writes terms unsorted; a repeated wire sums, a zero term disappears."""
     A0 = SPEC_CONSTRAINTS[0][0]
-    (w0, k0), (w1, k1) = A0[0], A0[1]
+    (_w0, k0), (w1, k1) = A0[0], A0[1]
     # swap the first two A terms of constraint 0 (each term is 4 + 32 bytes from offset 104)
     t0, t1 = SPEC_EXAMPLE[104:140], SPEC_EXAMPLE[140:176]
     swapped = corrupt(SPEC_EXAMPLE, 104, t1 + t0)

@@ -222,7 +222,10 @@ def _synthetic_key(params, magnitude: int) -> PublicKey:
     gadget only depends on pk through its coefficients; it need not come from keygen)."""
     rng = random.Random(magnitude)
     q = params.q
-    coeffs = lambda: tuple((magnitude if rng.random() < 0.5 else q - magnitude) % q for _ in range(params.n))
+
+    def coeffs() -> tuple[int, ...]:
+        return tuple((magnitude if rng.random() < 0.5 else q - magnitude) % q for _ in range(params.n))
+
     return PublicKey(coeffs(), coeffs())
 
 
@@ -365,7 +368,7 @@ def test_summary_alloc_bytes():
         assert count(lambda cs: alloc_bytes(cs, None, n, "x")) == n * evaluate(f)
 
 
-@functools.lru_cache(maxsize=None)  # several tables quote the same gadget
+@functools.cache  # several tables quote the same gadget
 def _poseidon(n: int) -> int:
     return count(lambda cs: poseidon_gadget(cs, _wires(cs, n)))
 
@@ -382,7 +385,7 @@ def test_summary_poseidon_every_width():
         assert _poseidon(env["n"]) == value
 
 
-@functools.lru_cache(maxsize=None)  # several tables quote the same gadget
+@functools.cache  # several tables quote the same gadget
 def _sponge(L: int) -> int:
     return count(lambda cs: poseidon_sponge_gadget(cs, _wires(cs, L), COMMIT_DOMAIN))
 
@@ -393,7 +396,7 @@ def test_summary_sponge():
         assert _sponge(L) == evaluate(f, L=L), L
 
 
-@functools.lru_cache(maxsize=None)  # several tables quote the same gadget
+@functools.cache  # several tables quote the same gadget
 def _commit(elements: int) -> int:
     return count(lambda cs: commit_gadget(cs, _wires(cs, elements), cs.witness(None, "rho")))
 
@@ -408,7 +411,7 @@ def test_summary_commitment():
     assert _commit(elements) == evaluate(_formula(row["constraints"]))
 
 
-@functools.lru_cache(maxsize=None)  # several tables quote the same gadget
+@functools.cache  # several tables quote the same gadget
 def _cipher(L: int) -> int:
     def build(cs):
         encrypt_gadget(cs, _wires(cs, L, "m"), _wires(cs, 2, "k"), cs.witness(None, "nonce"), L)
@@ -642,7 +645,7 @@ def test_bfv_default_breakdown(world):
 POSEIDON = section(_read("poseidon.md"), "Constraint counts")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _permute(t: int) -> int:
     return count(lambda cs: permute_gadget(cs, _wires(cs, t)))
 

@@ -4,6 +4,7 @@ matplotlib is an optional extra (``pip install -e '.[plot]'``); it is imported o
 
 from __future__ import annotations
 
+from typing import Any
 __all__ = ["PlotUnavailable", "plot"]
 
 
@@ -11,7 +12,7 @@ class PlotUnavailable(RuntimeError):
     """matplotlib is not installed."""
 
 
-def plot(result: dict, path: str) -> None:
+def plot(result: dict[str, Any], path: str) -> None:
     """Draw the synthetic sizes and the parameter sets of one bench ``result`` into ``path``."""
     try:
         import matplotlib

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from .codec import write_bytes
 from .errors import ContributionRefused, PartialRefused, RecordRefused, RequestRefused
@@ -48,7 +48,7 @@ def _refused(exc: Exception, reason: str | None = None, a: argparse.Namespace | 
     return 1
 
 
-def _done(a: argparse.Namespace, text: str, obj: dict) -> int:
+def _done(a: argparse.Namespace, text: str, obj: dict[str, object]) -> int:
     """``text`` on stdout, or with ``--json`` the object ``{"ok": true, ...obj}``; exit 0."""
     print(json.dumps({"ok": True, **obj}) if getattr(a, "json", False) else text)
     return 0

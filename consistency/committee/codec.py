@@ -16,7 +16,8 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from schemes import strict_json
 
@@ -45,7 +46,7 @@ def loads(data: bytes | str, what: str, error: type = MalformedCommitteeFile) ->
     return obj
 
 
-def read_json(path: str | os.PathLike, what: str, error: type = MalformedCommitteeFile) -> dict:
+def read_json(path: str | os.PathLike[str], what: str, error: type = MalformedCommitteeFile) -> dict:
     """Read and parse a JSON object file; a missing or unreadable file is an ``error`` too."""
     try:
         data = Path(path).read_bytes()
@@ -54,7 +55,7 @@ def read_json(path: str | os.PathLike, what: str, error: type = MalformedCommitt
     return loads(data, what, error)
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace ``path`` atomically with ``data`` (public files only)."""
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
@@ -67,12 +68,12 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
-def write_json(path: str | os.PathLike, obj: Any) -> None:
+def write_json(path: str | os.PathLike[str], obj: Any) -> None:
     """Replace ``path`` atomically with ``obj`` as indented JSON (public files only)."""
     write_bytes(path, (json.dumps(obj, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
-def create_json(path: str | os.PathLike, obj: Any) -> None:
+def create_json(path: str | os.PathLike[str], obj: Any) -> None:
     """Write ``obj`` to a new file; ``FileExistsError`` if ``path`` exists."""
     with open(Path(path), "x", encoding="utf-8") as f:
         f.write(json.dumps(obj, indent=1, sort_keys=True) + "\n")

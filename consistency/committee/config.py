@@ -32,7 +32,7 @@ import struct
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from schemes.bfv.dkg import crs_polynomials
 from schemes.bfv.dkg_gadget import keygen_circuit, keygen_num_public
@@ -55,7 +55,7 @@ _KEYS = ("version", "id", "params_id", "parties", "crs_seed", "model_digest", "d
 _FILES = {"keygen": ("keygen_verification_key.json", "keygen_proving_key.bin"),
           "partial": ("partial_verification_key.json", "partial_proving_key.bin")}
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 Setup = Callable[..., ProvingKey]
 
 
@@ -127,7 +127,7 @@ def _digest(obj: dict) -> bytes:
     return hashlib.sha256(b"GRC/committee/v1\x00" + canonical(obj)).digest()
 
 
-def init_committee(path: str | os.PathLike, params: ParameterSet, parties: int, committee_id: str | None = None,
+def init_committee(path: str | os.PathLike[str], params: ParameterSet, parties: int, committee_id: str | None = None,
                    *, decryption_budget: int | None = None, setup_fn: Setup = setup,
                    progress: Progress = None) -> CommitteeConfig:
     """Create a committee directory: the configuration, and the Groth16 keys of the two
@@ -170,7 +170,7 @@ def init_committee(path: str | os.PathLike, params: ParameterSet, parties: int, 
     return load_config(d, params=params)
 
 
-def load_config(path: str | os.PathLike, *, params: Optional[ParameterSet] = None,
+def load_config(path: str | os.PathLike[str], *, params: ParameterSet | None = None,
                 allow_insecure: bool = False) -> CommitteeConfig:
     """Read ``DIR/committee.json`` and the two verifying keys, strictly, and cross-check them.
     ``params``: the set the committee must be for (the opt-in to an insecure one); by default any

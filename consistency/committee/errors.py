@@ -17,7 +17,7 @@ checks) are not, so ``except ValueError`` never swallows one.
 from __future__ import annotations
 
 import enum
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..errors import ConsistencyError
 

@@ -29,7 +29,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from schemes.bfv.dkg import KeyContribution, SecretShare, generate_share, joint_public_key
 from schemes.bfv.dkg_gadget import KeygenStatement, keygen_circuit, keygen_public_inputs
@@ -50,7 +50,7 @@ from .share import log_path, read_share, write_share
 __all__ = ["Committee", "join", "finalize", "load_committee", "contribution_path", "read_contribution",
            "contribution_json", "load_member_share"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 _KEYS = ("version", "committee", "member", "h", "b", "proof")
 
 
@@ -107,7 +107,7 @@ def read_contribution(config: CommitteeConfig, member: int) -> tuple[KeyContribu
     return KeyContribution(member, b, h), proof
 
 
-def join(path: str | os.PathLike, member: int, secret_path: str | os.PathLike, *, params: ParameterSet | None = None,
+def join(path: str | os.PathLike[str], member: int, secret_path: str | os.PathLike[str], *, params: ParameterSet | None = None,
          allow_insecure: bool = False, rng: RandomSource | None = None, progress: Progress = None) -> KeyContribution:
     """Member ``member`` makes its share on this machine: the secret file first (0600, never
     overwritten), then its public contribution with a proof in the committee directory."""
@@ -183,7 +183,7 @@ def _verified_committee(config: CommitteeConfig) -> Committee:
     return Committee(config, tuple(contributions), pk)
 
 
-def finalize(path: str | os.PathLike, *, params: ParameterSet | None = None, allow_insecure: bool = False) -> Committee:
+def finalize(path: str | os.PathLike[str], *, params: ParameterSet | None = None, allow_insecure: bool = False) -> Committee:
     """Verify every contribution and publish the joint key; :class:`ContributionRefused` names
     each member whose contribution is missing, malformed, unproven or duplicated."""
     config = load_config(path, params=params, allow_insecure=allow_insecure)
@@ -193,7 +193,7 @@ def finalize(path: str | os.PathLike, *, params: ParameterSet | None = None, all
     return committee
 
 
-def load_committee(path: str | os.PathLike, *, params: ParameterSet | None = None,
+def load_committee(path: str | os.PathLike[str], *, params: ParameterSet | None = None,
                    allow_insecure: bool = False) -> Committee:
     """A finalized committee, with every contribution re-verified and the joint key recomputed
     and compared with ``committee_pk.bin`` and ``finalized.json``."""
@@ -213,7 +213,7 @@ def load_committee(path: str | os.PathLike, *, params: ParameterSet | None = Non
     return committee
 
 
-def load_member_share(committee: Committee, member: int, secret_path: str | os.PathLike) -> SecretShare:
+def load_member_share(committee: Committee, member: int, secret_path: str | os.PathLike[str]) -> SecretShare:
     """Member ``member``'s share from its secret file, checked against its published ``h``."""
     if isinstance(member, bool) or not isinstance(member, int) or not 1 <= member <= committee.config.parties:
         raise ValueError(f"member must be in [1, {committee.config.parties}]")

@@ -53,7 +53,7 @@ def _parse(line: bytes, n: int) -> tuple[bytes, bytes, bytes]:
 class DecryptionLog:
     """The persistent log at ``path`` (see the module docstring)."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
 
     def _open(self) -> int:

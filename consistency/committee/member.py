@@ -48,7 +48,7 @@ class Member:
     """Member ``member`` of ``committee``, holding the share in ``secret_path`` and trusting the
     key directory ``keys`` (its own copy; the envelopes it accepts verify under it)."""
 
-    def __init__(self, committee: Committee, keys: VerifierKeys, member: int, secret_path: str | os.PathLike,
+    def __init__(self, committee: Committee, keys: VerifierKeys, member: int, secret_path: str | os.PathLike[str],
                  *, rng: RandomSource | None = None) -> None:
         if keys.params != committee.params:
             raise CommitteeMismatch(f"the key directory is for {keys.params.name}, the committee for "

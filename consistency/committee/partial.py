@@ -15,6 +15,7 @@ recomputed values, never against what the file says.
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass
 
 from schemes.bfv.moduli import moduli
@@ -38,12 +39,12 @@ class PartialAnswer:
     """Member ``member``'s partial decryption of one request's score coefficient, and its proof."""
 
     member: int
-    d: tuple
+    d: tuple[int, ...]
     request: bytes
     score_ciphertext: bytes
     proof: Proof
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"version": 1, "kind": "partial", "member": self.member, "d": [str(int(x)) for x in self.d],
                 "request": self.request.hex(), "score_ciphertext": self.score_ciphertext.hex(),
                 "proof": proof_to_json(self.proof)}
@@ -77,7 +78,7 @@ def decode_partial(data: bytes, params: ParameterSet, parties: int) -> PartialAn
     return partial_from_json(loads(data, "partial"), params, parties)
 
 
-def partial_statement(committee: Committee, member: int, d: tuple, score: ScoreCiphertext) -> PartialStatement:
+def partial_statement(committee: Committee, member: int, d: tuple[int, ...], score: ScoreCiphertext) -> PartialStatement:
     """The public inputs of member ``member``'s proof: its published ``h`` and the given ``c1``."""
     return PartialStatement(committee.config.tag, member, committee.contribution(member).h, tuple(d), score.c1)
 

@@ -23,6 +23,7 @@ Any failure is a :class:`RecordRefused` listing every problem (and the members a
 
 from __future__ import annotations
 
+from typing import Any
 import re
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ from ..keys import VerifierKeys
 from .codec import canonical, hexbytes, loads, require_keys
 from .errors import MalformedCommitteeFile, MalformedRequest, RecordRefused
 from .keygen import Committee
-from .partial import partial_from_json
+from .partial import PartialAnswer, partial_from_json
 from .request import ScanRequest, request_from_json
 
 __all__ = ["VerdictRecord", "decode_record", "audit_record"]
@@ -48,12 +49,12 @@ class VerdictRecord:
     committee: bytes
     request: ScanRequest
     score_ciphertext_digest: bytes
-    partials: tuple
+    partials: tuple[PartialAnswer, ...]
     score: int
     threshold: int
     verdict: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"version": 1, "kind": "verdict-record", "params_id": self.params_id,
                 "committee": self.committee.hex(), "request": self.request.to_json(),
                 "envelope_digest": self.request.envelope_digest().hex(), "context": self.request.context.hex(),
@@ -72,7 +73,7 @@ def _signed(value: object, what: str) -> int:
     return int(value)
 
 
-def decode_record(data: bytes, committee: Committee) -> tuple[VerdictRecord, dict]:
+def decode_record(data: bytes, committee: Committee) -> tuple[VerdictRecord, dict[str, Any]]:
     """Parse a record strictly; returns the record and its raw JSON object (whose redundant
     fields the audit compares with the values it recomputes)."""
     obj = loads(data, "verdict record")

@@ -18,6 +18,7 @@ bytes are not an identifier, its public inputs are.
 
 from __future__ import annotations
 
+from typing import Any
 import hashlib
 from dataclasses import dataclass
 
@@ -46,7 +47,7 @@ class ScanRequest:
     context: bytes
     envelope: bytes
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"version": 1, "kind": "scan-request", "params_id": self.params_id,
                 "keys_digest": self.keys_digest.hex(), "model_digest": self.model_digest.hex(),
                 "context": self.context.hex(), "envelope": self.envelope.hex()}

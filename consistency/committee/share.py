@@ -35,13 +35,13 @@ _FROM_TRITS = {v: k for k, v in _TRITS.items()}
 _KEYS = ("version", "kind", "committee", "params_id", "member", "s", "salt")
 
 
-def log_path(secret: str | os.PathLike) -> Path:
+def log_path(secret: str | os.PathLike[str]) -> Path:
     """The member's decryption log: beside its secret file, ``FILE.log``."""
     p = Path(secret)
     return p.with_name(p.name + ".log")
 
 
-def write_share(path: str | os.PathLike, config: CommitteeConfig, share: SecretShare) -> Path:
+def write_share(path: str | os.PathLike[str], config: CommitteeConfig, share: SecretShare) -> Path:
     """Create the secret file (0600, atomically; ``FileExistsError`` if it exists)."""
     obj = {"version": 1, "kind": "committee-share", "committee": config.digest.hex(),
            "params_id": config.params.name, "member": share.member,
@@ -49,7 +49,7 @@ def write_share(path: str | os.PathLike, config: CommitteeConfig, share: SecretS
     return write_secret_file(path, (json.dumps(obj) + "\n").encode())
 
 
-def read_share(path: str | os.PathLike, config: CommitteeConfig, member: int, h: int) -> SecretShare:
+def read_share(path: str | os.PathLike[str], config: CommitteeConfig, member: int, h: int) -> SecretShare:
     """Read member ``member``'s share and check it against the committee and its commitment ``h``."""
     p = Path(path)
     try:

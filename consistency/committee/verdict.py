@@ -18,7 +18,7 @@ The result is a :class:`~.record.VerdictRecord`, which anyone re-checks offline 
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from schemes.bfv.partial import ScorePartial, combine_score
 from schemes.bfv.ring import centered
@@ -60,10 +60,11 @@ def check_partials(committee: Committee, request: ScanRequest, score: ScoreCiphe
     req_digest, score_digest = request.digest(), score.digest(params)
     for k, a in enumerate(answers):
         if not isinstance(a, PartialAnswer):
+            raw = bytes(a)
             try:
-                a = decode_partial(bytes(a), params, committee.config.parties)
+                a = decode_partial(raw, params, committee.config.parties)
             except MalformedCommitteeFile as exc:
-                problems[_claimed_member(bytes(a))] = f"partial #{k + 1} is malformed ({exc})"
+                problems[_claimed_member(raw)] = f"partial #{k + 1} is malformed ({exc})"
                 continue
         if a.member in parsed or a.member in problems:
             problems[a.member] = "more than one partial"

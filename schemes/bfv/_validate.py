@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -34,7 +34,7 @@ def _as_int64(values: Sequence[int], what: str, error: type) -> np.ndarray:
         raise error(f"{what} must be a sequence of ints") from None
 
 
-def ints_mod_q(params: BfvParams, values: Sequence[int], what: str, error: type) -> list:
+def ints_mod_q(params: BfvParams, values: Sequence[int], what: str, error: type[Exception]) -> list[int]:
     """Check ``values`` is exactly N ints in [0, q); return them as a list of Python ints."""
     if isinstance(values, np.ndarray):
         if values.dtype.kind not in "iu":
@@ -75,6 +75,6 @@ def small_signed(params: BfvParams, values: Sequence[int], bound: int, what: str
     return arr
 
 
-def as_int_tuple(arr: np.ndarray) -> tuple:
+def as_int_tuple(arr: np.ndarray) -> tuple[int, ...]:
     """numpy integer array -> tuple of Python ints."""
     return tuple(int(v) for v in arr.tolist())

@@ -33,7 +33,7 @@ proof is the rogue-key attack (``b_n = b* - sum_{i<n} b_i``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -71,7 +71,7 @@ class SecretShare:
     it in a secret file (``consistency.committee`` writes it 0600)."""
 
     member: int
-    s: tuple = field(repr=False)
+    s: tuple[int, ...] = field(repr=False)
     salt: int = field(repr=False)
 
 
@@ -81,7 +81,7 @@ class KeyContribution:
     modulus) and ``h = Commit_K(s; salt)``."""
 
     member: int
-    b: tuple
+    b: tuple[tuple[int, ...], ...]
     h: int
 
 
@@ -89,8 +89,8 @@ class KeyContribution:
 class KeygenWitness:
     """The private side of a contribution's proof: ``s`` ternary, ``e`` with ``|e| <= B``, salt."""
 
-    s: tuple = field(repr=False)
-    e: tuple = field(repr=False)
+    s: tuple[int, ...] = field(repr=False)
+    e: tuple[int, ...] = field(repr=False)
     salt: int = field(repr=False)
 
 
@@ -115,7 +115,7 @@ def _check_crs(params: BfvParams, crs: Sequence[Sequence[int]]) -> list[np.ndarr
     return out
 
 
-def _ternary(params: BfvParams, s: Sequence[int], what: str) -> tuple:
+def _ternary(params: BfvParams, s: Sequence[int], what: str) -> tuple[int, ...]:
     arr = small_signed(params, s, 1, what, InvalidKeyError)
     return as_int_tuple(arr)
 

@@ -42,7 +42,7 @@ wires (``sum 3^j (s_j + 1)``), so it costs no constraint; the ternary rows make 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from ..poseidon.gadget import poseidon_sponge_gadget
 from ..r1cs import ConstraintSystem, LinearCombination
@@ -96,7 +96,7 @@ def keygen_quotient_ranges(params: BfvParams, crs: Sequence[Sequence[int]]) -> l
     return out
 
 
-def ternary_wires(cs: ConstraintSystem, values: Optional[Sequence[int]], n: int, name: str) -> list:
+def ternary_wires(cs: ConstraintSystem, values: Sequence[int] | None, n: int, name: str) -> list[LinearCombination]:
     """``n`` private wires proved in {-1, 0, 1}: ``y = s s`` and ``s y = s`` (2 n rows), i.e.
     ``s (s - 1) (s + 1) = 0`` in the field F_R."""
     out = []
@@ -135,7 +135,7 @@ def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: K
     _check_crs(params, crs)
     n, bound, mods = params.n, params.error_bound, moduli(params)
     cs = ConstraintSystem(with_witness=witness is not None, constraints=constraints)
-    pub: list = [None] * keygen_num_public(params) if statement is None else keygen_public_inputs(statement)
+    pub: Sequence[int | None] = [None] * keygen_num_public(params) if statement is None else keygen_public_inputs(statement)
     if len(pub) != keygen_num_public(params):
         raise InvalidKeyError(f"a contribution has {keygen_num_public(params)} public inputs, got {len(pub)}")
     it = iter(pub)
@@ -145,7 +145,7 @@ def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: K
     b = [[cs.public_input(next(it), f"b[{k}][{i}]") for i in range(n)] for k in range(len(mods))]
 
     s_vals = e_vals = None
-    if witness is not None:
+    if witness is not None and statement is not None:  # both or neither (checked above)
         s_vals, e_vals = [int(x) for x in witness.s], [int(x) for x in witness.e]
         if len(s_vals) != n or len(e_vals) != n:
             raise InvalidWitnessError(f"s and e must have N = {n} coefficients")
@@ -165,7 +165,7 @@ def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: K
     for k, (a, q, rng_k) in enumerate(zip(crs, mods, ranges)):
         a_c = centered_poly(a, q)
         quot = None
-        if witness is not None:
+        if statement is not None and s_vals is not None and e_vals is not None:  # i.e. proving
             s_small = [max(-1, min(1, x)) for x in s_vals]  # out-of-range s: a (failing) witness
             prod = negacyclic_mul_exact(a_c, s_small)
             bk = [int(x) for x in statement.contribution.b[k]]

@@ -8,9 +8,9 @@ a 64x64x3 image is three).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
-from .encryption import Ciphertext, decrypt, encrypt
+from .encryption import Ciphertext, EncryptionWitness, decrypt, encrypt
 from .errors import InvalidPlaintextError
 from .keys import PublicKey, SecretKey
 from .params import BfvParams
@@ -26,7 +26,7 @@ def num_chunks(params: BfvParams, num_pixels: int) -> int:
     return -(-num_pixels // params.n)
 
 
-def _pixels(params: BfvParams, pixels: Sequence[int] | bytes) -> list:
+def _pixels(params: BfvParams, pixels: Sequence[int] | bytes) -> list[int]:
     vals = list(pixels)
     for v in vals:
         if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= params.pixel_max:
@@ -34,7 +34,7 @@ def _pixels(params: BfvParams, pixels: Sequence[int] | bytes) -> list:
     return vals
 
 
-def image_to_plaintexts(params: BfvParams, pixels: Sequence[int] | bytes) -> list:
+def image_to_plaintexts(params: BfvParams, pixels: Sequence[int] | bytes) -> list[list[int]]:
     """The chunk plaintexts (lists of N ints) of a row-major pixel sequence."""
     vals = _pixels(params, pixels)
     n = params.n
@@ -45,7 +45,7 @@ def image_to_plaintexts(params: BfvParams, pixels: Sequence[int] | bytes) -> lis
     return chunks
 
 
-def plaintexts_to_image(params: BfvParams, plaintexts: Sequence[Sequence[int]], num_pixels: int) -> list:
+def plaintexts_to_image(params: BfvParams, plaintexts: Sequence[Sequence[int]], num_pixels: int) -> list[int]:
     """Inverse of :func:`image_to_plaintexts`; rejects bad counts, non-zero padding, non-pixels."""
     if len(plaintexts) != num_chunks(params, num_pixels):
         raise InvalidPlaintextError(f"{num_pixels} pixels need {num_chunks(params, num_pixels)} chunks, got {len(plaintexts)}")
@@ -58,12 +58,12 @@ def plaintexts_to_image(params: BfvParams, plaintexts: Sequence[Sequence[int]], 
 
 
 def encrypt_image(params: BfvParams, pk: PublicKey, pixels: Sequence[int] | bytes,
-                  rng: RandomSource | None = None) -> list:
+                  rng: RandomSource | None = None) -> list[tuple[Ciphertext, EncryptionWitness]]:
     """``[(Ciphertext, EncryptionWitness)]``, one per chunk."""
     rng = resolve_rng(rng)
     return [encrypt(params, pk, m, rng) for m in image_to_plaintexts(params, pixels)]
 
 
-def decrypt_image(params: BfvParams, sk: SecretKey, cts: Sequence[Ciphertext], num_pixels: int) -> list:
+def decrypt_image(params: BfvParams, sk: SecretKey, cts: Sequence[Ciphertext], num_pixels: int) -> list[int]:
     """Pixels of a chunked image ciphertext under ``sk`` (single or joint secret)."""
     return plaintexts_to_image(params, [decrypt(params, sk, ct) for ct in cts], num_pixels)

@@ -22,7 +22,7 @@ it is the witness of the encryption relation proved in the circuit (:mod:`.gadge
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -44,17 +44,17 @@ __all__ = [
 class Ciphertext:
     """``(c0, c1)``, coefficients in [0, q) (Python ints; q may exceed 2^64)."""
 
-    c0: tuple
-    c1: tuple
+    c0: tuple[int, ...]
+    c1: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class EncryptionWitness:
     """The encryption randomness: ``u`` ternary, ``e0, e1`` in [-B, B] (signed ints, length N)."""
 
-    u: tuple
-    e0: tuple
-    e1: tuple
+    u: tuple[int, ...]
+    e0: tuple[int, ...]
+    e1: tuple[int, ...]
 
 
 def plaintext_residues(params: BfvParams, m: Sequence[int]) -> np.ndarray:
@@ -73,7 +73,7 @@ def ciphertext_residues(params: BfvParams, ct: Ciphertext) -> tuple[np.ndarray, 
             residues_mod_q(params, ct.c1, "ciphertext c1", InvalidCiphertextError))
 
 
-def check_ciphertext(params: BfvParams, ct: Ciphertext) -> tuple[list, list]:
+def check_ciphertext(params: BfvParams, ct: Ciphertext) -> tuple[list[int], list[int]]:
     """Check a ciphertext and return its components as lists of ints in [0, q)."""
     if not isinstance(ct, Ciphertext):
         raise InvalidCiphertextError(f"expected a Ciphertext, got {type(ct).__name__}")
@@ -127,13 +127,13 @@ def decode_coefficient(params: BfvParams, x: int) -> int:
     return ((2 * t * int(x) + q) // (2 * q)) % t
 
 
-def decode_coefficients(params: BfvParams, x: Sequence[int]) -> list:
+def decode_coefficients(params: BfvParams, x: Sequence[int]) -> list[int]:
     """:func:`decode_coefficient` of every ``x_i`` in [0, q)."""
     q, t = params.q, params.t
     return [((2 * t * int(v) + q) // (2 * q)) % t for v in x]
 
 
-def decrypt(params: BfvParams, sk: SecretKey, ct: Ciphertext) -> list:
+def decrypt(params: BfvParams, sk: SecretKey, ct: Ciphertext) -> list[int]:
     """Plaintext coefficients in [0, t) of ``ct`` under the (single or joint) secret ``sk``."""
     ring = rns_ring(params)
     c0, c1 = ciphertext_residues(params, ct)

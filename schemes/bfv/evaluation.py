@@ -23,7 +23,7 @@ members decrypt coefficient N-1 only (:mod:`.partial`).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -78,7 +78,7 @@ def check_scanner(params: BfvParams, weights: Sequence[int], bias: int) -> None:
         raise ScannerBudgetError(f"bias must be an int with |bias| <= {params.bias_max}")
 
 
-def dot_product_weights(params: BfvParams, weights: Sequence[int]) -> list:
+def dot_product_weights(params: BfvParams, weights: Sequence[int]) -> list[list[int]]:
     """Per-chunk weight polynomials: chunk c gets ``w[N-1-i] = weights[c*N + i]`` (signed ints)."""
     n = params.n
     polys = []

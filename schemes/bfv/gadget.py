@@ -52,7 +52,7 @@ and then ``D0 = 0``. Both integer equations imply the congruences mod q.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..bn254.fields import R as _R
 from ..r1cs import ConstraintSystem, LinearCombination
@@ -87,11 +87,11 @@ class EncryptionGadgetWires:
     """What the gadget allocated, for callers and tests: ``u`` single wires; ``e0, e1, k0, k1``
     combinations of their boolean wires (``offset + sum w_i b_i``)."""
 
-    u: list
-    e0: list
-    e1: list
-    k0: list
-    k1: list
+    u: list[LinearCombination]
+    e0: list[LinearCombination]
+    e1: list[LinearCombination]
+    k0: list[LinearCombination]
+    k1: list[LinearCombination]
 
 
 def pack_shift(params: BfvParams) -> int:
@@ -99,7 +99,7 @@ def pack_shift(params: BfvParams) -> int:
     return params.q.bit_length() + params.n.bit_length() + 1
 
 
-def pack_ciphertext(params: BfvParams, ct: Ciphertext) -> list:
+def pack_ciphertext(params: BfvParams, ct: Ciphertext) -> list[int]:
     """The N public inputs of one chunk: ``ct0_i + 2^S ct1_i`` (checks the ciphertext first)."""
     c0, c1 = check_ciphertext(params, ct)
     s = pack_shift(params)
@@ -115,12 +115,12 @@ def unpack_public_input(params: BfvParams, value: int) -> tuple[int, int]:
     return c0, c1
 
 
-def centered_poly(values: Sequence[int], q: int) -> list:
+def centered_poly(values: Sequence[int], q: int) -> list[int]:
     """Coefficients mod q mapped to (-q/2, q/2]."""
     return [int(v) - q if 2 * int(v) > q else int(v) for v in values]
 
 
-def negacyclic_mul_exact(big_poly: Sequence[int], small: Sequence[int]) -> list:
+def negacyclic_mul_exact(big_poly: Sequence[int], small: Sequence[int]) -> list[int]:
     """``big_poly * small`` in Z[X]/(X^N + 1) exactly, for ``N * max|big| * max|small| < R/2``.
 
     The product is computed mod R (Kronecker substitution, :mod:`schemes.r1cs.negacyclic`);
@@ -191,7 +191,7 @@ def encryption_gadget(cs: ConstraintSystem, params: BfvParams, pk: PublicKey,
     combined = [a + (b << shift) for a, b in zip(pk0_c, pk1_c)]
     delta = params.delta
 
-    vals: dict | None = None
+    vals: dict[str, list[int]] | None = None
     if cs.with_witness:
         if witness is None:
             raise InvalidWitnessError("encryption_gadget in witness mode needs the encryption randomness")
@@ -211,7 +211,7 @@ def encryption_gadget(cs: ConstraintSystem, params: BfvParams, pk: PublicKey,
         k1 = [(prod1[i] + e1[i] - c1v[i]) // q for i in range(n)]
         vals = {"u": u, "e0": e0, "e1": e1, "k0": k0, "k1": k1}
 
-    def value(kind: str, i: int, offset: int):
+    def value(kind: str, i: int, offset: int) -> int | None:
         return None if vals is None else vals[kind][i] - offset
 
     with cs.namespace(name):

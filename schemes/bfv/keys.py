@@ -27,18 +27,18 @@ __all__ = ["SecretKey", "PublicKey", "keygen"]
 class SecretKey:
     """Secret ``s`` as signed integers (ternary for one party; in [-n, n] for a joint key)."""
 
-    s: tuple = field(repr=False)
+    s: tuple[int, ...] = field(repr=False)
 
 
 @dataclass(frozen=True)
 class PublicKey:
     """``pk = (p0, p1) = (-a*s + e, a)``, coefficients in [0, q)."""
 
-    p0: tuple
-    p1: tuple
+    p0: tuple[int, ...]
+    p1: tuple[int, ...]
 
 
-def _pk_part(params: BfvParams, a: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple:
+def _pk_part(params: BfvParams, a: np.ndarray, s: np.ndarray, e: np.ndarray) -> tuple[int, ...]:
     """``-a*s + e`` in R_q for residues ``a`` and small ``s, e``; coefficients in [0, q)."""
     ring = rns_ring(params)
     return tuple(ring.to_ints(ring.add(ring.neg(ring.mul(a, ring.from_small(s))), ring.from_small(e))))

@@ -13,7 +13,8 @@ single prime ``q`` is the list ``(q,)``.
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 __all__ = ["moduli", "residues", "crt", "crt_poly"]
 

@@ -7,7 +7,7 @@ coefficient k is correct iff ``t |v_k| + (q mod t) |P_k| < q/2`` (:func:`decrypt
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ._validate import rns_ring, small_signed
 from .encryption import Ciphertext, ciphertext_residues
@@ -18,7 +18,7 @@ from .params import BfvParams
 __all__ = ["decryption_noise", "decryption_is_correct"]
 
 
-def decryption_noise(params: BfvParams, sk: SecretKey, ct: Ciphertext, plaintext: Sequence[int]) -> list:
+def decryption_noise(params: BfvParams, sk: SecretKey, ct: Ciphertext, plaintext: Sequence[int]) -> list[int]:
     """``[c0 + c1*s - Delta*P]_q`` centered, for the integer plaintext ``P`` (length <= N, signed)."""
     ring = rns_ring(params)
     c0, c1 = ciphertext_residues(params, ct)

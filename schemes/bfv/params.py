@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextvars
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -34,7 +35,7 @@ __all__ = [
 #: Largest log2(q) for 128-bit classical security with a ternary secret and sigma ~ 3.2, by
 #: ring dimension N: HomomorphicEncryption.org standard v1.1 (Albrecht et al., 2018), Table 1
 #: (the same numbers are SEAL's ``SEAL_HE_STD_PARMS_128_TC``).
-HE_STANDARD_128_CLASSIC_TERNARY: dict = {
+HE_STANDARD_128_CLASSIC_TERNARY: dict[int, int] = {
     1024: 27, 2048: 54, 4096: 109, 8192: 218, 16384: 438, 32768: 881,
 }
 
@@ -45,7 +46,7 @@ MAX_MODULUS_BITS = 55
 #: Environment variable that allows constructing insecure (test-only) parameter sets.
 INSECURE_ENV_VAR = "SCHEMES_ALLOW_INSECURE_TOY"
 
-_insecure_acknowledged: contextvars.ContextVar = contextvars.ContextVar(
+_insecure_acknowledged: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "bfv_insecure_acknowledged", default=False)
 
 _MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41)
@@ -93,7 +94,7 @@ class BfvParams:
 
     name: str
     n: int
-    moduli: tuple
+    moduli: tuple[int, ...]
     t: int
     sigma: float
     error_bound: int
@@ -270,7 +271,7 @@ def default_params() -> BfvParams:
     return DEFAULT
 
 
-def _acknowledged(build):
+def _acknowledged(build: Callable[[], BfvParams]) -> BfvParams:
     token = _insecure_acknowledged.set(True)
     try:
         return build()

@@ -24,7 +24,7 @@ never accepts a ciphertext from the party asking.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from collections.abc import Sequence
 
 from .dkg import SecretShare
 from .encryption import Ciphertext, check_ciphertext, decode_coefficient
@@ -42,7 +42,7 @@ class ScorePartial:
     """Member ``member``'s partial decryption of the score coefficient: ``d[k]`` in [0, q_k)."""
 
     member: int
-    d: tuple
+    d: tuple[int, ...]
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ equation is the integer equation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
 from ..r1cs import ConstraintSystem, LinearCombination
 from ..r1cs.bits import alloc_bounded
 from .dkg import SecretShare
@@ -58,8 +60,8 @@ class PartialStatement:
     tag: int
     member: int
     h: int
-    d: tuple      #: d^(k), one residue per modulus
-    c1: tuple     #: c1^(k), N residues per modulus
+    d: tuple[int, ...]      #: d^(k), one residue per modulus
+    c1: tuple[tuple[int, ...], ...]     #: c1^(k), N residues per modulus
 
 
 def partial_num_public(params: BfvParams) -> int:
@@ -95,7 +97,7 @@ def partial_circuit(params: BfvParams, statement: PartialStatement | None = None
         raise ValueError("give the statement, the share and the witness (proving) or none (setup)")
     n, f, mods = params.n, params.flood_bound, moduli(params)
     cs = ConstraintSystem(with_witness=statement is not None, constraints=constraints)
-    pub: list = [None] * partial_num_public(params) if statement is None else partial_public_inputs(statement)
+    pub: Sequence[int | None] = [None] * partial_num_public(params) if statement is None else partial_public_inputs(statement)
     if len(pub) != partial_num_public(params):
         raise InvalidCiphertextError(f"a partial has {partial_num_public(params)} public inputs, got {len(pub)}")
     it = iter(pub)
@@ -107,8 +109,8 @@ def partial_circuit(params: BfvParams, statement: PartialStatement | None = None
 
     s_vals = None
     flood = None
-    quot: list | None = None
-    if statement is not None:
+    quot: list[int] | None = None
+    if statement is not None and share is not None and witness is not None:  # all or none (checked above)
         s_vals = [int(x) for x in share.s]
         if len(s_vals) != n or any(abs(x) > 1 << 40 for x in s_vals):
             raise InvalidWitnessError(f"the share must have N = {n} small coefficients")

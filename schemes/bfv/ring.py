@@ -20,7 +20,7 @@ schoolbook product over Python integers.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -35,16 +35,19 @@ def mulmod(a: np.ndarray, b: np.ndarray, q: int) -> np.ndarray:
     """``a * b mod q`` elementwise (broadcasting) for uint64 arrays with entries in [0, q), q < 2^55."""
     qhat = np.floor(a.astype(np.float64) * b.astype(np.float64) / float(q)).astype(np.uint64)
     r = (a * b - qhat * _U64(q)).view(np.int64)
-    return np.mod(r, np.int64(q)).view(np.uint64)
+    out: np.ndarray = np.mod(r, np.int64(q)).view(np.uint64)
+    return out
 
 
 def _addmod(a: np.ndarray, b: np.ndarray, q: np.uint64) -> np.ndarray:
     s = a + b
-    return np.where(s >= q, s - q, s)
+    out: np.ndarray = np.where(s >= q, s - q, s)
+    return out
 
 
 def _submod(a: np.ndarray, b: np.ndarray, q: np.uint64) -> np.ndarray:
-    return np.where(a >= b, a - b, a + (q - b))
+    out: np.ndarray = np.where(a >= b, a - b, a + (q - b))
+    return out
 
 
 def to_residues(values: Sequence[int], q: int, n: int | None = None) -> np.ndarray:
@@ -158,7 +161,7 @@ class Ring:
         """Signed ints (length <= N, zero-padded) -> residues mod q."""
         return to_residues(values, self.q, self.n)
 
-    def centered_list(self, a: np.ndarray) -> list:
+    def centered_list(self, a: np.ndarray) -> list[int]:
         """Residues -> Python ints in (-q/2, q/2]."""
         q = self.q
         return [x - q if 2 * x > q else x for x in (int(v) for v in a)]

@@ -21,7 +21,7 @@ big-integer CRT.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -51,7 +51,7 @@ class RnsBasis:
             self._prefix.append(prefix)
             self._inv.append(pow(acc % qj, -1, qj) if j else 1)
 
-    def reduce(self, value: int) -> tuple:
+    def reduce(self, value: int) -> tuple[int, ...]:
         """``(value mod q_1, ..., value mod q_k)`` for any integer."""
         return tuple(int(value) % m for m in self.moduli)
 
@@ -72,7 +72,7 @@ class RnsBasis:
         arr = np.asarray(values, dtype=np.int64)
         return np.stack([np.mod(arr, np.int64(m)).astype(np.uint64) for m in self.moduli])
 
-    def to_digits(self, residues: np.ndarray) -> list:
+    def to_digits(self, residues: np.ndarray) -> list[np.ndarray]:
         """Garner's mixed-radix digits ``v_1 .. v_k`` (uint64 arrays) of residue rows."""
         digits = [residues[0].astype(np.uint64)]
         for j in range(1, self.k):
@@ -86,7 +86,7 @@ class RnsBasis:
             digits.append(mulmod(diff, np.uint64(self._inv[j]), qj))
         return digits
 
-    def _combine(self, digits: list) -> list:
+    def _combine(self, digits: list[np.ndarray]) -> list[int]:
         cols = [d.tolist() for d in digits]
         out = cols[-1]
         for j in range(self.k - 2, -1, -1):
@@ -94,7 +94,7 @@ class RnsBasis:
             out = [v + qj * w for v, w in zip(cols[j], out)]
         return [int(v) for v in out]
 
-    def from_rns(self, residues: np.ndarray) -> list:
+    def from_rns(self, residues: np.ndarray) -> list[int]:
         """Residue rows -> the integers in [0, q) (Python ints)."""
         if residues.shape[0] != self.k:
             raise ValueError(f"need {self.k} residue rows, got {residues.shape[0]}")
@@ -116,7 +116,7 @@ class RnsRing:
     def q(self) -> int:
         return self.basis.q
 
-    def _rows(self, fn, *args) -> np.ndarray:
+    def _rows(self, fn: Callable[..., np.ndarray], *args: np.ndarray) -> np.ndarray:
         return np.stack([fn(ring, *(a[i] for a in args)) for i, ring in enumerate(self.rings)])
 
     # -- conversions ------------------------------------------------------------------
@@ -131,11 +131,11 @@ class RnsRing:
         """A small signed int64 array of length N -> residues."""
         return self.basis.small_to_rns(values)
 
-    def to_ints(self, a: np.ndarray) -> list:
+    def to_ints(self, a: np.ndarray) -> list[int]:
         """Residues -> coefficients in [0, q) (Python ints)."""
         return self.basis.from_rns(a)
 
-    def centered(self, a: np.ndarray) -> list:
+    def centered(self, a: np.ndarray) -> list[int]:
         """Residues -> coefficients in (-q/2, q/2]."""
         q = self.q
         return [x - q if 2 * x > q else x for x in self.to_ints(a)]
@@ -171,6 +171,6 @@ class RnsRing:
 
 
 @lru_cache(maxsize=16)
-def get_rns_ring(n: int, moduli: tuple) -> RnsRing:
+def get_rns_ring(n: int, moduli: tuple[int, ...]) -> RnsRing:
     """The (cached) :class:`RnsRing` for (N, moduli)."""
     return RnsRing(n, tuple(moduli))

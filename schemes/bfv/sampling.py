@@ -122,7 +122,7 @@ def expand_uniform_mod(seed: bytes, n: int, q: int, tag: bytes) -> np.ndarray:
     return sample_uniform_mod(DeterministicRng(tag + b"\x00" + bytes(seed)), n, q)
 
 
-def sample_uniform_rns(rng: RandomSource, n: int, moduli: tuple) -> np.ndarray:
+def sample_uniform_rns(rng: RandomSource, n: int, moduli: tuple[int, ...]) -> np.ndarray:
     """n uniform elements of Z_q, q = prod(moduli), as a ``k x n`` residue array (row i mod q_i)."""
     return np.stack([_uniform_below(rng, n, m) for m in moduli])
 

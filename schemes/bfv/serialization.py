@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ._validate import ints_mod_q
 from .encryption import Ciphertext, check_ciphertext
@@ -48,7 +48,7 @@ def poly_to_bytes(params: BfvParams, coeffs: Sequence[int]) -> bytes:
     return b"".join(int(v).to_bytes(w, "little") for v in coeffs)
 
 
-def poly_from_bytes(params: BfvParams, data: bytes) -> tuple:
+def poly_from_bytes(params: BfvParams, data: bytes) -> tuple[int, ...]:
     """Inverse of :func:`poly_to_bytes`; rejects wrong lengths and coefficients >= q."""
     w = params.coeff_bytes
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -63,7 +63,7 @@ def poly_from_bytes(params: BfvParams, data: bytes) -> tuple:
     return vals
 
 
-def _split(params: BfvParams, data: bytes, parts: int, what: str) -> list:
+def _split(params: BfvParams, data: bytes, parts: int, what: str) -> list[bytes]:
     size = params.n * params.coeff_bytes
     if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) != parts * size:
         raise NonCanonicalEncodingError(f"{what} encoding must be exactly {parts * size} bytes")

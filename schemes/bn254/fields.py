@@ -24,12 +24,12 @@ P = big(218882428718392752222464057452572750886963111572978236626890378946452262
 #: Scalar field modulus r = order of G1 and G2 (254 bits).
 R = big(21888242871839275222246405745257275088548364400416034343698204186575808495617)
 
-Fp2 = tuple  # (c0, c1)
+Fp2 = tuple[int, int]  # (c0, c1)
 
-FP2_ZERO: tuple = (big(0), big(0))
-FP2_ONE: tuple = (big(1), big(0))
+FP2_ZERO: Fp2 = (big(0), big(0))
+FP2_ONE: Fp2 = (big(1), big(0))
 #: Non-residue xi = 9 + i used to build Fp6 = Fp2[v]/(v^3 - xi) and the twist.
-XI: tuple = (big(9), big(1))
+XI: Fp2 = (big(9), big(1))
 
 
 def fp_inv(a: int) -> int:
@@ -43,54 +43,54 @@ def fp_sqrt(a: int) -> int | None:
     return s if s * s % P == a % P else None
 
 
-def fp2_add(a: tuple, b: tuple) -> tuple:
+def fp2_add(a: Fp2, b: Fp2) -> Fp2:
     return ((a[0] + b[0]) % P, (a[1] + b[1]) % P)
 
 
-def fp2_sub(a: tuple, b: tuple) -> tuple:
+def fp2_sub(a: Fp2, b: Fp2) -> Fp2:
     return ((a[0] - b[0]) % P, (a[1] - b[1]) % P)
 
 
-def fp2_neg(a: tuple) -> tuple:
+def fp2_neg(a: Fp2) -> Fp2:
     return (-a[0] % P, -a[1] % P)
 
 
-def fp2_mul(a: tuple, b: tuple) -> tuple:
+def fp2_mul(a: Fp2, b: Fp2) -> Fp2:
     """(a0 + a1 i)(b0 + b1 i) = (a0 b0 - a1 b1) + ((a0 + a1)(b0 + b1) - a0 b0 - a1 b1) i."""
     t0 = a[0] * b[0]
     t1 = a[1] * b[1]
     return ((t0 - t1) % P, ((a[0] + a[1]) * (b[0] + b[1]) - t0 - t1) % P)
 
 
-def fp2_sqr(a: tuple) -> tuple:
+def fp2_sqr(a: Fp2) -> Fp2:
     """(a0 + a1 i)^2 = (a0 + a1)(a0 - a1) + 2 a0 a1 i."""
     return ((a[0] + a[1]) * (a[0] - a[1]) % P, 2 * a[0] * a[1] % P)
 
 
-def fp2_mul_fp(a: tuple, k: int) -> tuple:
+def fp2_mul_fp(a: Fp2, k: int) -> Fp2:
     """Multiply an Fp2 element by a base-field scalar k."""
     return (a[0] * k % P, a[1] * k % P)
 
 
-def fp2_conj(a: tuple) -> tuple:
+def fp2_conj(a: Fp2) -> Fp2:
     """Conjugate a0 - a1 i, which is also the Frobenius map a^p."""
     return (a[0], -a[1] % P)
 
 
-def fp2_mul_xi(a: tuple) -> tuple:
+def fp2_mul_xi(a: Fp2) -> Fp2:
     """Multiply by xi = 9 + i: (9 a0 - a1) + (a0 + 9 a1) i."""
     return ((9 * a[0] - a[1]) % P, (a[0] + 9 * a[1]) % P)
 
 
-def fp2_inv(a: tuple) -> tuple:
+def fp2_inv(a: Fp2) -> Fp2:
     """(a0 + a1 i)^-1 = (a0 - a1 i) / (a0^2 + a1^2); raises ZeroDivisionError for 0."""
     d = invmod((a[0] * a[0] + a[1] * a[1]) % P, P)
     return (a[0] * d % P, -a[1] * d % P)
 
 
-def fp2_eq(a: tuple, b: tuple) -> bool:
+def fp2_eq(a: Fp2, b: Fp2) -> bool:
     return a[0] % P == b[0] % P and a[1] % P == b[1] % P
 
 
-def fp2_is_zero(a: tuple) -> bool:
+def fp2_is_zero(a: Fp2) -> bool:
     return a[0] % P == 0 and a[1] % P == 0

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 from ..errors import SchemesError
 
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from .curve import G1Point, G2Point, InvalidPoint
 from .vectors import G1Vector, G2Vector, _PointVector, scalars_to_bytes
+
+_Pt = TypeVar("_Pt", G1Point, G2Point)
 
 __all__ = ["MSMInputError", "msm_g1", "msm_g2"]
 
@@ -33,7 +36,7 @@ class MSMInputError(SchemesError, ValueError):
     """Malformed MSM input: a length mismatch, a non-integer scalar, or an invalid point."""
 
 
-def _msm(cls: type, points, scalars: Sequence[int], subgroup: bool):
+def _msm(cls: type[_PointVector[_Pt, Any]], points: Sequence[_Pt], scalars: Sequence[int], subgroup: bool) -> _Pt:
     if isinstance(scalars, (str, bytes)) or not hasattr(scalars, "__len__"):
         raise MSMInputError("scalars must be a sequence of integers")
     if len(points) != len(scalars):
@@ -48,7 +51,7 @@ def _msm(cls: type, points, scalars: Sequence[int], subgroup: bool):
     return vec.msm(data)
 
 
-def msm_g1(points: Sequence, scalars: Sequence[int], *, validate: bool = True) -> G1Point:
+def msm_g1(points: Sequence[G1Point], scalars: Sequence[int], *, validate: bool = True) -> G1Point:
     """``sum_i [scalars[i]] points[i]`` in G1 (see the module docstring).
 
     Points off the curve or with coordinates outside [0, P) raise :class:`MSMInputError`
@@ -57,6 +60,6 @@ def msm_g1(points: Sequence, scalars: Sequence[int], *, validate: bool = True) -
     return _msm(G1Vector, points, scalars, True)
 
 
-def msm_g2(points: Sequence, scalars: Sequence[int], *, validate: bool = True) -> G2Point:
+def msm_g2(points: Sequence[G2Point], scalars: Sequence[int], *, validate: bool = True) -> G2Point:
     """``sum_i [scalars[i]] points[i]`` in G2; ``validate=False`` skips only the subgroup check."""
     return _msm(G2Vector, points, scalars, validate)

@@ -27,14 +27,14 @@ Inputs are not secret here (verification); nothing is constant time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Tuple, Union
+from collections.abc import Iterable
 
 from .curve import (
-    B2, U, G1Point, G2Point, InvalidPoint, g1_is_on_curve, g2_in_subgroup, g2_is_on_curve, g2_neg, g2_psi,
+    B2, U, G1Point, G2Coords, G2Point, InvalidPoint, g1_is_on_curve, g2_in_subgroup, g2_is_on_curve, g2_neg, g2_psi,
 )
-from .fields import P, fp2_mul, fp2_sqr
+from .fields import Fp2, P, fp2_mul, fp2_sqr
 from .tower import (
-    FP12_ONE, _naf, fp12_conj, fp12_cyclotomic_pow, fp12_cyclotomic_sqr, fp12_frobenius,
+    FP12_ONE, Fp12, _naf, fp12_conj, fp12_cyclotomic_pow, fp12_cyclotomic_sqr, fp12_frobenius,
     fp12_inv, fp12_is_one, fp12_mul, fp12_mul_by_034, fp12_sqr, fp12_to_ints,
 )
 
@@ -53,6 +53,10 @@ _THREE_B2 = (3 * B2[0] % P, 3 * B2[1] % P)
 
 G1Affine = G1Point
 G2Affine = G2Point
+#: A G2 point in homogeneous projective coordinates (X, Y, Z) over Fp2.
+_Homogeneous = tuple[Fp2, Fp2, Fp2]
+#: A line's coefficients (c0, c1, c2).
+_Line = tuple[Fp2, Fp2, Fp2]
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,10 @@ class G2Prepared:
     Build it with :func:`prepare_g2`, which validates the point; the Miller loop trusts it."""
 
     point: G2Affine
-    coeffs: tuple
+    coeffs: tuple[_Line, ...]
 
 
-def _doubling_step(t: tuple) -> tuple:
+def _doubling_step(t: _Homogeneous) -> tuple[_Homogeneous, _Line]:
     """T <- 2T in homogeneous coordinates on y^2 = x^3 + b' (b' = 3/xi), and the tangent line.
 
         A = X Y / 2, B = Y^2, C = Z^2, E = 3 b' C, F = 3 E, G = (B + F)/2, H = 2 Y Z,
@@ -96,7 +100,7 @@ def _doubling_step(t: tuple) -> tuple:
     return (new_x, new_y, new_z), line
 
 
-def _addition_step(t: tuple, q: tuple) -> tuple:
+def _addition_step(t: _Homogeneous, q: G2Coords) -> tuple[_Homogeneous, _Line]:
     """T <- T + Q for affine Q = (x2, y2), and the line through T and Q.
 
         theta = Y - y2 Z, lam = X - x2 Z, C = theta^2, D = lam^2, E = lam D, F = Z C, G = X D,
@@ -127,7 +131,7 @@ def _addition_step(t: tuple, q: tuple) -> tuple:
     return new_t, line
 
 
-def _line_coefficients(q: tuple) -> tuple:
+def _line_coefficients(q: G2Coords) -> tuple[_Line, ...]:
     """All Miller-loop lines of the affine G2 point q (not infinity), in loop order."""
     neg_q = g2_neg(q)
     t = (q[0], q[1], (1, 0))
@@ -166,7 +170,7 @@ def _check_g2(q: G2Affine) -> None:
         raise InvalidPoint("G2 point is on the twist but not in the order-R subgroup")
 
 
-def multi_miller_loop(pairs: Iterable[Tuple[G1Affine, Union[G2Prepared, G2Affine]]]) -> tuple:
+def multi_miller_loop(pairs: Iterable[tuple[G1Affine, G2Prepared | G2Affine]]) -> Fp12:
     """prod_i f_i(P_i) over the pairs (P_i, Q_i) (before the final exponentiation), with one
     shared accumulator: each loop step squares f once and multiplies in every pair's line.
 
@@ -205,7 +209,7 @@ def multi_miller_loop(pairs: Iterable[Tuple[G1Affine, Union[G2Prepared, G2Affine
     return fp12_to_ints(f)
 
 
-def final_exponentiation(f: tuple) -> tuple:
+def final_exponentiation(f: Fp12) -> Fp12:
     """f^((p^12 - 1)/r) for f != 0, as a tuple of 12 ints.
 
     Easy part: m = f^((p^6 - 1)(p^2 + 1)) = (conj(f) f^-1)^(p^2) * conj(f) f^-1; m is then in the
@@ -240,14 +244,14 @@ def final_exponentiation(f: tuple) -> tuple:
     return fp12_to_ints(t0)
 
 
-def pairing(p: G1Affine, q: Union[G2Prepared, G2Affine]) -> tuple:
+def pairing(p: G1Affine, q: G2Prepared | G2Affine) -> Fp12:
     """e(p, q) in GT as 12 ints (see :mod:`.tower` for the layout); e(O, q) = e(p, O) = 1.
 
     Argument order is (G1, G2); py_ecc's ``pairing`` takes (G2, G1)."""
     return final_exponentiation(multi_miller_loop([(p, q)]))
 
 
-def pairing_check(pairs: Iterable[Tuple[G1Affine, Union[G2Prepared, G2Affine]]]) -> bool:
+def pairing_check(pairs: Iterable[tuple[G1Affine, G2Prepared | G2Affine]]) -> bool:
     """True iff prod_i e(P_i, Q_i) == 1, with one multi-Miller loop and one final exponentiation.
     The same input rules as :func:`multi_miller_loop` apply (invalid points raise InvalidPoint)."""
     return fp12_is_one(final_exponentiation(multi_miller_loop(pairs)))

@@ -18,9 +18,9 @@ multiplication routines may be unreduced integers of either sign; outputs are al
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
-from .fields import P, XI, fp2_inv, fp2_mul, fp2_sqr
+from .fields import XI, Fp2, P, fp2_inv, fp2_mul, fp2_sqr
 
 __all__ = [
     "Fp6", "Fp12", "FP6_ZERO", "FP6_ONE", "FP12_ZERO", "FP12_ONE",
@@ -31,13 +31,13 @@ __all__ = [
     "fp2_pow",
 ]
 
-Fp6 = tuple  # 6 ints
-Fp12 = tuple  # 12 ints
+Fp6 = tuple[int, ...]  # 6 ints
+Fp12 = tuple[int, ...]  # 12 ints
 
-FP6_ZERO: tuple = (0,) * 6
-FP6_ONE: tuple = (1,) + (0,) * 5
-FP12_ZERO: tuple = (0,) * 12
-FP12_ONE: tuple = (1,) + (0,) * 11
+FP6_ZERO: Fp6 = (0,) * 6
+FP6_ONE: Fp6 = (1,) + (0,) * 5
+FP12_ZERO: Fp12 = (0,) * 12
+FP12_ONE: Fp12 = (1,) + (0,) * 11
 
 #: Fp2 slot (0..5) holding the coefficient of w^k, for k = 0..5.
 _W_SLOT = (0, 3, 1, 4, 2, 5)
@@ -47,25 +47,25 @@ _W_SLOT = (0, 3, 1, 4, 2, 5)
 # Fp6
 # ---------------------------------------------------------------------------------------------
 
-def fp6_add(a: tuple, b: tuple) -> tuple:
+def fp6_add(a: Fp6, b: Fp6) -> Fp6:
     return tuple((x + y) % P for x, y in zip(a, b))
 
 
-def fp6_sub(a: tuple, b: tuple) -> tuple:
+def fp6_sub(a: Fp6, b: Fp6) -> Fp6:
     return tuple((x - y) % P for x, y in zip(a, b))
 
 
-def fp6_neg(a: tuple) -> tuple:
+def fp6_neg(a: Fp6) -> Fp6:
     return tuple(-x % P for x in a)
 
 
-def fp6_mul_by_v(a: tuple) -> tuple:
+def fp6_mul_by_v(a: Fp6) -> Fp6:
     """(a0 + a1 v + a2 v^2) v = xi a2 + a0 v + a1 v^2, with xi (x + y i) = (9x - y) + (x + 9y) i."""
     a0r, a0i, a1r, a1i, a2r, a2i = a
     return ((9 * a2r - a2i) % P, (a2r + 9 * a2i) % P, a0r % P, a0i % P, a1r % P, a1i % P)
 
 
-def fp6_mul(a: tuple, b: tuple) -> tuple:
+def fp6_mul(a: Fp6, b: Fp6) -> Fp6:
     """(a0 + a1 v + a2 v^2)(b0 + b1 v + b2 v^2) with v^3 = xi:
 
         c0 = a0 b0 + xi (a1 b2 + a2 b1)
@@ -92,7 +92,7 @@ def fp6_mul(a: tuple, b: tuple) -> tuple:
     )
 
 
-def fp6_sqr(a: tuple) -> tuple:
+def fp6_sqr(a: Fp6) -> Fp6:
     """(a0 + a1 v + a2 v^2)^2 = (a0^2 + 2 xi a1 a2) + (2 a0 a1 + xi a2^2) v + (a1^2 + 2 a0 a2) v^2."""
     a0r, a0i, a1r, a1i, a2r, a2i = a
     # s = 2 a1 a2 and t = a2^2, the terms multiplied by xi
@@ -110,7 +110,7 @@ def fp6_sqr(a: tuple) -> tuple:
     )
 
 
-def fp6_inv(a: tuple) -> tuple:
+def fp6_inv(a: Fp6) -> Fp6:
     """(a0 + a1 v + a2 v^2)^-1 = (t0 + t1 v + t2 v^2) / d, where
 
         t0 = a0^2 - xi a1 a2,   t1 = xi a2^2 - a0 a1,   t2 = a1^2 - a0 a2,
@@ -128,19 +128,19 @@ def fp6_inv(a: tuple) -> tuple:
     return (c0[0], c0[1], c1[0], c1[1], c2[0], c2[1])
 
 
-def _fp2_add(a: tuple, b: tuple) -> tuple:
+def _fp2_add(a: Fp2, b: Fp2) -> Fp2:
     return ((a[0] + b[0]) % P, (a[1] + b[1]) % P)
 
 
-def _fp2_sub(a: tuple, b: tuple) -> tuple:
+def _fp2_sub(a: Fp2, b: Fp2) -> Fp2:
     return ((a[0] - b[0]) % P, (a[1] - b[1]) % P)
 
 
-def _fp2_mul_xi(a: tuple) -> tuple:
+def _fp2_mul_xi(a: Fp2) -> Fp2:
     return ((9 * a[0] - a[1]) % P, (a[0] + 9 * a[1]) % P)
 
 
-def fp2_pow(a: tuple, e: int) -> tuple:
+def fp2_pow(a: Fp2, e: int) -> Fp2:
     """a^e in Fp2 for e >= 0 (square and multiply; not constant time)."""
     if e < 0:
         raise ValueError("fp2_pow needs a non-negative exponent")
@@ -156,33 +156,33 @@ def fp2_pow(a: tuple, e: int) -> tuple:
 # Fp12
 # ---------------------------------------------------------------------------------------------
 
-def fp12_add(a: tuple, b: tuple) -> tuple:
+def fp12_add(a: Fp12, b: Fp12) -> Fp12:
     return tuple((x + y) % P for x, y in zip(a, b))
 
 
-def fp12_sub(a: tuple, b: tuple) -> tuple:
+def fp12_sub(a: Fp12, b: Fp12) -> Fp12:
     return tuple((x - y) % P for x, y in zip(a, b))
 
 
-def fp12_eq(a: tuple, b: tuple) -> bool:
+def fp12_eq(a: Fp12, b: Fp12) -> bool:
     return all((x - y) % P == 0 for x, y in zip(a, b))
 
 
-def fp12_is_one(a: tuple) -> bool:
+def fp12_is_one(a: Fp12) -> bool:
     return fp12_eq(a, FP12_ONE)
 
 
-def fp12_to_ints(a: tuple) -> tuple:
+def fp12_to_ints(a: Fp12) -> Fp12:
     """The same element with every coordinate a plain Python ``int`` (public API form)."""
     return tuple(int(x % P) for x in a)
 
 
-def fp12_conj(a: tuple) -> tuple:
+def fp12_conj(a: Fp12) -> Fp12:
     """(c0 + c1 w) -> c0 - c1 w, the Frobenius map x^(p^6); the inverse on the cyclotomic subgroup."""
     return a[:6] + tuple(-x % P for x in a[6:])
 
 
-def fp12_mul(a: tuple, b: tuple) -> tuple:
+def fp12_mul(a: Fp12, b: Fp12) -> Fp12:
     """(a0 + a1 w)(b0 + b1 w) with w^2 = v, Karatsuba over Fp6:
 
         t0 = a0 b0,  t1 = a1 b1,
@@ -203,7 +203,7 @@ def fp12_mul(a: tuple, b: tuple) -> tuple:
     ) + tuple((x - y - z) % P for x, y, z in zip(s, t0, t1))
 
 
-def fp12_sqr(a: tuple) -> tuple:
+def fp12_sqr(a: Fp12) -> Fp12:
     """(a0 + a1 w)^2 = (a0^2 + v a1^2) + 2 a0 a1 w, by the complex method:
 
         t  = a0 a1,
@@ -218,14 +218,14 @@ def fp12_sqr(a: tuple) -> tuple:
     return tuple((x - y - z) % P for x, y, z in zip(s, t, vt)) + tuple(2 * x % P for x in t)
 
 
-def fp12_inv(a: tuple) -> tuple:
+def fp12_inv(a: Fp12) -> Fp12:
     """(a0 + a1 w)^-1 = (a0 - a1 w) / (a0^2 - v a1^2); raises ZeroDivisionError for 0."""
     a0, a1 = a[:6], a[6:]
     d_inv = fp6_inv(fp6_sub(fp6_sqr(a0), fp6_mul_by_v(fp6_sqr(a1))))
     return fp6_mul(a0, d_inv) + fp6_neg(fp6_mul(a1, d_inv))
 
 
-def fp12_pow(a: tuple, e: int) -> tuple:
+def fp12_pow(a: Fp12, e: int) -> Fp12:
     """a^e for any integer e (a^-|e| via one inversion); plain square and multiply."""
     if e < 0:
         a, e = fp12_inv(a), -e
@@ -237,8 +237,8 @@ def fp12_pow(a: tuple, e: int) -> tuple:
     return result
 
 
-@lru_cache(maxsize=None)
-def _frobenius_coeffs(n: int) -> tuple:
+@cache
+def _frobenius_coeffs(n: int) -> tuple[Fp2, ...]:
     """gamma_{n,k} = w^(k (p^n - 1)) = xi^(k (p^n - 1)/6) for k = 0..5, as Fp2 pairs.
 
     p = 1 (mod 6), so (p^n - 1)/6 is an integer.
@@ -250,7 +250,7 @@ def _frobenius_coeffs(n: int) -> tuple:
     return tuple(coeffs)
 
 
-def fp12_frobenius(a: tuple, n: int = 1) -> tuple:
+def fp12_frobenius(a: Fp12, n: int = 1) -> Fp12:
     """a^(p^n). Writing a = sum_k g_k w^k (g_k in Fp2, k = 0..5):
 
         a^(p^n) = sum_k conj^n(g_k) gamma_{n,k} w^k,   gamma_{n,k} = xi^(k (p^n - 1)/6),
@@ -273,7 +273,7 @@ def fp12_frobenius(a: tuple, n: int = 1) -> tuple:
     return tuple(out)
 
 
-def fp12_mul_by_034(f: tuple, l0: tuple, l3: tuple, l4: tuple) -> tuple:
+def fp12_mul_by_034(f: Fp12, l0: Fp2, l3: Fp2, l4: Fp2) -> Fp12:
     """f * l for a sparse (line) element l = l0 + (l3 + l4 v) w, i.e. l0 at w^0, l3 at w^1,
     l4 at w^3 (the Fp2 slots 0, 3, 4):
 
@@ -326,7 +326,7 @@ def fp12_mul_by_034(f: tuple, l0: tuple, l3: tuple, l4: tuple) -> tuple:
     )
 
 
-def fp12_cyclotomic_sqr(a: tuple) -> tuple:
+def fp12_cyclotomic_sqr(a: Fp12) -> Fp12:
     """a^2 for a in the cyclotomic subgroup (a^(p^4 - p^2 + 1) = 1), Granger-Scott.
 
     View Fp12 = Fp4[t]/(t^3 - s) with t = w, s = w^3, Fp4 = Fp2[s]/(s^2 - xi), and
@@ -370,7 +370,7 @@ def fp12_cyclotomic_sqr(a: tuple) -> tuple:
     )
 
 
-def _naf(e: int) -> list:
+def _naf(e: int) -> list[int]:
     """Non-adjacent form of e >= 0, least significant digit first, digits in {-1, 0, 1}."""
     digits = []
     while e:
@@ -384,7 +384,7 @@ def _naf(e: int) -> list:
     return digits
 
 
-def fp12_cyclotomic_pow(a: tuple, e: int) -> tuple:
+def fp12_cyclotomic_pow(a: Fp12, e: int) -> Fp12:
     """a^e for a in the cyclotomic subgroup, using the NAF of |e|, cyclotomic squarings and
     a^-1 = conj(a). WRONG for elements outside the subgroup."""
     if e < 0:
@@ -401,12 +401,12 @@ def fp12_cyclotomic_pow(a: tuple, e: int) -> tuple:
     return result
 
 
-def fp12_w_coeffs(a: tuple) -> tuple:
+def fp12_w_coeffs(a: Fp12) -> tuple[Fp2, ...]:
     """The six Fp2 coefficients (g_0, ..., g_5) of a = sum_k g_k w^k."""
     return tuple((a[2 * _W_SLOT[k]], a[2 * _W_SLOT[k] + 1]) for k in range(6))
 
 
-def fp12_from_w_coeffs(g: tuple) -> tuple:
+def fp12_from_w_coeffs(g: tuple[Fp2, ...]) -> Fp12:
     """The element sum_k g_k w^k from its six Fp2 coefficients (inverse of fp12_w_coeffs)."""
     out = [0] * 12
     for k in range(6):

@@ -20,11 +20,15 @@ point can only make proofs that every verifier rejects). Errors raise :class:`In
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional, Sequence, Union, overload
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from .. import _native
 from .curve import G1Point, G2Point, InvalidPoint
 from .fields import R
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["G1Vector", "G2Vector", "scalars_to_bytes", "scalars_from_bytes", "g1_to_le", "g2_to_le",
            "g1_from_le", "g2_from_le", "native_call"]
@@ -33,8 +37,15 @@ _R = int(R)
 _ZERO_G1 = bytes(64)
 _ZERO_G2 = bytes(128)
 
+_Args = ParamSpec("_Args")
+_T = TypeVar("_T")
+#: The point type of a vector (G1Point or G2Point) and its native vector type.
+_Pt = TypeVar("_Pt")
+_Native = TypeVar("_Native", _native.G1Points, _native.G2Points)
+_Vec = TypeVar("_Vec", bound="_PointVector[Any, Any]")
 
-def native_call(func, *args, **kwargs):
+
+def native_call(func: Callable[_Args, _T], *args: _Args.args, **kwargs: _Args.kwargs) -> _T:
     """Call the native engine, turning its decoding errors into :class:`InvalidPoint`."""
     try:
         return func(*args, **kwargs)
@@ -57,12 +68,12 @@ def scalars_to_bytes(scalars: Iterable[int]) -> bytes:
     return b"".join(out)
 
 
-def scalars_from_bytes(data: bytes) -> list:
+def scalars_from_bytes(data: bytes) -> list[int]:
     """Inverse of :func:`scalars_to_bytes` for canonical input."""
     return [int.from_bytes(data[i:i + 32], "little") for i in range(0, len(data), 32)]
 
 
-def _coord(v, what: str) -> bytes:
+def _coord(v: int, what: str) -> bytes:
     if isinstance(v, bool) or not hasattr(v, "__index__"):
         raise InvalidPoint(f"{what} must be an integer, got {type(v).__name__}")
     try:
@@ -108,28 +119,30 @@ def g2_from_le(data: bytes) -> G2Point:
     return ((c[0], c[1]), (c[2], c[3]))
 
 
-class _PointVector(Sequence):
+class _PointVector(Sequence[_Pt], Generic[_Pt, _Native]):
     """A read-only sequence of points backed by a native vector (see the module docstring)."""
 
-    _native_type: type
+    _native_type: type[_Native]
     _size: int
-    _to_le = staticmethod(g1_to_le)
-    _from_le = staticmethod(g1_from_le)
+    # staticmethods in the subclasses
+    _to_le: Callable[[_Pt], bytes]
+    _from_le: Callable[[bytes], _Pt]
 
     __slots__ = ("native",)
+    native: _Native
 
-    def __init__(self, native) -> None:
+    def __init__(self, native: _Native) -> None:
         if not isinstance(native, self._native_type):
             raise TypeError(f"{type(self).__name__} wraps a {self._native_type.__name__}")
         self.native = native
 
     @classmethod
-    def from_bytes(cls, data: bytes, layout: str = "le", *, subgroup: bool = True, what: str = "point"):
+    def from_bytes(cls, data: bytes, layout: str = "le", *, subgroup: bool = True, what: str = "point") -> Self:
         """Decode concatenated points (every point checked; see the module docstring)."""
         return cls(native_call(cls._native_type.from_bytes, bytes(data), layout, subgroup, what))
 
     @classmethod
-    def from_points(cls, points: Iterable, *, subgroup: bool = True, what: str = "point"):
+    def from_points(cls, points: Iterable[_Pt] | Self, *, subgroup: bool = True, what: str = "point") -> Self:
         """A vector of affine tuples (``None`` for infinity), each checked."""
         if isinstance(points, cls):
             return points
@@ -138,7 +151,7 @@ class _PointVector(Sequence):
     def to_bytes(self, layout: str = "le") -> bytes:
         return self.native.to_bytes(layout)
 
-    def msm(self, scalars: Sequence[int]) -> Union[G1Point, G2Point]:
+    def msm(self, scalars: Sequence[int]) -> _Pt:
         """``sum_i scalars[i] * self[i]``: ints taken mod R, or bytes already encoded by
         :func:`scalars_to_bytes` (32 bytes each, one per point)."""
         data = bytes(scalars) if isinstance(scalars, (bytes, bytearray)) else scalars_to_bytes(scalars)
@@ -150,12 +163,12 @@ class _PointVector(Sequence):
         return len(self.native)
 
     @overload
-    def __getitem__(self, index: int) -> Union[G1Point, G2Point]: ...
+    def __getitem__(self, index: int) -> _Pt: ...
 
     @overload
-    def __getitem__(self, index: slice) -> "_PointVector": ...
+    def __getitem__(self, index: slice) -> Self | list[_Pt]: ...
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> _Pt | Self | list[_Pt]:
         n = len(self)
         if isinstance(index, slice):
             start, stop, step = index.indices(n)
@@ -169,7 +182,7 @@ class _PointVector(Sequence):
             raise IndexError("point index out of range")
         return self._from_le(self.native.slice(i, i + 1).to_bytes())
 
-    def __iter__(self) -> Iterator:
+    def __iter__(self) -> Iterator[_Pt]:
         data = self.native.to_bytes()
         size = self._size
         return (self._from_le(data[k:k + size]) for k in range(0, len(data), size))
@@ -188,7 +201,7 @@ class _PointVector(Sequence):
         return f"{type(self).__name__}(<{len(self)} points>)"
 
 
-class G1Vector(_PointVector):
+class G1Vector(_PointVector[G1Point, _native.G1Points]):
     """A vector of G1 points in native memory."""
 
     __slots__ = ()
@@ -198,7 +211,7 @@ class G1Vector(_PointVector):
     _from_le = staticmethod(g1_from_le)
 
 
-class G2Vector(_PointVector):
+class G2Vector(_PointVector[G2Point, _native.G2Points]):
     """A vector of G2 points in native memory."""
 
     __slots__ = ()
@@ -208,6 +221,6 @@ class G2Vector(_PointVector):
     _from_le = staticmethod(g2_from_le)
 
 
-def as_vector(cls, points, *, subgroup: bool = True, what: str = "point") -> Optional[_PointVector]:
+def as_vector(cls: type[_Vec], points: Iterable[Any], *, subgroup: bool = True, what: str = "point") -> _Vec:
     """``points`` as a ``cls`` vector (unchanged if it already is one)."""
     return points if isinstance(points, cls) else cls.from_points(points, subgroup=subgroup, what=what)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional
 
 
 def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m schemes.groth16")
     sub = parser.add_subparsers(dest="command", required=True)

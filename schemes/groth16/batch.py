@@ -17,7 +17,7 @@ fall back to :func:`.verifier.verify` per proof.
 from __future__ import annotations
 
 import secrets
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .. import _native
 from ..bn254.fields import R

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Optional, Tuple
+from typing import Any
 
 from .. import _native
 from ..bn254.curve import G1Point, G2Point, InvalidPoint
@@ -52,7 +52,7 @@ class VerifyingKey:
     beta_g2: G2
     gamma_g2: G2
     delta_g2: G2
-    ic: Tuple[G1, ...]
+    ic: tuple[G1, ...]
 
     @property
     def num_public(self) -> int:
@@ -108,7 +108,7 @@ class ProvingKey:
     l_query: G1Vector = field(repr=False)
     h_query: G1Vector = field(repr=False)
     num_constraints: int
-    r1cs_digest: Optional[bytes] = None
+    r1cs_digest: bytes | None = None
 
     def __post_init__(self) -> None:
         for name, cls, subgroup in (("a_query", G1Vector, True), ("b_g1_query", G1Vector, True),

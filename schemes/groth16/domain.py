@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from ..errors import SchemesError
 
-from functools import lru_cache
-from typing import Sequence
+from functools import cache
+from collections.abc import Sequence
 
 from ..bigint import big, invmod
 from ..bn254.fields import R
@@ -39,8 +39,8 @@ class DomainTooLarge(SchemesError, ValueError):
     """The requested domain exceeds 2^MAX_LOG_SIZE elements."""
 
 
-@lru_cache(maxsize=None)
-def _roots() -> tuple:
+@cache
+def _roots() -> tuple[int, ...]:
     odd = (R - 1) >> TWO_ADICITY
     w = [big(0)] * (TWO_ADICITY + 1)
     w[TWO_ADICITY] = pow(big(QUADRATIC_NON_RESIDUE), odd, R)
@@ -58,7 +58,7 @@ def root_of_unity(log_size: int) -> int:
     return int(_roots()[log_size])
 
 
-def batch_inverse(values: Sequence[int]) -> list:
+def batch_inverse(values: Sequence[int]) -> list[int]:
     """Montgomery's trick: all inverses mod R with one field inversion; raises ZeroDivisionError on 0."""
     n = len(values)
     prefix = [big(1)] * (n + 1)
@@ -76,7 +76,7 @@ def batch_inverse(values: Sequence[int]) -> list:
     return out
 
 
-def _powers(base: int, count: int, first: int = 1) -> list:
+def _powers(base: int, count: int, first: int = 1) -> list[int]:
     """[first * base^i mod R for i < count]."""
     out = [big(0)] * count
     acc = big(first) % R
@@ -87,7 +87,7 @@ def _powers(base: int, count: int, first: int = 1) -> list:
     return out
 
 
-def _fft_rec(a: list, twiddles: list, stride: int) -> list:
+def _fft_rec(a: list[int], twiddles: list[int], stride: int) -> list[int]:
     """Unreduced radix-2 DIT FFT of ``a`` (len m); ``twiddles[::stride][:m//2]`` are the m-th root powers.
 
     Only the twiddle products are reduced mod R; sums and differences are left unreduced
@@ -122,12 +122,12 @@ class Domain:
         self.size_inv = invmod(big(self.size), R)
         #: A primitive 2n-th root of unity with coset_shift^2 = omega (ffjavascript's ``Fr.w[k+1]``).
         self.coset_shift = big(root_of_unity(log_size + 1))
-        self._tw: list | None = None
-        self._tw_inv: list | None = None
-        self._coset_scale: list | None = None
+        self._tw: list[int] | None = None
+        self._tw_inv: list[int] | None = None
+        self._coset_scale: list[int] | None = None
 
     @classmethod
-    def for_size(cls, min_size: int) -> "Domain":
+    def for_size(cls, min_size: int) -> Domain:
         """The smallest domain with at least ``min_size`` elements."""
         if min_size < 1:
             raise ValueError("a domain needs at least one element")
@@ -138,54 +138,54 @@ class Domain:
 
     # -- tables (computed on first use, then cached on the instance) --------------------------
 
-    def _twiddles(self) -> list:
+    def _twiddles(self) -> list[int]:
         if self._tw is None:
             self._tw = _powers(self.omega, max(1, self.size // 2))
         return self._tw
 
-    def _twiddles_inv(self) -> list:
+    def _twiddles_inv(self) -> list[int]:
         if self._tw_inv is None:
             self._tw_inv = _powers(self.omega_inv, max(1, self.size // 2))
         return self._tw_inv
 
-    def _odd_coset_scale(self) -> list:
+    def _odd_coset_scale(self) -> list[int]:
         """``u^i / n`` for i < n: folds the iFFT normalisation into the coset shift."""
         if self._coset_scale is None:
             self._coset_scale = _powers(self.coset_shift, self.size, self.size_inv)
         return self._coset_scale
 
-    def elements(self) -> list:
+    def elements(self) -> list[int]:
         """``[w^0, w^1, ..., w^(n-1)]``."""
         return _powers(self.omega, self.size)
 
     # -- transforms ---------------------------------------------------------------------------
 
-    def _check_len(self, values: Sequence[int]) -> list:
+    def _check_len(self, values: Sequence[int]) -> list[int]:
         if len(values) > self.size:
             raise ValueError(f"{len(values)} values do not fit a domain of size {self.size}")
         a = [big(v) for v in values]
         a.extend([big(0)] * (self.size - len(a)))
         return a
 
-    def fft(self, coeffs: Sequence[int]) -> list:
+    def fft(self, coeffs: Sequence[int]) -> list[int]:
         """Evaluations ``[p(w^j) for j < n]`` of ``p = sum_i coeffs[i] X^i`` (zero-padded to n)."""
         a = self._check_len(coeffs)
         return [x % R for x in _fft_rec(a, self._twiddles(), 1)]
 
-    def ifft(self, evals: Sequence[int]) -> list:
+    def ifft(self, evals: Sequence[int]) -> list[int]:
         """Coefficients of the unique polynomial of degree < n with ``p(w^j) = evals[j]``."""
         a = self._check_len(evals)
         inv = self.size_inv
         return [x * inv % R for x in _fft_rec(a, self._twiddles_inv(), 1)]
 
-    def odd_coset_fft(self, coeffs: Sequence[int]) -> list:
+    def odd_coset_fft(self, coeffs: Sequence[int]) -> list[int]:
         """Evaluations ``[p(u * w^j) for j < n]`` with ``u = coset_shift`` (the odd 2n-th roots)."""
         a = self._check_len(coeffs)
         u = self.coset_shift
         scaled = [c * s % R for c, s in zip(a, _powers(u, self.size))]
         return [x % R for x in _fft_rec(scaled, self._twiddles(), 1)]
 
-    def evals_to_odd_coset(self, evals: Sequence[int]) -> list:
+    def evals_to_odd_coset(self, evals: Sequence[int]) -> list[int]:
         """Given ``p(w^j)`` for a polynomial of degree < n, return ``p(u * w^j)``: iFFT, shift, FFT.
 
         The iFFT's 1/n and the coset powers ``u^i`` are applied in one pass.
@@ -201,14 +201,14 @@ class Domain:
         """``Z(x) = x^n - 1``."""
         return int((pow(big(x), self.size, R) - 1) % R)
 
-    def lagrange_at(self, tau: int) -> list:
+    def lagrange_at(self, tau: int) -> list[int]:
         """``[L_j(tau) for j < n]`` with ``L_j(w^i) = [i == j]``: ``L_j(x) = Z(x) w^j / (n (x - w^j))``.
 
         Requires ``tau`` outside the domain (raises ValueError otherwise).
         """
         return _lagrange(big(tau) % R, self.omega, self.size, 0, 1)
 
-    def odd_coset_lagrange_at(self, tau: int) -> list:
+    def odd_coset_lagrange_at(self, tau: int) -> list[int]:
         """``[L'_{2j+1}(tau) for j < n]``: the Lagrange basis of the 2n-element domain at its odd points.
 
         These are the Groth16 H-query scalars of snarkjs (times 1/delta): for a polynomial
@@ -218,7 +218,7 @@ class Domain:
         return _lagrange(big(tau) % R, self.coset_shift, 2 * self.size, 1, 2)
 
 
-def _lagrange(tau, gen, m: int, start: int, step: int) -> list:
+def _lagrange(tau: int, gen: int, m: int, start: int, step: int) -> list[int]:
     """``[L_j(tau) for j in range(start, m, step)]`` for the m-element domain generated by ``gen``."""
     z = (pow(tau, m, R) - 1) % R
     if z == 0:

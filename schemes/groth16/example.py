@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from ..bn254.fields import R
 from ..r1cs import ConstraintSystem
@@ -31,13 +31,13 @@ EXAMPLE_FILES = ("verification_key.json", "proof.json", "public.json", "circuit.
                  "witness.wtns", "circuit.zkey")
 
 
-def cubic_circuit(x: Optional[int] = None, ctx: Optional[int] = None) -> ConstraintSystem:
+def cubic_circuit(x: int | None = None, ctx: int | None = None) -> ConstraintSystem:
     """The example circuit; with ``x`` and ``ctx`` given, in witness mode with ``y = x^3 + x + 5``."""
     with_witness = x is not None
     if with_witness and ctx is None:
         raise ValueError("ctx is required in witness mode")
     cs = ConstraintSystem(with_witness=with_witness)
-    y_val = (pow(x, 3, R) + x + 5) % R if with_witness else None
+    y_val = (pow(x, 3, R) + x + 5) % R if x is not None else None
     y = cs.public_input(y_val, "y")
     cs.public_input(ctx, "ctx")
     xw = cs.witness(x, "x")
@@ -75,6 +75,7 @@ def synthetic_circuit(num_constraints: int, num_public: int = 3, *, with_witness
         n = negacyclic_n
         poly = [rand() % 1000003 - 500001 for _ in range(n)]
         ins = [cs.witness(val(rand()), f"in{j}") for j in range(n)]
+        outs_v: list[int | None]
         if with_witness:
             xs = [cs.value_of(x) for x in ins]
             outs_v = [sum((poly[i - j] if j <= i else -poly[n + i - j]) * xs[j] for j in range(n)) % R
@@ -95,9 +96,9 @@ def synthetic_circuit(num_constraints: int, num_public: int = 3, *, with_witness
     return cs
 
 
-def run_example(out_dir: str | os.PathLike, *, x: int = 3, ctx: int = 42,
-                insecure_seed: Optional[bytes] = None,
-                progress: Optional[Callable[[str], None]] = None) -> list:
+def run_example(out_dir: str | os.PathLike[str], *, x: int = 3, ctx: int = 42,
+                insecure_seed: bytes | None = None,
+                progress: Callable[[str], None] | None = None) -> list[int]:
     """Set up, prove and verify the example circuit; write :data:`EXAMPLE_FILES` into ``out_dir``.
 
     ``insecure_seed`` selects the deterministic INSECURE setup (tests only). Returns the public

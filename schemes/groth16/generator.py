@@ -23,19 +23,21 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from ..bigint import big, invmod
 from ..bn254.curve import G1_GEN, G2_GEN, g1_mul, g2_mul
 from ..bn254.fields import R
 from ..bn254.fixed_base import fixed_base_mul_g1, fixed_base_mul_g2
+from ..bn254.vectors import G1Vector
+from ..r1cs.matrices import R1CS
 from .data_structures import ProvingKey, VerifyingKey
 from .domain import Domain
 from .r1cs_to_qap import domain_for, qap_at
 
 __all__ = ["ToxicWaste", "setup", "insecure_setup_from_seed", "setup_with_toxic_waste"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
 @dataclass(frozen=True, repr=False)
@@ -52,12 +54,12 @@ class ToxicWaste:
         return "ToxicWaste(<redacted>)"
 
     @classmethod
-    def random(cls, domain: Domain) -> "ToxicWaste":
+    def random(cls, domain: Domain) -> ToxicWaste:
         """Fresh secrets from the OS CSPRNG; tau avoids the 2n-th roots of unity."""
         return cls._from_source(lambda _label: 1 + secrets.randbelow(int(R) - 1), domain)
 
     @classmethod
-    def insecure_from_seed(cls, seed: bytes, domain: Domain) -> "ToxicWaste":
+    def insecure_from_seed(cls, seed: bytes, domain: Domain) -> ToxicWaste:
         """INSECURE, tests only: secrets = SHA-256 expansions of ``seed`` (see the module docstring)."""
         if not isinstance(seed, (bytes, bytearray)):
             raise TypeError("seed must be bytes")
@@ -72,7 +74,7 @@ class ToxicWaste:
         return cls._from_source(draw, domain)
 
     @classmethod
-    def _from_source(cls, draw: Callable[[str], int], domain: Domain) -> "ToxicWaste":
+    def _from_source(cls, draw: Callable[[str], int], domain: Domain) -> ToxicWaste:
         two_n = 2 * domain.size
         while True:
             tau = draw("tau")
@@ -82,19 +84,19 @@ class ToxicWaste:
                    delta=draw("delta"))
 
 
-def setup(r1cs, *, progress: Progress = None) -> ProvingKey:
+def setup(r1cs: R1CS, *, progress: Progress = None) -> ProvingKey:
     """Generate a proving key (its ``.vk`` is the verifying key) with fresh secret toxic waste."""
     domain = domain_for(r1cs)
     return setup_with_toxic_waste(r1cs, ToxicWaste.random(domain), progress=progress)
 
 
-def insecure_setup_from_seed(r1cs, seed: bytes, *, progress: Progress = None) -> ProvingKey:
+def insecure_setup_from_seed(r1cs: R1CS, seed: bytes, *, progress: Progress = None) -> ProvingKey:
     """INSECURE: a deterministic setup whose toxic waste is derived from ``seed``. Tests only."""
     domain = domain_for(r1cs)
     return setup_with_toxic_waste(r1cs, ToxicWaste.insecure_from_seed(seed, domain), progress=progress)
 
 
-def setup_with_toxic_waste(r1cs, tw: ToxicWaste, *, progress: Progress = None) -> ProvingKey:
+def setup_with_toxic_waste(r1cs: R1CS, tw: ToxicWaste, *, progress: Progress = None) -> ProvingKey:
     """Hazmat: the setup for given secrets (used by :func:`setup` and the tests)."""
     domain = domain_for(r1cs)
     for name in ("tau", "alpha", "beta", "gamma", "delta"):
@@ -116,7 +118,7 @@ def setup_with_toxic_waste(r1cs, tw: ToxicWaste, *, progress: Progress = None) -
     h_scalars = [x * delta_inv % R for x in domain.odd_coset_lagrange_at(tw.tau)]
     del combo
 
-    def g1(label: str, scalars: list):
+    def g1(label: str, scalars: list[int]) -> G1Vector:
         if progress:
             progress(f"setup: {label} ({len(scalars)} G1 points)")
         return fixed_base_mul_g1(G1_GEN, scalars)

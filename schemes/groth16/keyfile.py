@@ -25,7 +25,7 @@ import os
 import struct
 from pathlib import Path
 
-from ..bn254.curve import InvalidPoint, g1_from_bytes, g1_to_bytes, g2_from_bytes, g2_to_bytes
+from ..bn254.curve import G1Point, InvalidPoint, g1_from_bytes, g1_to_bytes, g2_from_bytes, g2_to_bytes
 from ..bn254.vectors import G1Vector, G2Vector
 from .data_structures import ProvingKey, VerifyingKey
 from .errors import EncodingError
@@ -36,7 +36,7 @@ MAGIC = b"G16PKEY\x00"
 VERSION = 1
 
 
-def write_proving_key(path: str | os.PathLike, pk: ProvingKey) -> None:
+def write_proving_key(path: str | os.PathLike[str], pk: ProvingKey) -> None:
     """Write ``pk`` to ``path`` (see the module docstring for the layout)."""
     vk = pk.vk
     with open(Path(path), "wb") as f:
@@ -50,7 +50,7 @@ def write_proving_key(path: str | os.PathLike, pk: ProvingKey) -> None:
             f.write(query.to_bytes("be"))
 
 
-def read_proving_key(path: str | os.PathLike) -> ProvingKey:
+def read_proving_key(path: str | os.PathLike[str]) -> ProvingKey:
     """Read a proving key written by :func:`write_proving_key`. Raises :class:`EncodingError`."""
     data = memoryview(Path(path).read_bytes())
     pos = 0
@@ -78,7 +78,9 @@ def read_proving_key(path: str | os.PathLike) -> ProvingKey:
     if flag == b"\x00" and digest != bytes(32):  # canonical: no digest is written as zeros
         raise EncodingError("r1cs digest bytes must be zero when the digest flag is 0")
     try:
-        g1 = lambda: g1_from_bytes(take(64))  # noqa: E731
+        def g1() -> G1Point:
+            return g1_from_bytes(take(64))
+
         alpha = g1()
         beta2, gamma2, delta2 = (g2_from_bytes(take(128)) for _ in range(3))
         ic = tuple(g1() for _ in range(num_public + 1))

@@ -18,23 +18,24 @@ native form (:attr:`schemes.r1cs.R1CS.native`), with the GIL released. ``r, s`` 
 from __future__ import annotations
 
 import secrets
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 from .. import _native
 from ..bn254.fields import R
 from ..bn254.vectors import g1_from_le, g2_from_le
+from ..r1cs.matrices import R1CS
 from .data_structures import Proof, ProvingKey
 from .errors import KeyMismatch, UnsatisfiedWitness
 from .r1cs_to_qap import domain_for
 
 __all__ = ["prove", "prove_with_randomness", "check_key_matches"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 _R = int(R)
 
 
-def check_key_matches(pk: ProvingKey, r1cs) -> None:
+def check_key_matches(pk: ProvingKey, r1cs: R1CS) -> None:
     """Raise :class:`KeyMismatch` unless ``pk`` was made for ``r1cs`` (shape, and digest if recorded)."""
     expected = (r1cs.num_variables, r1cs.num_public, r1cs.num_constraints, domain_for(r1cs).size)
     got = (pk.num_variables, pk.num_public, pk.num_constraints, pk.domain_size)
@@ -48,7 +49,7 @@ def check_key_matches(pk: ProvingKey, r1cs) -> None:
         raise KeyMismatch("proving key was generated for a different constraint system (digest mismatch)")
 
 
-def _assignment_bytes(r1cs, assignment: Sequence[int]) -> bytes:
+def _assignment_bytes(r1cs: R1CS, assignment: Sequence[int]) -> bytes:
     if len(assignment) != r1cs.num_variables:
         raise UnsatisfiedWitness(
             f"assignment has {len(assignment)} wires, the constraint system has {r1cs.num_variables}")
@@ -64,7 +65,7 @@ def _assignment_bytes(r1cs, assignment: Sequence[int]) -> bytes:
     return b"".join(int(v).to_bytes(32, "little") for v in assignment)
 
 
-def prove(pk: ProvingKey, r1cs, assignment: Sequence[int], *, progress: Progress = None) -> Proof:
+def prove(pk: ProvingKey, r1cs: R1CS, assignment: Sequence[int], *, progress: Progress = None) -> Proof:
     """A zero-knowledge proof that ``assignment`` satisfies ``r1cs`` (with fresh randomness).
 
     ``assignment`` is the full wire vector ``[1, publics..., privates...]`` (e.g.
@@ -75,7 +76,7 @@ def prove(pk: ProvingKey, r1cs, assignment: Sequence[int], *, progress: Progress
                                  progress=progress)
 
 
-def prove_with_randomness(pk: ProvingKey, r1cs, assignment: Sequence[int], r: int, s: int, *,
+def prove_with_randomness(pk: ProvingKey, r1cs: R1CS, assignment: Sequence[int], r: int, s: int, *,
                           progress: Progress = None) -> Proof:
     """Hazmat: the prover with caller-chosen blinding ``r, s`` (tests only; reuse leaks the witness)."""
     if not (0 <= r < _R and 0 <= s < _R):

@@ -25,23 +25,24 @@ prover's ``sum_j p_j [L'_{2j+1}(tau)/delta]_1 = [h(tau) Z(tau)/delta]_1``, the G
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 from ..bn254.fields import R
+from ..r1cs.matrices import R1CS
 from .domain import Domain
 from .errors import UnsatisfiedWitness
 
 __all__ = ["domain_for", "num_qap_rows", "qap_at", "row_values", "odd_coset_products", "combine_odd_coset", "h_scalars"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
-def num_qap_rows(r1cs) -> int:
+def num_qap_rows(r1cs: R1CS) -> int:
     """``m + l + 1``: constraint rows plus the input-consistency rows."""
     return r1cs.num_constraints + r1cs.num_public + 1
 
 
-def domain_for(r1cs) -> Domain:
+def domain_for(r1cs: R1CS) -> Domain:
     """The snarkjs domain: ``2^max(1, bitlength(m + l))`` elements (instances are cached per size)."""
     return _domain(max(1, (r1cs.num_constraints + r1cs.num_public).bit_length()))
 
@@ -52,7 +53,7 @@ def _domain(log_size: int) -> Domain:
     return Domain(log_size)
 
 
-def qap_at(r1cs, domain: Domain, tau: int) -> tuple:
+def qap_at(r1cs: R1CS, domain: Domain, tau: int) -> tuple[list[int], list[int], list[int]]:
     """``(u, v, w)``: per wire k, ``u_k(tau), v_k(tau), w_k(tau)`` including the extra rows.
 
     Raises ValueError if ``tau`` is in the domain (then every ``L_i(tau)`` degenerates).
@@ -66,7 +67,7 @@ def qap_at(r1cs, domain: Domain, tau: int) -> tuple:
     return u, list(v), list(w)
 
 
-def row_values(r1cs, assignment: Sequence[int]) -> tuple:
+def row_values(r1cs: R1CS, assignment: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
     """``(a, b, c)`` per QAP row (R1CS rows, then the extra rows ``a = w_k, b = c = 0``).
 
     Raises :class:`UnsatisfiedWitness` naming the first row with ``a * b != c``.
@@ -80,7 +81,7 @@ def row_values(r1cs, assignment: Sequence[int]) -> tuple:
     return a, list(b), list(c)
 
 
-def h_scalars(r1cs, domain: Domain, assignment: Sequence[int], progress: Progress = None) -> list:
+def h_scalars(r1cs: R1CS, domain: Domain, assignment: Sequence[int], progress: Progress = None) -> list[int]:
     """The scalars ``p_j = (A B - C)(u w^j)`` of the H query (see the module docstring).
 
     Six FFTs of size n. Raises :class:`UnsatisfiedWitness` if the assignment violates a row.
@@ -91,13 +92,13 @@ def h_scalars(r1cs, domain: Domain, assignment: Sequence[int], progress: Progres
     return odd_coset_products(domain, a, b, c)
 
 
-def odd_coset_products(domain: Domain, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list:
+def odd_coset_products(domain: Domain, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
     """``p_j = a'_j b'_j - c'_j`` from the row values (``a'`` = values on the odd coset)."""
     return combine_odd_coset(domain.evals_to_odd_coset(a), domain.evals_to_odd_coset(b),
                              domain.evals_to_odd_coset(c))
 
 
-def combine_odd_coset(a_odd: Sequence[int], b_odd: Sequence[int], c_odd: Sequence[int]) -> list:
+def combine_odd_coset(a_odd: Sequence[int], b_odd: Sequence[int], c_odd: Sequence[int]) -> list[int]:
     """``p_j = a'_j b'_j - c'_j mod R`` from the three odd-coset value vectors."""
     return [int((x * y - z) % R) for x, y, z in zip(a_odd, b_odd, c_odd, strict=True)]
 

@@ -26,10 +26,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from .. import strict_json
-from ..bn254.curve import U, InvalidPoint, g1_from_ints, g2_from_ints
+from ..bn254.curve import U, G1Point, G2Point, InvalidPoint, g1_from_ints, g2_from_ints
 from ..bn254.fields import P, R
 from ..bn254.pairing import pairing
 from ..bn254.tower import fp12_cyclotomic_pow, fp12_eq
@@ -58,30 +59,30 @@ _MAX_DIGITS = 78
 
 # -- encoding ---------------------------------------------------------------------------------
 
-def _g1_json(pt) -> list:
+def _g1_json(pt: G1Point) -> list[str]:
     if pt is None:
         return ["0", "1", "0"]
     return [str(int(pt[0])), str(int(pt[1])), "1"]
 
 
-def _g2_json(pt) -> list:
+def _g2_json(pt: G2Point) -> list[list[str]]:
     if pt is None:
         return [["0", "0"], ["1", "0"], ["0", "0"]]
     (x0, x1), (y0, y1) = pt
     return [[str(int(x0)), str(int(x1))], [str(int(y0)), str(int(y1))], ["1", "0"]]
 
 
-def _gt_json(f: Sequence[int]) -> list:
+def _gt_json(f: Sequence[int]) -> list[list[list[str]]]:
     s = [str(int(c)) for c in f]
     return [[[s[0], s[1]], [s[2], s[3]], [s[4], s[5]]], [[s[6], s[7]], [s[8], s[9]], [s[10], s[11]]]]
 
 
-def snarkjs_alpha_beta(vk: VerifyingKey) -> tuple:
+def snarkjs_alpha_beta(vk: VerifyingKey) -> tuple[int, ...]:
     """``vk_alphabeta_12`` as snarkjs computes it: ``e(alpha, beta)^SNARKJS_GT_EXPONENT`` (12 ints)."""
     return tuple(int(c) for c in fp12_cyclotomic_pow(pairing(vk.alpha_g1, vk.beta_g2), SNARKJS_GT_EXPONENT))
 
 
-def vk_to_json(vk: VerifyingKey) -> dict:
+def vk_to_json(vk: VerifyingKey) -> dict[str, Any]:
     """The snarkjs ``verification_key.json`` object (``vk_alphabeta_12`` in snarkjs's pairing convention)."""
     return {
         "protocol": PROTOCOL,
@@ -96,7 +97,7 @@ def vk_to_json(vk: VerifyingKey) -> dict:
     }
 
 
-def proof_to_json(proof: Proof) -> dict:
+def proof_to_json(proof: Proof) -> dict[str, Any]:
     """The snarkjs ``proof.json`` object."""
     return {
         "pi_a": _g1_json(proof.a),
@@ -107,9 +108,9 @@ def proof_to_json(proof: Proof) -> dict:
     }
 
 
-def public_to_json(public_inputs: Sequence[int]) -> list:
+def public_to_json(public_inputs: Sequence[int]) -> list[str]:
     """The snarkjs ``public.json`` list (decimal strings); inputs must be in [0, R)."""
-    out = []
+    out: list[str] = []
     for i, x in enumerate(public_inputs):
         if isinstance(x, bool) or not is_int(x):
             raise NonCanonicalScalar(f"public input #{i} is not an integer")
@@ -138,13 +139,13 @@ def _coord(v: Any, what: str) -> int:
     return x
 
 
-def _list(v: Any, n: int, what: str) -> list:
+def _list(v: Any, n: int, what: str) -> list[Any]:
     if not isinstance(v, list) or len(v) != n:
         raise EncodingError(f"{what} must be a JSON array of length {n}")
     return v
 
 
-def _g1_from_json(v: Any, what: str, allow_infinity: bool):
+def _g1_from_json(v: Any, what: str, allow_infinity: bool) -> G1Point:
     x, y, z = _list(v, 3, what)
     z = _decimal(z, f"{what}[2]")
     xs = (_coord(x, f"{what}[0]"), _coord(y, f"{what}[1]"))
@@ -165,7 +166,7 @@ def _g1_from_json(v: Any, what: str, allow_infinity: bool):
     return pt
 
 
-def _g2_from_json(v: Any, what: str, allow_infinity: bool):
+def _g2_from_json(v: Any, what: str, allow_infinity: bool) -> G2Point:
     x, y, z = _list(v, 3, what)
     x = [_coord(c, f"{what}[0][{i}]") for i, c in enumerate(_list(x, 2, f"{what}[0]"))]
     y = [_coord(c, f"{what}[1][{i}]") for i, c in enumerate(_list(y, 2, f"{what}[1]"))]
@@ -187,7 +188,7 @@ def _g2_from_json(v: Any, what: str, allow_infinity: bool):
     return pt
 
 
-def _header(obj: Any, what: str) -> dict:
+def _header(obj: Any, what: str) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise EncodingError(f"{what} must be a JSON object")
     if obj.get("protocol") != PROTOCOL:
@@ -198,7 +199,7 @@ def _header(obj: Any, what: str) -> dict:
     return obj
 
 
-def _require(obj: dict, key: str, what: str) -> Any:
+def _require(obj: dict[str, Any], key: str, what: str) -> Any:
     if key not in obj:
         raise EncodingError(f"{what}: missing field {key!r}")
     return obj[key]
@@ -244,11 +245,11 @@ def proof_from_json(obj: Any) -> Proof:
     )
 
 
-def public_from_json(obj: Any) -> list:
+def public_from_json(obj: Any) -> list[int]:
     """Decode ``public.json``: a list of decimal strings, each in [0, R)."""
     if not isinstance(obj, list):
         raise EncodingError("public inputs must be a JSON array")
-    out = []
+    out: list[int] = []
     for i, v in enumerate(obj):
         x = _decimal(v, f"public input #{i}")
         if x >= R:
@@ -259,13 +260,13 @@ def public_from_json(obj: Any) -> list:
 
 # -- files ------------------------------------------------------------------------------------
 
-def _write(path: str | os.PathLike, obj: Any) -> None:
+def _write(path: str | os.PathLike[str], obj: Any) -> None:
     with open(path, "w", encoding="utf-8") as f:
         json.dump(obj, f, indent=1)
         f.write("\n")
 
 
-def _read(path: str | os.PathLike) -> Any:
+def _read(path: str | os.PathLike[str]) -> Any:
     with open(path, "rb") as f:
         data = f.read()
     try:
@@ -274,25 +275,25 @@ def _read(path: str | os.PathLike) -> Any:
         raise EncodingError(f"{os.fspath(path)}: not valid JSON UTF-8 text ({e})") from None
 
 
-def write_verification_key(path: str | os.PathLike, vk: VerifyingKey) -> None:
+def write_verification_key(path: str | os.PathLike[str], vk: VerifyingKey) -> None:
     _write(path, vk_to_json(vk))
 
 
-def read_verification_key(path: str | os.PathLike) -> VerifyingKey:
+def read_verification_key(path: str | os.PathLike[str]) -> VerifyingKey:
     return vk_from_json(_read(path))
 
 
-def write_proof(path: str | os.PathLike, proof: Proof) -> None:
+def write_proof(path: str | os.PathLike[str], proof: Proof) -> None:
     _write(path, proof_to_json(proof))
 
 
-def read_proof(path: str | os.PathLike) -> Proof:
+def read_proof(path: str | os.PathLike[str]) -> Proof:
     return proof_from_json(_read(path))
 
 
-def write_public(path: str | os.PathLike, public_inputs: Sequence[int]) -> None:
+def write_public(path: str | os.PathLike[str], public_inputs: Sequence[int]) -> None:
     _write(path, public_to_json(public_inputs))
 
 
-def read_public(path: str | os.PathLike) -> list:
+def read_public(path: str | os.PathLike[str]) -> list[int]:
     return public_from_json(_read(path))

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
 
 __all__ = ["SnarkjsUnavailable", "interop_dir", "ensure_snarkjs", "run_snarkjs", "SNARKJS_VERSION"]
 
@@ -55,7 +55,7 @@ def _installed(directory: Path, lock_digest: str) -> bool:
     return cli.is_file() and stamp.is_file() and stamp.read_text().strip() == lock_digest
 
 
-def ensure_snarkjs(directory: Optional[Path] = None, *, timeout: float = 900.0) -> Path:
+def ensure_snarkjs(directory: Path | None = None, *, timeout: float = 900.0) -> Path:
     """Path of the snarkjs CLI script, running ``npm ci`` first if ``node_modules`` is stale.
 
     Raises :class:`SnarkjsUnavailable` with a clear message when node or npm is missing or the
@@ -89,8 +89,8 @@ def ensure_snarkjs(directory: Optional[Path] = None, *, timeout: float = 900.0) 
     return cli
 
 
-def run_snarkjs(cli: Path, args: Sequence[str], *, cwd: Optional[os.PathLike] = None,
-                timeout: float = 600.0) -> subprocess.CompletedProcess:
+def run_snarkjs(cli: Path, args: Sequence[str], *, cwd: os.PathLike[str] | None = None,
+                timeout: float = 600.0) -> subprocess.CompletedProcess[str]:
     """Run ``node cli args...``; returns the completed process (stdout/stderr as text)."""
     return subprocess.run(["node", str(cli), *args], cwd=cwd, capture_output=True, text=True,
                           timeout=timeout)

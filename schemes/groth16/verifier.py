@@ -14,10 +14,11 @@ negligible probability). Every rejection raises :class:`InvalidProof` with the r
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .. import _native
-from ..bn254.curve import InvalidPoint
+from ..bn254.curve import G1Point, InvalidPoint
 from ..bn254.fields import R
 from ..bn254.vectors import g1_from_le, g1_to_le, g2_to_le, scalars_to_bytes
 from ..r1cs.lc import is_int
@@ -49,13 +50,16 @@ def _check_public_inputs(num_public: int, public_inputs: Sequence[int]) -> bytes
     return scalars_to_bytes(xs)
 
 
-def _proof_bytes(proof: Proof) -> tuple:
+def _proof_bytes(proof: Proof) -> tuple[bytes, bytes, bytes]:
     """``(A, B, C)`` in the engine's layout; InvalidProof for a malformed point tuple (the
     engine checks the curve, the subgroup and infinity)."""
     if not isinstance(proof, Proof):
         raise InvalidProof(f"expected a Proof, got {type(proof).__name__}")
-    out = []
-    for name, pt, enc in (("A", proof.a, g1_to_le), ("B", proof.b, g2_to_le), ("C", proof.c, g1_to_le)):
+    out: list[bytes] = []
+    # the points are checked here: a Proof may hold anything its maker put in
+    points: tuple[tuple[str, Any, Callable[[Any], bytes]], ...] = (
+        ("A", proof.a, g1_to_le), ("B", proof.b, g2_to_le), ("C", proof.c, g1_to_le))
+    for name, pt, enc in points:
         if pt is None:
             raise InvalidProof(f"proof point {name} is the point at infinity")
         shaped = _is_pair(pt) and (all(_is_pair(c) for c in pt) if name == "B" else True)
@@ -66,19 +70,20 @@ def _proof_bytes(proof: Proof) -> tuple:
         except InvalidPoint:
             what = "twist" if name == "B" else "curve"
             raise InvalidProof(f"proof point {name} is not on the {what} (or not canonical)") from None
-    return tuple(out)
+    return out[0], out[1], out[2]
 
 
-def _is_pair(pt) -> bool:
+def _is_pair(pt: object) -> bool:
     return type(pt) is tuple and len(pt) == 2
 
 
-def encode_statement(pvk: PreparedVerifyingKey, public_inputs: Sequence[int], proof: Proof) -> tuple:
+def encode_statement(pvk: PreparedVerifyingKey, public_inputs: Sequence[int],
+                     proof: Proof) -> tuple[bytes, bytes, bytes, bytes]:
     """``(inputs, A, B, C)`` as the engine takes them, after the checks above."""
     return (_check_public_inputs(pvk.vk.num_public, public_inputs), *_proof_bytes(proof))
 
 
-def public_input_combination(vk: VerifyingKey | PreparedVerifyingKey, public_inputs: Sequence[int]):
+def public_input_combination(vk: VerifyingKey | PreparedVerifyingKey, public_inputs: Sequence[int]) -> G1Point:
     """``S = ic[0] + sum_i x_i ic[i]`` for canonical public inputs."""
     pvk = vk if isinstance(vk, PreparedVerifyingKey) else prepare_verifying_key(vk)
     data = _check_public_inputs(pvk.vk.num_public, public_inputs)

@@ -34,14 +34,15 @@ import hashlib
 import mmap
 import os
 import struct
-from typing import BinaryIO, Callable, Optional
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
-from ..bn254.curve import InvalidPoint
-from ..bn254.vectors import G1Vector, G2Vector
+from ..bn254.curve import G1Point, G2Point, InvalidPoint
+from ..bn254.vectors import G1Vector, G2Vector, _PointVector
 from ..bn254.fields import P, R
-from ..r1cs.matrices import NegacyclicBlock
+from ..r1cs.matrices import R1CS, NegacyclicBlock, Row
 from .data_structures import ProvingKey, VerifyingKey
 from .errors import EncodingError, InvalidPointEncoding, NonCanonicalCoordinate
 
@@ -58,7 +59,7 @@ _COEF_FACTOR = pow(2, 512, _R_INT)
 _G1_SIZE = 2 * _N8
 _G2_SIZE = 4 * _N8
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 
 
 # -- encoding helpers -------------------------------------------------------------------------
@@ -67,13 +68,13 @@ def _fp_lem(x: int) -> bytes:
     return (int(x) * _MONT_P % _P_INT).to_bytes(_N8, "little")
 
 
-def _g1_lem(pt) -> bytes:
+def _g1_lem(pt: G1Point) -> bytes:
     if pt is None:
         return bytes(_G1_SIZE)
     return _fp_lem(pt[0]) + _fp_lem(pt[1])
 
 
-def _g2_lem(pt) -> bytes:
+def _g2_lem(pt: G2Point) -> bytes:
     if pt is None:
         return bytes(_G2_SIZE)
     (x0, x1), (y0, y1) = pt
@@ -89,7 +90,7 @@ class _SectionWriter:
 
     def __init__(self, f: BinaryIO, n_sections: int) -> None:
         self.f = f
-        self._start = None
+        self._start: int | None = None
         f.write(ZKEY_MAGIC + struct.pack("<II", 1, n_sections))
 
     def begin(self, section_id: int) -> int:
@@ -103,6 +104,8 @@ class _SectionWriter:
         self.f.write(data)
 
     def end(self) -> None:
+        if self._start is None:
+            raise RuntimeError("end() without begin()")
         end = self.f.tell()
         self.f.seek(self._start - 8)
         self.f.write(struct.pack("<Q", end - self._start))
@@ -129,14 +132,16 @@ def _hash_range(f: BinaryIO, start: int, end: int, chunk: int = 1 << 22) -> byte
 # -- section 4 (the A and B matrices) --------------------------------------------------------
 
 _REC = struct.Struct("<III")
+_Vec = TypeVar("_Vec", bound="_PointVector[Any, Any]")
+_Pt = TypeVar("_Pt")
 
 
-def _sparse_records(matrix: int, row: int, flat) -> bytes:
+def _sparse_records(matrix: int, row: int, flat: Row) -> bytes:
     return b"".join(_REC.pack(matrix, row, int(flat[k])) + _coef(flat[k + 1])
                     for k in range(0, len(flat), 2))
 
 
-def _block_records(block: NegacyclicBlock, first_row: int):
+def _block_records(block: NegacyclicBlock, first_row: int) -> Iterator[bytes]:
     """Yield the records of a negacyclic block row by row (A dense, B = wire 0 with coefficient 1).
 
     With distinct ascending input wires the A row i is ``M[i][j]`` for j = 0..N-1 (zeros dropped):
@@ -169,7 +174,7 @@ def _block_records(block: NegacyclicBlock, first_row: int):
         yield recs.tobytes() + _REC.pack(1, row, 0) + _coef(1)
 
 
-def _coefficient_chunks(r1cs):
+def _coefficient_chunks(r1cs: R1CS) -> Iterator[tuple[int, bytes]]:
     """Yield ``(record count, bytes)`` chunks of section 4 in row order, then the extra rows."""
     for first_row, _name, item in r1cs.segments():
         if isinstance(item, NegacyclicBlock):
@@ -186,7 +191,7 @@ def _coefficient_chunks(r1cs):
 
 # -- writer -----------------------------------------------------------------------------------
 
-def write_zkey(pk: ProvingKey, r1cs, path: str | os.PathLike, *, progress: Progress = None) -> None:
+def write_zkey(pk: ProvingKey, r1cs: R1CS, path: str | os.PathLike[str], *, progress: Progress = None) -> None:
     """Write ``pk`` (made for ``r1cs``) as a snarkjs Groth16 ``.zkey`` that ``snarkjs groth16 prove`` reads.
 
     Streams section 4 (the A and B matrices, with dense blocks expanded: N^2 records per block),
@@ -245,14 +250,14 @@ def write_zkey(pk: ProvingKey, r1cs, path: str | os.PathLike, *, progress: Progr
 
 # -- reader -----------------------------------------------------------------------------------
 
-def _read_sections(data: memoryview) -> dict:
+def _read_sections(data: memoryview) -> dict[int, memoryview]:
     if len(data) < 12 or bytes(data[:4]) != ZKEY_MAGIC:
         raise EncodingError("not a zkey file (bad magic)")
     version, n_sections = struct.unpack_from("<II", data, 4)
     if version not in (1, 2):
         raise EncodingError(f"unsupported zkey version {version}")
     pos = 12
-    sections: dict = {}
+    sections: dict[int, memoryview] = {}
     for _ in range(n_sections):
         if pos + 12 > len(data):
             raise EncodingError("truncated zkey section table")
@@ -272,7 +277,7 @@ def _read_sections(data: memoryview) -> dict:
     return sections
 
 
-def _points(sec, count: int, cls: type, what: str, subgroup: bool = False):
+def _points(sec: bytes | memoryview, count: int, cls: type[_Vec], what: str, subgroup: bool = False) -> _Vec:
     """Points decoded by the native engine (canonical, on the curve; G2 points are checked for
     the subgroup only where asked: the query points are not, see :func:`read_zkey`)."""
     if len(sec) != count * cls._size:
@@ -284,7 +289,7 @@ def _points(sec, count: int, cls: type, what: str, subgroup: bool = False):
         raise err(f"zkey: {exc}") from None
 
 
-def _header_point(b, cls: type, what: str):
+def _header_point(b: bytes | memoryview, cls: type[_PointVector[_Pt, Any]], what: str) -> _Pt:
     """One header point: fully checked (G2 for the subgroup too), never infinity."""
     pt = _points(b, 1, cls, what, subgroup=True)[0]
     if pt is None:
@@ -292,7 +297,7 @@ def _header_point(b, cls: type, what: str):
     return pt
 
 
-def read_zkey(path: str | os.PathLike) -> ProvingKey:
+def read_zkey(path: str | os.PathLike[str]) -> ProvingKey:
     """Read a snarkjs Groth16 ``.zkey`` (ours or one from a snarkjs ceremony) into a :class:`ProvingKey`.
 
     Validates the layout, the field moduli, canonical coordinates, that every point is on its
@@ -329,7 +334,7 @@ def _decode_zkey(data: memoryview) -> ProvingKey:
             v.release()
 
 
-def _decode_sections(s: dict) -> ProvingKey:
+def _decode_sections(s: dict[int, memoryview]) -> ProvingKey:
     if bytes(s[1]) != struct.pack("<I", 1):
         raise EncodingError("zkey is not a Groth16 key (section 1 must be protocol 1)")
     h = s[2]

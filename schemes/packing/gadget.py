@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
+from typing import SupportsIndex, overload
 
 from ..r1cs import ConstraintSystem, LinearCombination
 from ..r1cs.bits import to_bits
@@ -30,7 +31,7 @@ __all__ = ["ByteWires", "alloc_bytes", "pack_gadget"]
 _PROVEN = object()
 
 
-class ByteWires(tuple):
+class ByteWires(tuple[LinearCombination, ...]):
     """An immutable sequence of combinations, each proven to be in ``[0, 255]`` in ``cs``.
 
     Only :func:`alloc_bytes` can create one (direct construction raises ``TypeError``):
@@ -47,9 +48,17 @@ class ByteWires(tuple):
         self.cs = cs
         return self
 
-    def __getitem__(self, index):  # a slice of proven bytes is still proven bytes
-        item = super().__getitem__(index)
-        return ByteWires(item, self.cs, _proof=_PROVEN) if isinstance(index, slice) else item
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> LinearCombination: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> ByteWires: ...
+
+    def __getitem__(self, index: SupportsIndex | slice) -> LinearCombination | ByteWires:
+        # a slice of proven bytes is still proven bytes
+        if isinstance(index, slice):
+            return ByteWires(super().__getitem__(index), self.cs, _proof=_PROVEN)
+        return super().__getitem__(index)
 
 
 def _byte_value(v: object, i: int, name: str) -> int:
@@ -95,8 +104,8 @@ def alloc_bytes(cs: ConstraintSystem, values: bytes | Sequence[int] | None, n: i
     return ByteWires(out, cs, _proof=_PROVEN)
 
 
-def _pack_linear(pixels: Sequence[LinearCombination], cs: ConstraintSystem) -> list:
-    elements = []
+def _pack_linear(pixels: Sequence[LinearCombination], cs: ConstraintSystem) -> list[LinearCombination]:
+    elements: list[LinearCombination] = []
     for start in range(0, len(pixels), BYTES_PER_ELEMENT):
         acc = LinearCombination.constant(0, cs)
         for j, p in enumerate(pixels[start : start + BYTES_PER_ELEMENT]):
@@ -106,7 +115,7 @@ def _pack_linear(pixels: Sequence[LinearCombination], cs: ConstraintSystem) -> l
 
 
 def pack_gadget(cs: ConstraintSystem, pixels: Sequence[LinearCombination],
-                name: str = "pack") -> list:
+                name: str = "pack") -> list[LinearCombination]:
     """Range-check every pixel as a byte and return the packed elements (combinations).
 
     For a :class:`ByteWires` from ``cs`` the range proof already exists: 0 constraints.

@@ -116,11 +116,11 @@ def poseidon_sponge_gadget(cs: ConstraintSystem, inputs: Sequence[LCLike], domai
     One width-17 permutation per chunk of 16 inputs (at least one); for ``L >= 1``
     non-constant inputs ``612 * chunks - 3 * (17 - min(L, 16))`` constraints.
     """
-    state: list[LCLike] = [sponge_initial_capacity(domain, len(inputs))] + [0] * SPONGE_RATE
+    state: list[LCLike] = [sponge_initial_capacity(domain, len(inputs)), *[0] * SPONGE_RATE]
     for c, chunk in enumerate(sponge_chunks(len(inputs))):
         for k, i in enumerate(chunk):
             state[1 + k] = as_lc(state[1 + k], cs) + as_lc(inputs[i], cs)
-        state = permute_gadget(cs, state, f"{name}.p{c}")
+        state = list(permute_gadget(cs, state, f"{name}.p{c}"))
     return as_lc(state[0], cs)
 
 

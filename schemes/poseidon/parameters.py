@@ -24,7 +24,7 @@ Generation costs well under a second for t = 17 and is cached per width.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from ..bigint import big
 from ..bn254.fields import R
@@ -77,7 +77,7 @@ def _check_width(t: int) -> None:
         raise ValueError(f"Poseidon width t must be in {MIN_WIDTH}..{MAX_WIDTH}, got {t}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def parameters(t: int) -> PoseidonParameters:
     """The circomlib Poseidon instance of width ``t`` (2..17); entries are plain ints."""
     _check_width(t)
@@ -96,7 +96,7 @@ def parameters(t: int) -> PoseidonParameters:
     return PoseidonParameters(t, FULL_ROUNDS, r_p, round_constants, mds)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _big_parameters(t: int) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
     """Round constants and MDS of :func:`parameters` converted with :func:`big` (internal)."""
     p = parameters(t)

@@ -21,7 +21,7 @@ drops, from about ``t^2 (t + R_P)`` to ``t^2 + R_P`` coefficient operations per 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from ..bn254.fields import R
 from .parameters import parameters
@@ -56,7 +56,7 @@ def _vec_mat(x: list[int], m: list[list[int]]) -> list[int]:
     return [sum(x[i] * m[i][j] for i in range(t)) % R for j in range(t)]
 
 
-@lru_cache(maxsize=None)
+@cache
 def partial_rounds(t: int) -> PartialRounds:
     """The precomputed affine description of the partial rounds of width ``t`` (cached)."""
     spec = parameters(t)

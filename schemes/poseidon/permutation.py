@@ -14,8 +14,8 @@ compare the two for every width).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from functools import cache
 
 from .. import _native
 from ..bigint import big
@@ -26,12 +26,12 @@ from .parameters import _big_parameters, _check_width, parameters
 __all__ = ["permute", "permute_reference"]
 
 
-def _le(values) -> bytes:
+def _le(values: Iterable[int]) -> bytes:
     return b"".join(int(v).to_bytes(32, "little") for v in values)
 
 
-@lru_cache(maxsize=None)
-def _instance(t: int) -> "_native.Poseidon":
+@cache
+def _instance(t: int) -> _native.Poseidon:
     spec = parameters(t)
     constants, mds = _big_parameters(t)
     return _native.Poseidon(t, spec.full_rounds, spec.partial_rounds,

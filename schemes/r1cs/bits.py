@@ -39,6 +39,8 @@ Changing any one wire changes ``x`` or breaks booleanity.) For ``C = 2^k - 1`` i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..bn254.fields import R as _R_MPZ
 from .lc import LCLike, LinearCombination, as_lc, is_int
 from .system import ConstraintSystem
@@ -62,7 +64,7 @@ def assert_bool(cs: ConstraintSystem, x: LCLike, name: str) -> None:
     cs.enforce(x, x - 1, 0, name)
 
 
-def to_bits(cs: ConstraintSystem, x: LCLike, n: int, name: str) -> list:
+def to_bits(cs: ConstraintSystem, x: LCLike, n: int, name: str) -> list[LinearCombination]:
     """Decompose x into n little-endian boolean wires; proves ``0 <= x < 2^n`` (0 <= n <= 252).
 
     Constraints: n booleanity rows ``b_i (b_i - 1) = 0`` (named ``name.bool[i]``) and one
@@ -74,7 +76,7 @@ def to_bits(cs: ConstraintSystem, x: LCLike, n: int, name: str) -> list:
         raise ValueError(f"to_bits: n must be an int in [0, {MAX_BITS}], got {n!r}")
     x = as_lc(x, cs)
     xv = x.value if cs.with_witness else None
-    bits: list = []
+    bits: list[LinearCombination] = []
     acc = LinearCombination._raw({}, cs)
     for i in range(n):
         b = cs.witness(None if xv is None else (xv >> i) & 1, f"{name}.b[{i}]")
@@ -130,7 +132,7 @@ def assert_in_signed_range(cs: ConstraintSystem, x: LCLike, bound: int, name: st
     assert_in_range(cs, as_lc(x, cs) + bound, 0, 2 * bound, name)
 
 
-def bounded_weights(bound: int) -> list:
+def bounded_weights(bound: int) -> list[int]:
     """The weights of :func:`alloc_bounded`: ``1, 2, ..., 2^(k-2), C - 2^(k-1) + 1`` for k = bitlen(C)."""
     if not is_int(bound) or isinstance(bound, bool) or not 0 <= bound < 1 << MAX_BITS:
         raise ValueError(f"bound must be an int in [0, 2^{MAX_BITS}), got {bound!r}")
@@ -152,7 +154,7 @@ def alloc_bounded(cs: ConstraintSystem, value: int | None, bound: int, name: str
     """
     weights = bounded_weights(bound)
     k = len(weights)
-    bits_v: list = [None] * k
+    bits_v: Sequence[int | None] = [None] * k
     if cs.with_witness:
         if value is None or not is_int(value) or isinstance(value, bool):
             raise TypeError(f"alloc_bounded {name!r}: witness mode needs an int value")
@@ -167,5 +169,7 @@ def alloc_bounded(cs: ConstraintSystem, value: int | None, bound: int, name: str
     for i, (w, bv) in enumerate(zip(weights, bits_v)):
         b = cs.witness(bv, f"{name}.b[{i}]")
         cs.enforce_bool(b, f"{name}.bool[{i}]")
-        terms[b.variable_index()] = w
+        wire = b.variable_index()
+        assert wire is not None  # a fresh wire
+        terms[wire] = w
     return LinearCombination._raw(terms, cs)

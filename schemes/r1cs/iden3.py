@@ -31,14 +31,15 @@ import contextlib
 import os
 import struct
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable, Iterator, Sequence, Union
+from collections.abc import Iterable, Iterator, Sequence
+from typing import BinaryIO, Union, cast
 
 import numpy as np
 
 from ..bn254.fields import R
 from .errors import R1CSFormatError
 from .lc import is_int
-from .matrices import R1CS, NegacyclicBlock
+from .matrices import R1CS, Item, NegacyclicBlock, Row
 
 __all__ = ["R1csFile", "write_r1cs", "read_r1cs", "write_r1cs_file", "write_wtns", "read_wtns",
            "FIELD_BYTES"]
@@ -54,6 +55,8 @@ SECTION_HEADER, SECTION_CONSTRAINTS, SECTION_WIRE2LABEL = 1, 2, 3
 _SECTIONS_CUSTOM_GATES = (4, 5)
 
 PathOrFile = Union[str, "os.PathLike[str]", BinaryIO]  # file objects must be seekable
+#: One side of a constraint: ``(wire, coeff)`` pairs sorted by wire.
+Terms = list[tuple[int, int]]
 
 
 @dataclass
@@ -68,15 +71,15 @@ class R1csFile:
     n_pub_in: int
     n_prv_in: int
     n_labels: int
-    constraints: list
-    wire_to_label: list = field(default_factory=list)
+    constraints: list[tuple[Terms, Terms, Terms]]
+    wire_to_label: list[int] = field(default_factory=list)
     prime: int = _R
 
     def to_r1cs(self) -> R1CS:
         """The constraints as an :class:`R1CS` (public inputs = outputs + public inputs)."""
-        items = []
+        items: list[Item] = []
         for a, b, c in self.constraints:
-            items.append(tuple(tuple(x for term in side for x in term) for side in (a, b, c)))
+            items.append((_flat(a), _flat(b), _flat(c)))
         names = [f"r1cs[{i}]" for i in range(len(items))]
         wires = ["one"] + [f"w{i}" for i in range(1, self.n_wires)]
         return R1CS(items, names, self.n_wires, self.n_pub_out + self.n_pub_in, wires)
@@ -84,7 +87,12 @@ class R1csFile:
 
 # -- encoding helpers ---------------------------------------------------------------------------
 
-def _lc_bytes(terms: Sequence[tuple]) -> bytes:
+def _flat(terms: Terms) -> Row:
+    """``[(v0, c0), (v1, c1), ...]`` as the flat row ``(v0, c0, v1, c1, ...)``."""
+    return tuple(x for term in terms for x in term)
+
+
+def _lc_bytes(terms: Sequence[tuple[int, int]]) -> bytes:
     """``u32 n`` then ``(u32 wire, 32-byte coeff)`` per term; terms sorted, distinct, nonzero."""
     out = [_U32.pack(len(terms))]
     last = -1
@@ -99,7 +107,7 @@ def _lc_bytes(terms: Sequence[tuple]) -> bytes:
     return b"".join(out)
 
 
-def _flat_bytes(flat: tuple) -> bytes:
+def _flat_bytes(flat: Row) -> bytes:
     """:func:`_lc_bytes` for a flat ``(v0, c0, v1, c1, ...)`` row (already canonical)."""
     out = [_U32.pack(len(flat) // 2)]
     for k in range(0, len(flat), 2):
@@ -134,7 +142,8 @@ def _block_rows(block: NegacyclicBlock) -> Iterator[bytes]:
         yield head + buf.tobytes() + _B_ONE + _flat_bytes(block.outputs[i])
 
 
-def _write_sections(f: BinaryIO, magic: bytes, version: int, sections: Sequence[tuple]) -> None:
+def _write_sections(f: BinaryIO, magic: bytes, version: int,
+                    sections: Sequence[tuple[int, Iterable[bytes]]]) -> None:
     """Write a binfile; ``sections`` = [(type, iterable of byte chunks)], sizes patched afterwards."""
     f.write(magic + _U32.pack(version) + _U32.pack(len(sections)))
     for stype, chunks in sections:
@@ -151,16 +160,16 @@ def _write_sections(f: BinaryIO, magic: bytes, version: int, sections: Sequence[
 
 
 @contextlib.contextmanager
-def _open_for_write(target) -> Iterator[BinaryIO]:
+def _open_for_write(target: PathOrFile) -> Iterator[BinaryIO]:
     """A path is opened (and closed) here; a seekable binary file object is used as is."""
     if hasattr(target, "write"):
-        yield target
+        yield cast(BinaryIO, target)
     else:
         with open(target, "wb") as f:
             yield f
 
 
-def _read_all(source) -> tuple:
+def _read_all(source: PathOrFile) -> tuple[memoryview, str]:
     """(memoryview of the bytes, description) for a path or a binary file object."""
     if hasattr(source, "read"):
         return memoryview(source.read()), getattr(source, "name", "<file>")
@@ -188,7 +197,7 @@ def write_r1cs(r1cs: R1CS, path: PathOrFile) -> None:
     """Write ``r1cs`` as an iden3 ``.r1cs`` file (streaming; dense blocks expanded)."""
     def constraints() -> Iterator[bytes]:
         for _row, _name, it in r1cs.segments():
-            if type(it) is tuple:
+            if isinstance(it, tuple):
                 yield _flat_bytes(it[0]) + _flat_bytes(it[1]) + _flat_bytes(it[2])
             else:
                 yield from _block_rows(it)
@@ -239,10 +248,12 @@ class _Reader:
         return out
 
     def u32(self) -> int:
-        return _U32.unpack(self.take(4))[0]
+        value: int = _U32.unpack(self.take(4))[0]
+        return value
 
     def u64(self) -> int:
-        return _U64.unpack(self.take(8))[0]
+        value: int = _U64.unpack(self.take(8))[0]
+        return value
 
     def field(self) -> int:
         v = int.from_bytes(self.take(FIELD_BYTES), "little")
@@ -255,7 +266,7 @@ class _Reader:
             raise R1CSFormatError(f"{self.what}: {self.end - self.pos} unexpected trailing bytes")
 
 
-def _read_sections(data: memoryview, magic: bytes, versions: tuple, what: str) -> dict:
+def _read_sections(data: memoryview, magic: bytes, versions: tuple[int, ...], what: str) -> dict[int, tuple[int, int]]:
     top = _Reader(data, 0, len(data), what)
     if bytes(top.take(4)) != magic:
         raise R1CSFormatError(f"{what}: bad magic (expected {magic!r})")
@@ -263,7 +274,7 @@ def _read_sections(data: memoryview, magic: bytes, versions: tuple, what: str) -
     if version not in versions:
         raise R1CSFormatError(f"{what}: unsupported version {version}")
     n_sections = top.u32()
-    sections: dict = {}
+    sections: dict[int, tuple[int, int]] = {}
     for _ in range(n_sections):
         stype = top.u32()
         size = top.u64()
@@ -311,12 +322,12 @@ def read_r1cs(path: PathOrFile) -> R1csFile:
         raise R1CSFormatError(f"{what}: inconsistent wire counts")
 
     c = _Reader(data, *sections[SECTION_CONSTRAINTS], what + " constraints")
-    constraints = []
+    constraints: list[tuple[Terms, Terms, Terms]] = []
     for i in range(m):
-        triple = []
+        triple: list[Terms] = []
         for _side in range(3):
             n_terms = c.u32()
-            acc: dict = {}
+            acc: dict[int, int] = {}
             for _ in range(n_terms):
                 wire = c.u32()
                 coeff = c.field()
@@ -324,10 +335,10 @@ def read_r1cs(path: PathOrFile) -> R1csFile:
                     raise R1CSFormatError(f"{what}: constraint {i}: wire id {wire} is not < nWires = {n_wires}")
                 acc[wire] = (acc.get(wire, 0) + coeff) % R
             triple.append([(w, k) for w, k in sorted(acc.items()) if k])
-        constraints.append(tuple(triple))
+        constraints.append((triple[0], triple[1], triple[2]))
     c.done()
 
-    labels: list = []
+    labels: list[int] = []
     if SECTION_WIRE2LABEL in sections:
         lr = _Reader(data, *sections[SECTION_WIRE2LABEL], what + " wire2label")
         labels = [lr.u64() for _ in range(n_wires)]
@@ -360,7 +371,7 @@ def write_wtns(assignment: Sequence[int], path: PathOrFile) -> None:
         _write_sections(f, b"wtns", 2, [(1, [header]), (2, values())])
 
 
-def read_wtns(path: PathOrFile) -> list:
+def read_wtns(path: PathOrFile) -> list[int]:
     """Parse and validate a ``.wtns`` file (version 2, BN254 scalar field); returns the values."""
     data, what = _read_all(path)
     sections = _read_sections(data, b"wtns", (2,), what)

@@ -16,7 +16,8 @@ Multiplying two combinations is not linear: use ``cs.mul(a, b, name)``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Mapping, Union
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, TypeGuard
 
 from ..bigint import big
 from ..bn254.fields import R as _R_MPZ
@@ -30,15 +31,15 @@ R = int(_R_MPZ)
 
 __all__ = ["LinearCombination", "LCLike", "as_lc", "is_int"]
 
-_INT_TYPES: tuple = (int, type(big(0)))
+_INT_TYPES: tuple[type, ...] = (int, type(big(0)))
 
 
-def is_int(x: object) -> bool:
+def is_int(x: object) -> TypeGuard[int]:
     """True for Python ints and gmpy2 mpz values (the integer types accepted everywhere)."""
     return isinstance(x, _INT_TYPES)
 
 
-def _merge_cs(a: "ConstraintSystem | None", b: "ConstraintSystem | None") -> "ConstraintSystem | None":
+def _merge_cs(a: ConstraintSystem | None, b: ConstraintSystem | None) -> ConstraintSystem | None:
     if a is None:
         return b
     if b is None or a is b:
@@ -50,10 +51,12 @@ class LinearCombination:
     """``sum_j terms[j] * w_j`` over F_R; ``cs`` is the owning system (None for pure constants)."""
 
     __slots__ = ("terms", "cs")
+    terms: dict[int, int]
+    cs: ConstraintSystem | None
 
     def __init__(self, terms: Mapping[int, int] | None = None,
-                 cs: "ConstraintSystem | None" = None) -> None:
-        clean: dict = {}
+                 cs: ConstraintSystem | None = None) -> None:
+        clean: dict[int, int] = {}
         if terms:
             for var, coeff in terms.items():
                 if not is_int(var) or var < 0:
@@ -71,7 +74,7 @@ class LinearCombination:
         self.cs = cs
 
     @classmethod
-    def _raw(cls, terms: dict, cs: "ConstraintSystem | None") -> "LinearCombination":
+    def _raw(cls, terms: dict[int, int], cs: ConstraintSystem | None) -> LinearCombination:
         """Wrap an already normalised dict (coefficients in [1, R)) without copying."""
         lc = cls.__new__(cls)
         lc.terms = terms
@@ -79,7 +82,7 @@ class LinearCombination:
         return lc
 
     @classmethod
-    def constant(cls, k: int, cs: "ConstraintSystem | None" = None) -> "LinearCombination":
+    def constant(cls, k: int, cs: ConstraintSystem | None = None) -> LinearCombination:
         """The constant ``k mod R`` (a multiple of wire 0)."""
         if not is_int(k):
             raise TypeError(f"constant must be an int, got {type(k).__name__}")
@@ -87,7 +90,7 @@ class LinearCombination:
         return cls._raw({0: c} if c else {}, cs)
 
     @classmethod
-    def sum(cls, items: Iterable["LCLike"], scales: Iterable[int] | None = None) -> "LinearCombination":
+    def sum(cls, items: Iterable[LCLike], scales: Iterable[int] | None = None) -> LinearCombination:
         """``sum_i scales[i] * items[i]`` in one pass (all scales 1 when omitted)."""
         acc = cls._raw({}, None)
         if scales is None:
@@ -104,7 +107,7 @@ class LinearCombination:
 
     # -- inspection -------------------------------------------------------------------------
 
-    def copy(self) -> "LinearCombination":
+    def copy(self) -> LinearCombination:
         return LinearCombination._raw(dict(self.terms), self.cs)
 
     @property
@@ -152,7 +155,7 @@ class LinearCombination:
 
     # -- in-place helpers (use only on combinations you own) ---------------------------------
 
-    def add_term(self, var: int, coeff: int = 1) -> "LinearCombination":
+    def add_term(self, var: int, coeff: int = 1) -> LinearCombination:
         """``self += coeff * w_var`` in place; returns self."""
         t = self.terms
         c = (t.get(var, 0) + int(coeff)) % R
@@ -162,7 +165,7 @@ class LinearCombination:
             t.pop(var, None)
         return self
 
-    def add_in_place(self, other: "LCLike", scale: int = 1) -> "LinearCombination":
+    def add_in_place(self, other: LCLike, scale: int = 1) -> LinearCombination:
         """``self += scale * other`` in place (other: combination or int); returns self."""
         t = self.terms
         if isinstance(other, LinearCombination):
@@ -194,7 +197,7 @@ class LinearCombination:
             raise TypeError(f"cannot add {type(other).__name__} to a LinearCombination")
         return self
 
-    def scale_in_place(self, k: int) -> "LinearCombination":
+    def scale_in_place(self, k: int) -> LinearCombination:
         """``self *= k`` in place; returns self."""
         if not is_int(k):
             raise TypeError(f"scale must be an int, got {type(k).__name__}")
@@ -209,27 +212,27 @@ class LinearCombination:
 
     # -- operators (return new objects) -----------------------------------------------------
 
-    def __add__(self, other: "LCLike") -> "LinearCombination":
+    def __add__(self, other: LCLike) -> LinearCombination:
         if isinstance(other, LinearCombination) or is_int(other):
             return self.copy().add_in_place(other)
         return NotImplemented
 
     __radd__ = __add__
 
-    def __sub__(self, other: "LCLike") -> "LinearCombination":
+    def __sub__(self, other: LCLike) -> LinearCombination:
         if isinstance(other, LinearCombination) or is_int(other):
             return self.copy().add_in_place(other, -1)
         return NotImplemented
 
-    def __rsub__(self, other: "LCLike") -> "LinearCombination":
+    def __rsub__(self, other: LCLike) -> LinearCombination:
         if is_int(other):
             return (-self).add_in_place(other)
         return NotImplemented
 
-    def __neg__(self) -> "LinearCombination":
+    def __neg__(self) -> LinearCombination:
         return LinearCombination._raw({v: R - c for v, c in self.terms.items()}, self.cs)
 
-    def __mul__(self, k: int) -> "LinearCombination":
+    def __mul__(self, k: int) -> LinearCombination:
         if isinstance(k, LinearCombination):
             raise TypeError("LinearCombination * LinearCombination is not linear; use cs.mul(a, b, name)")
         if is_int(k):
@@ -248,10 +251,10 @@ class LinearCombination:
         return f"LinearCombination({' + '.join(parts) or '0'})"
 
 
-LCLike = Union[LinearCombination, int]
+LCLike = LinearCombination | int
 
 
-def as_lc(x: LCLike, cs: "ConstraintSystem | None" = None) -> LinearCombination:
+def as_lc(x: LCLike, cs: ConstraintSystem | None = None) -> LinearCombination:
     """Return ``x`` as a combination (ints become constants); checks it belongs to ``cs``."""
     if isinstance(x, LinearCombination):
         if cs is not None and x.cs is not None and x.cs is not cs:

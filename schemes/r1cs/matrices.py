@@ -22,11 +22,14 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections import OrderedDict
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from ..bn254.fields import R as _R_MPZ
 from .errors import InvalidAssignment, UnsatisfiedConstraint
 from .lc import is_int
+if TYPE_CHECKING:
+    from .. import _native
 from .negacyclic import (negacyclic_matrix_entry, negacyclic_mul_packed, pack, slot_bytes,
                          transpose_poly)
 
@@ -37,10 +40,10 @@ __all__ = ["R1CS", "NegacyclicBlock", "Row", "dot"]
 
 #: Native forms of recently used systems, by digest: a sender builds a new R1CS object for every
 #: message, with the same matrices, so the native matrices are made once per circuit.
-_NATIVE_BY_DIGEST: "OrderedDict[bytes, Any]" = OrderedDict()
+_NATIVE_BY_DIGEST: OrderedDict[bytes, _native.R1cs] = OrderedDict()
 _NATIVE_CACHE_SIZE = 4
 
-Row = tuple  # flat (v0, c0, v1, c1, ...) -- see module docstring
+Row = tuple[int, ...]  # flat (v0, c0, v1, c1, ...) -- see module docstring
 
 
 def _field_bytes(values: Sequence[int]) -> bytes:
@@ -56,7 +59,7 @@ def dot(flat: Row, values: Sequence[int]) -> int:
     return s % R
 
 
-def pairs(flat: Row) -> list:
+def pairs(flat: Row) -> list[tuple[int, int]]:
     """A flat term tuple as a list of ``(wire, coeff)`` int pairs."""
     return [(int(flat[k]), int(flat[k + 1])) for k in range(0, len(flat), 2)]
 
@@ -75,24 +78,24 @@ class NegacyclicBlock:
         self.inputs = tuple(int(v) for v in inputs)
         self.outputs = tuple(outputs)
         self._width = slot_bytes(n)
-        self._packed = None
-        self._packed_t = None
+        self._packed: int | None = None
+        self._packed_t: int | None = None
 
     @property
     def n(self) -> int:
         return len(self.poly)
 
-    def a_values(self, values: Sequence[int]) -> list:
+    def a_values(self, values: Sequence[int]) -> list[int]:
         """``A_i.w`` for the block's rows: ``M x`` with ``x_j = w[inputs[j]]``."""
         if self._packed is None:
             self._packed = pack(self.poly, self._width)
         return negacyclic_mul_packed(self._packed, [values[v] for v in self.inputs], self.n, self._width)
 
-    def c_values(self, values: Sequence[int]) -> list:
+    def c_values(self, values: Sequence[int]) -> list[int]:
         """``C_i.w`` for the block's rows."""
         return [dot(out, values) for out in self.outputs]
 
-    def transpose_a(self, weights: Sequence[int]) -> list:
+    def transpose_a(self, weights: Sequence[int]) -> list[int]:
         """``(M^T y)_j = sum_i M[i][j] y_i`` for the block's row weights ``y``."""
         if self._packed_t is None:
             self._packed_t = pack(transpose_poly(self.poly), self._width)
@@ -102,20 +105,24 @@ class NegacyclicBlock:
         """``M[i][j]`` mod R."""
         return negacyclic_matrix_entry(self.poly, i, j)
 
-    def a_row(self, i: int) -> list:
+    def a_row(self, i: int) -> list[tuple[int, int]]:
         """Row ``A_i`` as sorted ``(wire, coeff)`` pairs with repeated inputs merged, zeros dropped."""
-        acc: dict = {}
+        acc: dict[int, int] = {}
         for j, var in enumerate(self.inputs):
             acc[var] = acc.get(var, 0) + negacyclic_matrix_entry(self.poly, i, j)
         return [(var, int(c % R)) for var, c in sorted(acc.items()) if c % R]
 
-    def a_column_for_wire(self, var: int) -> list:
+    def a_column_for_wire(self, var: int) -> list[int]:
         """``A_i[var]`` for every row i (sum of the columns j with ``inputs[j] == var``)."""
         js = [j for j, v in enumerate(self.inputs) if v == var]
         return [sum(negacyclic_matrix_entry(self.poly, i, j) for j in js) % R for i in range(self.n)]
 
 
-def _check_values(values: Sequence[int], length: int, what: str) -> list:
+#: One item of a system: a sparse row triple (A_i, B_i, C_i) or a block of N rows.
+Item = tuple[Row, Row, Row] | NegacyclicBlock
+
+
+def _check_values(values: Sequence[int], length: int, what: str) -> list[int]:
     if len(values) != length:
         raise InvalidAssignment(f"{what} has length {len(values)}, expected {length}")
     out = []
@@ -128,11 +135,11 @@ def _check_values(values: Sequence[int], length: int, what: str) -> list:
     return out
 
 
-def first_failure(items: Sequence, values: Sequence[int]) -> tuple | None:
+def first_failure(items: Sequence[Item], values: Sequence[int]) -> tuple[int, int, int, int] | None:
     """``(row, a, b, c)`` for the first unsatisfied row, or None when all rows hold."""
     row = 0
     for it in items:
-        if type(it) is tuple:
+        if isinstance(it, tuple):
             a, b, c = dot(it[0], values), dot(it[1], values), dot(it[2], values)
             if (a * b - c) % R:
                 return row, a, b, c
@@ -147,24 +154,24 @@ def first_failure(items: Sequence, values: Sequence[int]) -> tuple | None:
     return None
 
 
-def expand_names(items: Sequence, item_names: Sequence[str]) -> list:
+def expand_names(items: Sequence[Item], item_names: Sequence[str]) -> list[str]:
     """One name per row: a block named ``x`` contributes ``x[0]``, ..., ``x[N-1]``."""
-    out: list = []
+    out: list[str] = []
     for it, name in zip(items, item_names):
-        if type(it) is tuple:
+        if isinstance(it, tuple):
             out.append(name)
         else:
             out.extend(f"{name}[{i}]" for i in range(it.n))
     return out
 
 
-def row_name(items: Sequence, item_names: Sequence[str], row: int) -> str:
+def row_name(items: Sequence[Item], item_names: Sequence[str], row: int) -> str:
     """The name of one row without expanding all names."""
     r = 0
     for it, name in zip(items, item_names):
-        n = 1 if type(it) is tuple else it.n
+        n = 1 if isinstance(it, tuple) else it.n
         if row < r + n:
-            return name if type(it) is tuple else f"{name}[{row - r}]"
+            return name if isinstance(it, tuple) else f"{name}[{row - r}]"
         r += n
     raise IndexError(f"row {row} out of range")
 
@@ -176,17 +183,17 @@ class R1CS:
     excluding wire 0; wires 1..num_public), ``num_constraints`` (rows) and ``wire_names``.
     """
 
-    def __init__(self, items: Sequence, item_names: Sequence[str], num_variables: int,
+    def __init__(self, items: Sequence[Item], item_names: Sequence[str], num_variables: int,
                  num_public: int, wire_names: Sequence[str]) -> None:
         self._items = tuple(items)
         self._item_names = tuple(item_names)
         self.num_variables = int(num_variables)
         self.num_public = int(num_public)
         self.wire_names = tuple(wire_names)
-        self.num_constraints = sum(1 if type(it) is tuple else it.n for it in self._items)
-        self._names: tuple | None = None
+        self.num_constraints = sum(1 if isinstance(it, tuple) else it.n for it in self._items)
+        self._names: tuple[str, ...] | None = None
         self._digest: bytes | None = None
-        self._native: Any = None
+        self._native: _native.R1cs | None = None
 
     # -- structure ---------------------------------------------------------------------------
 
@@ -195,7 +202,7 @@ class R1CS:
         return self.num_variables - 1 - self.num_public
 
     @property
-    def names(self) -> tuple:
+    def names(self) -> tuple[str, ...]:
         """One name per constraint row (block rows are ``name[i]``)."""
         if self._names is None:
             self._names = tuple(expand_names(self._items, self._item_names))
@@ -204,18 +211,18 @@ class R1CS:
     def constraint_name(self, row: int) -> str:
         return row_name(self._items, self._item_names, row)
 
-    def segments(self) -> Iterator[tuple]:
+    def segments(self) -> Iterator[tuple[int, str, Item]]:
         """Yield ``(first_row, name, item)``: item is a sparse row triple or a :class:`NegacyclicBlock`."""
         row = 0
         for it, name in zip(self._items, self._item_names):
             yield row, name, it
-            row += 1 if type(it) is tuple else it.n
+            row += 1 if isinstance(it, tuple) else it.n
 
-    def iter_rows(self) -> Iterator[tuple]:
+    def iter_rows(self) -> Iterator[tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]]:
         """Yield every row ``(A_i, B_i, C_i)``, each a list of ``(wire, coeff)`` int pairs sorted by
         wire, with dense block rows expanded (N terms each: O(N^2) in total for a block)."""
         for it in self._items:
-            if type(it) is tuple:
+            if isinstance(it, tuple):
                 yield pairs(it[0]), pairs(it[1]), pairs(it[2])
             else:
                 for i in range(it.n):
@@ -223,11 +230,11 @@ class R1CS:
 
     iter_terms = iter_rows
 
-    def num_nonzeros(self) -> tuple:
+    def num_nonzeros(self) -> tuple[int, int, int]:
         """``(nnz(A), nnz(B), nnz(C))``; a block counts its distinct nonzero ``A`` entries."""
         na = nb = nc = 0
         for it in self._items:
-            if type(it) is tuple:
+            if isinstance(it, tuple):
                 na += len(it[0]) // 2
                 nb += len(it[1]) // 2
                 nc += len(it[2]) // 2
@@ -242,14 +249,14 @@ class R1CS:
 
     # -- evaluation ----------------------------------------------------------------------------
 
-    def evaluate(self, assignment: Sequence[int]) -> tuple:
+    def evaluate(self, assignment: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
         """``(A w, B w, C w)``: three lists of ``num_constraints`` ints in [0, R)."""
         values = _check_values(assignment, self.num_variables, "assignment")
-        a: list = []
-        b: list = []
-        c: list = []
+        a: list[int] = []
+        b: list[int] = []
+        c: list[int] = []
         for it in self._items:
-            if type(it) is tuple:
+            if isinstance(it, tuple):
                 a.append(dot(it[0], values))
                 b.append(dot(it[1], values))
                 c.append(dot(it[2], values))
@@ -259,7 +266,7 @@ class R1CS:
                 c.extend(it.c_values(values))
         return [int(x) for x in a], [int(x) for x in b], [int(x) for x in c]
 
-    def transpose_evaluate(self, weights: Sequence[int]) -> tuple:
+    def transpose_evaluate(self, weights: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
         """``(A^T y, B^T y, C^T y)`` for row weights ``y``: per wire j, ``sum_i A_ij y_i`` etc.
 
         Three lists of ``num_variables`` ints in [0, R). Groth16 setup calls this with
@@ -272,7 +279,7 @@ class R1CS:
         w = [0] * nv
         row = 0
         for it in self._items:
-            if type(it) is tuple:
+            if isinstance(it, tuple):
                 yi = y[row]
                 if yi:
                     for side, acc in ((it[0], u), (it[1], v), (it[2], w)):
@@ -324,7 +331,7 @@ class R1CS:
         return self._digest
 
     @property
-    def native(self) -> Any:
+    def native(self) -> _native.R1cs:
         """The system in the native engine's memory (``schemes._native.R1cs``): the same sparse
         rows in CSR form, and each negacyclic block as its polynomial (never expanded). Shared
         by every R1CS object with the same digest (a few recent ones are kept)."""
@@ -340,14 +347,14 @@ class R1CS:
             self._native = native
         return self._native
 
-    def _to_native(self) -> Any:
+    def _to_native(self) -> _native.R1cs:
         from .. import _native
 
-        sides = [(array("I", [0]), array("I"), []) for _ in range(3)]
-        blocks = []
+        sides: list[tuple[array[int], array[int], list[int]]] = [(array("I", [0]), array("I"), []) for _ in range(3)]
+        blocks: list[tuple[int, bytes, bytes]] = []
         row = 0
         for it in self._items:
-            if type(it) is tuple:
+            if isinstance(it, tuple):
                 for flat, (ptr, cols, vals) in zip(it, sides):
                     cols.extend(flat[0::2])
                     vals.extend(flat[1::2])
@@ -366,8 +373,8 @@ class R1CS:
                 c_ptr.append(len(c_cols))
             blocks.append((row, _field_bytes(it.poly), array("I", it.inputs).tobytes()))
             row += n
-        encoded = [(ptr.tobytes(), cols.tobytes(), _field_bytes(vals)) for ptr, cols, vals in sides]
-        return _native.R1cs(self.num_variables, self.num_public, self.num_constraints, *encoded, blocks)
+        a, b, c = ((ptr.tobytes(), cols.tobytes(), _field_bytes(vals)) for ptr, cols, vals in sides)
+        return _native.R1cs(self.num_variables, self.num_public, self.num_constraints, a, b, c, blocks)
 
     def _compute_digest(self) -> bytes:
         h = hashlib.sha256()
@@ -384,7 +391,7 @@ class R1CS:
             return b"".join(out)
 
         for it in self._items:
-            if type(it) is tuple:
+            if isinstance(it, tuple):
                 h.update(b"\x00" + lc(it[0]) + lc(it[1]) + lc(it[2]))
             else:
                 h.update(b"\x01" + it.n.to_bytes(4, "little"))

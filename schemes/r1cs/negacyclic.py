@@ -18,7 +18,7 @@ The transpose ``M^T`` is the negacyclic matrix of ``p'(X) = p(X^{-1}) mod (X^N +
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..bigint import big
 from ..bn254.fields import R
@@ -39,7 +39,7 @@ def pack(values: Sequence[int], width: int) -> int:
     return big(int.from_bytes(b"".join(int(v).to_bytes(width, "little") for v in values), "little"))
 
 
-def negacyclic_mul_packed(packed_p: int, x: Sequence[int], n: int, width: int) -> list:
+def negacyclic_mul_packed(packed_p: int, x: Sequence[int], n: int, width: int) -> list[int]:
     """Negacyclic product mod R of a pre-packed ``p`` (see :func:`pack`) with ``x`` in [0, R)^n."""
     prod = packed_p * pack(x, width)
     buf = memoryview(int(prod).to_bytes(2 * n * width, "little"))
@@ -49,7 +49,7 @@ def negacyclic_mul_packed(packed_p: int, x: Sequence[int], n: int, width: int) -
     return [(c[i] - c[i + n]) % _R_INT for i in range(n)]
 
 
-def negacyclic_mul(p: Sequence[int], x: Sequence[int]) -> list:
+def negacyclic_mul(p: Sequence[int], x: Sequence[int]) -> list[int]:
     """``p * x mod (X^N + 1, R)`` for ``p, x`` in [0, R)^N (values outside are reduced first)."""
     n = len(p)
     if len(x) != n or n == 0:
@@ -58,7 +58,7 @@ def negacyclic_mul(p: Sequence[int], x: Sequence[int]) -> list:
     return negacyclic_mul_packed(pack([int(v) % _R_INT for v in p], width), [int(v) % _R_INT for v in x], n, width)
 
 
-def transpose_poly(p: Sequence[int]) -> list:
+def transpose_poly(p: Sequence[int]) -> list[int]:
     """``p'`` with ``negacyclic_matrix(p') = negacyclic_matrix(p)^T``: ``p'_0 = p_0, p'_k = -p_{N-k}``."""
     n = len(p)
     return [int(p[0]) % _R_INT] + [(-int(p[n - k])) % _R_INT for k in range(1, n)]

@@ -21,19 +21,19 @@ the assignment; the prover checks every row of the frozen system against it anyw
 from __future__ import annotations
 
 import contextlib
-from typing import Callable, Iterator, Sequence, Union
+from collections.abc import Callable, Iterator, Sequence
 
 from ..bn254.fields import R as _R_MPZ
 from .errors import InvalidAssignment, UnsatisfiedConstraint, WitnessUnavailable
 from .lc import LCLike, LinearCombination, as_lc, is_int
-from .matrices import R1CS, NegacyclicBlock, Row, first_failure, row_name
+from .matrices import R1CS, Item, NegacyclicBlock, Row, first_failure, row_name
 
 #: The field modulus as a plain int (faster than mpz for 254-bit operands).
 R = int(_R_MPZ)
 
 __all__ = ["ConstraintSystem", "WitnessValue"]
 
-WitnessValue = Union[int, LinearCombination, Callable[[], Union[int, LinearCombination]], None]
+WitnessValue = int | LinearCombination | Callable[[], int | LinearCombination] | None
 
 _ONE_ROW: Row = (0, 1)
 _EMPTY_ROW: Row = ()
@@ -52,11 +52,11 @@ class ConstraintSystem:
             raise ValueError("a system without constraints needs witness mode")
         self.records_constraints = bool(constraints)
         self.strict = bool(strict) and self.with_witness and self.records_constraints
-        self._values: list | None = [1] if self.with_witness else None
-        self._wire_names: list = ["one"]
+        self._values: list[int] | None = [1] if self.with_witness else None
+        self._wire_names: list[str] = ["one"]
         self._num_public = 0
-        self._items: list = []
-        self._item_names: list = []
+        self._items: list[Item] = []
+        self._item_names: list[str] = []
         self._num_rows = 0
         self._prefix = ""
 
@@ -98,7 +98,7 @@ class ConstraintSystem:
         return self._wire_names[index]
 
     @property
-    def wire_names(self) -> list:
+    def wire_names(self) -> list[str]:
         return list(self._wire_names)
 
     def constraint_name(self, row: int) -> str:
@@ -111,7 +111,7 @@ class ConstraintSystem:
         """A fresh combination for the constant 1 (wire 0)."""
         return LinearCombination._raw({0: _ONE_ROW[1]}, self)
 
-    def _resolve(self, value: WitnessValue, name: str):
+    def _resolve(self, value: WitnessValue, name: str) -> int | None:
         if self._values is None:
             return None
         if callable(value) and not isinstance(value, LinearCombination):
@@ -124,12 +124,13 @@ class ConstraintSystem:
             raise TypeError(f"value of wire {self._prefix}{name!r} must be an int, got {type(value).__name__}")
         return int(value) % R
 
-    def _alloc(self, value, name: str) -> LinearCombination:
+    def _alloc(self, value: int | None, name: str) -> LinearCombination:
         if not isinstance(name, str):
             raise TypeError(f"wire name must be a str, got {type(name).__name__}")
         index = len(self._wire_names)
         self._wire_names.append(self._prefix + name)
         if self._values is not None:
+            assert value is not None, "witness mode resolves every value"
             self._values.append(value)
         return LinearCombination._raw({index: _ONE_ROW[1]}, self)
 
@@ -165,26 +166,27 @@ class ConstraintSystem:
         keys = sorted(t)
         if keys[-1] >= nv:
             raise ValueError(f"wire {keys[-1]} does not exist (the system has {nv} wires)")
-        flat: list = []
+        flat: list[int] = []
         for var in keys:
             flat.append(var)
             flat.append(t[var])
         return tuple(flat)
 
-    def _add(self, item, name: str, rows: int) -> None:
+    def _add(self, item: Item | None, name: str, rows: int) -> None:
+        """Record ``item`` (None only when the system records no constraints)."""
         if not isinstance(name, str):
             raise TypeError(f"constraint name must be a str, got {type(name).__name__}")
-        if not self.records_constraints:
+        if not self.records_constraints or item is None:
             self._num_rows += rows
             return
         self._items.append(item)
         self._item_names.append(self._prefix + name)
         self._num_rows += rows
-        if self.strict:
+        if self.strict and self._values is not None:  # strict implies witness mode
             hit = first_failure((item,), self._values)
             if hit is not None:
                 row, a, b, c = hit
-                label = self._item_names[-1] if type(item) is tuple else f"{self._item_names[-1]}[{row}]"
+                label = self._item_names[-1] if isinstance(item, tuple) else f"{self._item_names[-1]}[{row}]"
                 raise UnsatisfiedConstraint(self._num_rows - rows + row, label, a, b, c)
 
     def enforce(self, a: LCLike, b: LCLike, c: LCLike, name: str) -> None:
@@ -241,7 +243,7 @@ class ConstraintSystem:
         for k, p in enumerate(poly):
             if not is_int(p) or isinstance(p, bool):
                 raise TypeError(f"poly[{k}] must be an int, got {type(p).__name__}")
-        wires = []
+        wires: list[int] = []
         for k, x in enumerate(inputs):
             var = as_lc(x, self).variable_index() if isinstance(x, LinearCombination) else None
             if var is None:
@@ -255,18 +257,18 @@ class ConstraintSystem:
 
     # -- witness ---------------------------------------------------------------------------------
 
-    def _require_witness(self) -> list:
+    def _require_witness(self) -> list[int]:
         if self._values is None:
             raise WitnessUnavailable("no witness in shape-only mode (with_witness=False)")
         return self._values
 
     @property
-    def assignment(self) -> list:
+    def assignment(self) -> list[int]:
         """The full wire vector ``[1, publics..., privates...]`` as ints in [0, R)."""
         return [int(v) for v in self._require_witness()]
 
     @property
-    def public_values(self) -> list:
+    def public_values(self) -> list[int]:
         """The public inputs (wires 1..num_public) as ints."""
         return [int(v) for v in self._require_witness()[1:1 + self._num_public]]
 
@@ -275,7 +277,7 @@ class ConstraintSystem:
         self._require_witness()
         return as_lc(x, self).value
 
-    def _require_constraints(self) -> list:
+    def _require_constraints(self) -> list[Item]:
         if not self.records_constraints:
             raise WitnessUnavailable("this system computed only the assignment (constraints=False)")
         return self._items

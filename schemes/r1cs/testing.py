@@ -15,10 +15,11 @@ scanned until one fails.
 from __future__ import annotations
 
 import random
-from typing import Mapping
+from collections.abc import Mapping, Sequence
+from typing import cast
 
 from ..bn254.fields import R as _R_MPZ
-from .matrices import NegacyclicBlock, dot
+from .matrices import Item, NegacyclicBlock, Row, dot
 from .system import ConstraintSystem
 
 #: The field modulus as a plain int (faster than mpz for 254-bit operands).
@@ -27,14 +28,18 @@ R = int(_R_MPZ)
 __all__ = ["assert_witness_mutations_fail", "free_private_wires"]
 
 
-def _index(items) -> tuple:
+#: wire -> {block position: ([input columns j with inputs[j] == wire], [rows i whose C side uses it])}
+_BlockIndex = dict[int, dict[int, tuple[list[int], list[int]]]]
+
+
+def _index(items: Sequence[Item]) -> tuple[dict[int, list[int]], _BlockIndex]:
     """wire -> sparse item positions; wire -> {block position: ([input columns j with
     inputs[j] == wire], [rows i whose C side uses the wire])}."""
-    sparse: dict = {}
-    blocks: dict = {}
+    sparse: dict[int, list[int]] = {}
+    blocks: _BlockIndex = {}
     for pos, it in enumerate(items):
-        if type(it) is tuple:
-            seen = set()
+        if isinstance(it, tuple):
+            seen: set[int] = set()
             for side in it:
                 for k in range(0, len(side), 2):
                     v = side[k]
@@ -50,12 +55,12 @@ def _index(items) -> tuple:
     return sparse, blocks
 
 
-def _sparse_fails(row, values) -> bool:
+def _sparse_fails(row: tuple[Row, Row, Row], values: Sequence[int]) -> bool:
     return bool((dot(row[0], values) * dot(row[1], values) - dot(row[2], values)) % R)
 
 
-def _block_fails(block: NegacyclicBlock, a_orig: list, js: list, delta: int, out_rows: list,
-                 values) -> bool:
+def _block_fails(block: NegacyclicBlock, a_orig: list[int], js: list[int], delta: int, out_rows: list[int],
+                 values: Sequence[int]) -> bool:
     """Does some row of ``block`` fail after the wire at input columns ``js`` and in the C side
     of rows ``out_rows`` was increased by ``delta``?
 
@@ -73,7 +78,7 @@ def _block_fails(block: NegacyclicBlock, a_orig: list, js: list, delta: int, out
 
 
 def free_private_wires(cs: ConstraintSystem, allow: Mapping[str, str] | None = None,
-                       samples: int | None = None, rng: random.Random | None = None) -> list:
+                       samples: int | None = None, rng: random.Random | None = None) -> list[tuple[int, str, int]]:
     """The mutations that no constraint catches: a list of ``(wire index, wire name, delta)``.
 
     See :func:`assert_witness_mutations_fail` for the arguments.
@@ -88,11 +93,11 @@ def free_private_wires(cs: ConstraintSystem, allow: Mapping[str, str] | None = N
         if not isinstance(why, str) or not why.strip():
             raise ValueError(f"allow[{prefix!r}] needs a written justification")
     rng = rng if rng is not None else random.Random(0x5EED)
-    values = cs._values
+    values = cs._require_witness()
     names = cs._wire_names
     first_private = 1 + cs.num_public
     candidates = []
-    used_prefixes = set()
+    used_prefixes: set[str] = set()
     for k in range(first_private, len(names)):
         hit = [p for p in allow if names[k].startswith(p)]
         if hit:
@@ -110,20 +115,21 @@ def free_private_wires(cs: ConstraintSystem, allow: Mapping[str, str] | None = N
 
     items = cs._items
     sparse_idx, block_idx = _index(items)
-    a_orig: dict = {}  # block position -> A w under the honest witness
-    free = []
+    a_orig: dict[int, list[int]] = {}  # block position -> A w under the honest witness
+    free: list[tuple[int, str, int]] = []
     for k in candidates:
         rows = sparse_idx.get(k, ())
         blocks = block_idx.get(k, {})
         for pos in blocks:
             if pos not in a_orig:
-                a_orig[pos] = items[pos].a_values(values)
+                a_orig[pos] = cast(NegacyclicBlock, items[pos]).a_values(values)
         original = values[k]
         for delta in (1, rng.randrange(1, int(R))):
             values[k] = (original + delta) % R
             try:
-                caught = (any(_sparse_fails(items[pos], values) for pos in rows)
-                          or any(_block_fails(items[pos], a_orig[pos], js, delta, out_rows, values)
+                # the index maps wires to sparse positions (rows) and block positions (blocks)
+                caught = (any(_sparse_fails(cast("tuple[Row, Row, Row]", items[pos]), values) for pos in rows)
+                          or any(_block_fails(cast(NegacyclicBlock, items[pos]), a_orig[pos], js, delta, out_rows, values)
                                  for pos, (js, out_rows) in blocks.items()))
             finally:
                 values[k] = original

@@ -74,7 +74,7 @@ def main(argv: list[str]) -> int:
     batch = int(argv[6])
     for i in range(0, len(items), batch):
         chunk = items[i:i + batch]
-        for (data, ctx), r in zip(chunk, server.admit_many(chunk)):
+        for (_data, ctx), r in zip(chunk, server.admit_many(chunk)):
             reason = getattr(r, "reason", None)
             print("admitted" if reason is None else "rejected", reason.value if reason else "-",
                   context_digest(ctx).hex(), flush=True)

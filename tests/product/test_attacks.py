@@ -208,7 +208,7 @@ def test_fuzzed_bytes_never_verify_and_parser_raises_only_its_error(toy, data):
     except EnvelopeFormatError:
         return
     except Exception as exc:  # pragma: no cover - the property under test
-        raise AssertionError(f"parser raised {type(exc).__name__}: {exc}")
+        raise AssertionError(f"parser raised {type(exc).__name__}: {exc}") from exc
     assert _rejected(toy, env, toy.ctx_banned)
 
 

@@ -466,7 +466,7 @@ def test_key_directory_from_setup_holds_no_share(toy, world, tmp_path):
     committee, secrets, keys = world
     write_keydir(tmp_path / "keys", keys)
     blob = b"".join(p.read_bytes() for p in (tmp_path / "keys").rglob("*") if p.is_file())
-    for i, f in secrets.items():
+    for _i, f in secrets.items():
         share = json.loads(f.read_bytes())
         assert share["s"].encode() not in blob and share["salt"].encode() not in blob
         s_ints = ",".join(str({"-": -1, "0": 0, "+": 1}[c]) for c in share["s"]).encode()
@@ -502,7 +502,7 @@ def test_secret_files_are_0600_from_their_creation(toy, tmp_path, monkeypatch):
     assert created and all(mode == 0o600 for _, _, mode in created), created
     secret_opens = [c for c in created if ".tmp" in c[0]]
     assert len(secret_opens) == 3 and all(flags & os.O_EXCL for _, flags, _ in secret_opens)
-    for i, f in secrets.items():
+    for _i, f in secrets.items():
         assert stat.S_IMODE(f.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "member_1" / "share.secret.log").stat().st_mode) == 0o600
 

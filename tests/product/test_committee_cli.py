@@ -158,7 +158,7 @@ def test_members_join_and_answer_in_their_own_processes(tmp_path):
     def all_ok(cmds):
         procs = [subprocess.Popen(c, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in cmds]
         outs = [p.communicate(timeout=300) for p in procs]
-        for p, (o, e) in zip(procs, outs):
+        for p, (_o, e) in zip(procs, outs):
             assert p.returncode == 0, e
         return outs
 

@@ -36,7 +36,7 @@ def _parse_only_its_error(obj):
     except EnvelopeFormatError:
         return None
     except Exception as exc:  # pragma: no cover - the property under test
-        raise AssertionError(f"from_json raised {type(exc).__name__}: {exc}")
+        raise AssertionError(f"from_json raised {type(exc).__name__}: {exc}") from exc
     assert to_json(env) == obj, "a non-canonical JSON value was accepted"
     return env
 

@@ -11,13 +11,11 @@ import hmac
 import struct
 import subprocess
 import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from consistency import MemoryReplayStore, RejectReason, Rejected, Server, SqliteReplayStore
+from consistency import MemoryReplayStore, RejectReason, Rejected, Server
 from consistency.envelope import encode
 from consistency.keys import write_keydir
 from consistency.sender import send

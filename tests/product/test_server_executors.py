@@ -4,7 +4,6 @@ item, and with ``confirm=True`` does not take a lying worker's word."""
 
 from __future__ import annotations
 
-import math
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
