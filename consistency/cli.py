@@ -304,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .committee.cli import add_commands as add_committee_commands
 
     add_committee_commands(add)
+    from .ceremony_cli import add_commands as add_ceremony_commands
+
+    add_ceremony_commands(add)
     return p
 
 

@@ -459,3 +459,27 @@ def read_chain(zkey_path: str | os.PathLike) -> ChainReport:
     """Section 10 of a zkey, parsed but NOT verified (for inspection)."""
     with _Zkey(zkey_path) as z:
         return ChainReport(z.mpc.cs_hash, z.mpc.contributions)
+
+
+def check_circuit(zkey_path: str | os.PathLike, r1cs) -> None:
+    """Refuse a zkey that is not for ``r1cs``: its wire, public-input and domain counts, and its
+    section 4 (the A and B matrices, with the input-consistency rows) recomputed from ``r1cs``.
+    (The C matrix is not in a zkey: only :func:`verify_chain` checks the IC and L queries.)"""
+    from .ptau_setup import circuit_domain_log
+    from .zkey import _coefficient_chunks
+
+    with _Zkey(zkey_path) as z:
+        expected = (r1cs.num_variables, r1cs.num_public, 1 << circuit_domain_log(r1cs))
+        got = (z.n_vars, z.n_public, z.domain_size)
+        if got != expected:
+            raise CeremonyError(f"the zkey is for another circuit: (wires, public inputs, domain) = {got}, "
+                                f"this circuit has {expected}")
+        sec = z.sections[4]
+        pos, count = 4, 0
+        for k, data in _coefficient_chunks(r1cs):
+            if sec[pos:pos + len(data)] != data:
+                raise CeremonyError("the zkey is for another circuit: its A/B coefficients differ from this circuit's")
+            pos += len(data)
+            count += k
+        if pos != len(sec) or bytes(sec[:4]) != struct.pack("<I", count):
+            raise CeremonyError("the zkey is for another circuit: its coefficient section has another length")
