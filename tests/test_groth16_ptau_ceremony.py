@@ -259,3 +259,96 @@ def test_contribute_refuses_garbage(tmp_path):
     with pytest.raises(CeremonyError):
         contribute(tmp_path / "g.zkey", tmp_path / "o.zkey")
     assert not (tmp_path / "o.zkey").exists()
+
+
+# -- more single-check attacks (each fails if its check is removed) ---------------------------
+
+HDR = 4 + 32 + 4 + 32 + 12  # zkey section 2: field header and sizes, then the points
+
+
+@pytest.mark.parametrize("attack,match", [
+    ("alpha", "alpha, beta or gamma"),
+    ("delta_2", "delta_2 does not match"),
+    ("delta_1", "delta_1 is not the last"),
+    ("a_point", "A section"),
+    ("b1_point", "B1 section"),
+    ("b2_point", "B2 section"),
+    ("coef", "coefficient section"),
+    ("l_size", "L section has the wrong size|runs past|inconsistent"),
+    ("ctype", "unknown type"),
+])
+def test_more_tampering_is_rejected(world, chain, tmp_path, attack, match):
+    _out, _cs, r1cs, ptau = world
+    src = chain / "k3.zkey"
+    data = bytearray(src.read_bytes())
+    sec = sections(bytes(data))
+    c1 = read_chain(src).contributions[0]
+    g1 = c1.encode()[64:128]   # a valid G1 point (g1_s of #1)
+    g2 = c1.encode()[192:320]  # a valid G2 point (g2_spx of #1)
+    bad = tmp_path / "bad.zkey"
+    o2 = sec[2][0] + HDR
+    if attack == "alpha":
+        data[o2:o2 + 64] = g1
+    elif attack == "delta_2":
+        data[o2 + 64 * 3 + 128 * 2:o2 + 64 * 3 + 128 * 3] = g2
+    elif attack == "delta_1":
+        data[o2 + 64 * 2 + 128 * 2:o2 + 64 * 3 + 128 * 2] = g1
+    elif attack in ("a_point", "b1_point"):
+        off = sec[5 if attack == "a_point" else 6][0]
+        data[off:off + 64] = g1
+    elif attack == "b2_point":
+        data[sec[7][0]:sec[7][0] + 128] = g2
+    elif attack == "coef":
+        data[sec[4][0] + 4 + 12] ^= 1
+    elif attack == "l_size":
+        off, size = sec[8]
+        data[off - 8:off] = struct.pack("<Q", size - 64)
+        del data[off + size - 64:off + size]
+    else:
+        off = sec[10][0] + 68 + 3 * 64 + 128 + 64
+        data[off:off + 4] = struct.pack("<I", 7)
+    bad.write_bytes(bytes(data))
+    with pytest.raises(CeremonyError, match=match):
+        verify_chain(bad, r1cs, ptau)
+
+
+def test_check_circuit(world, chain, tmp_path):
+    from schemes.groth16.ceremony import check_circuit
+
+    _out, _cs, r1cs, _ptau = world
+    check_circuit(chain / "k3.zkey", r1cs)
+    with pytest.raises(CeremonyError, match="wires, public inputs, domain"):
+        check_circuit(chain / "k3.zkey", synthetic_circuit(40, 2, negacyclic_n=16, seed=7).freeze())
+    data = bytearray((chain / "k3.zkey").read_bytes())
+    data[sections(bytes(data))[4][0] + 4 + 12] ^= 1
+    (tmp_path / "c.zkey").write_bytes(bytes(data))
+    with pytest.raises(CeremonyError, match="coefficients differ"):
+        check_circuit(tmp_path / "c.zkey", r1cs)
+
+
+@pytest.mark.parametrize("attack,match", [
+    ("version", "version"),
+    ("duplicate", "duplicated"),
+    ("trailing", "trailing"),
+    ("header_len", "header has the wrong length"),
+    ("power", "power"),
+])
+def test_more_bad_ptau(world, tmp_path, attack, match):
+    _out, _cs, r1cs, ptau = world
+    data = bytearray(ptau.read_bytes())
+    sec = sections(bytes(data))
+    if attack == "version":
+        data[4:8] = struct.pack("<I", 2)
+    elif attack == "duplicate":  # section 7 renamed 6: two sections 6
+        data[sec[7][0] - 12:sec[7][0] - 8] = struct.pack("<I", 6)
+    elif attack == "trailing":
+        data += b"\0"
+    elif attack == "header_len":
+        off, size = sec[1]
+        data[off - 8:off] = struct.pack("<Q", size + 4)
+        data[off + size:off + size] = b"\0\0\0\0"
+    else:
+        data[sec[1][0] + 36:sec[1][0] + 40] = struct.pack("<I", 0)
+    (tmp_path / "bad.ptau").write_bytes(bytes(data))
+    with pytest.raises(PtauError, match=match):
+        setup_from_ptau(r1cs, tmp_path / "bad.ptau", tmp_path / "k.zkey")
