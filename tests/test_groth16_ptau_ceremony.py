@@ -276,6 +276,8 @@ HDR = 4 + 32 + 4 + 32 + 12  # zkey section 2: field header and sizes, then the p
     ("coef", "coefficient section"),
     ("l_size", "L section has the wrong size|runs past|inconsistent"),
     ("ctype", "unknown type"),
+    ("beacon_exp", "exponent 9 outside"),
+    ("beacon_exp_big", "more than this verifier recomputes"),
 ])
 def test_more_tampering_is_rejected(world, chain, tmp_path, attack, match):
     _out, _cs, r1cs, ptau = world
@@ -304,6 +306,12 @@ def test_more_tampering_is_rejected(world, chain, tmp_path, attack, match):
         off, size = sec[8]
         data[off - 8:off] = struct.pack("<Q", size - 64)
         del data[off + size - 64:off + size]
+    elif attack in ("beacon_exp", "beacon_exp_big"):
+        cs_ = read_chain(src).contributions
+        off = sec[10][0] + 68 + len(cs_[0].encode()) + len(cs_[1].encode())
+        enc = cs_[2].encode()
+        k = enc.index(bytes([2, 10]), 3 * 64 + 128 + 72)
+        data[off + k + 1] = 9 if attack == "beacon_exp" else 40
     else:
         off = sec[10][0] + 68 + 3 * 64 + 128 + 64
         data[off:off + 4] = struct.pack("<I", 7)

@@ -56,6 +56,9 @@ _R = int(R)
 _G1, _G2 = 64, 128
 _HEADER_FIXED = 4 + 32 + 4 + 32 + 12  # n8q, q, n8r, r, nVars, nPublic, domainSize
 _NAME_MAX = 64
+#: The largest beacon delay verified (2^32 SHA-256 calls: about half an hour in Python); a
+#: malicious key could otherwise ask for 2^63. snarkjs allows up to 63.
+MAX_BEACON_EXP = 32
 
 
 class CeremonyError(Groth16Error, ValueError):
@@ -207,6 +210,8 @@ def read_mpc_params(sec: bytes) -> MpcParams:
                 bhash = data
         if ctype == 1 and (exp is None or not bhash):
             raise CeremonyError(f"{what}: a beacon without its hash or iteration exponent")
+        if ctype == 1 and not 10 <= exp <= 63:
+            raise CeremonyError(f"{what}: beacon iteration exponent {exp} outside [10, 63]")
         out.append(Contribution(pts[0], pts[1], pts[2], g2_spx, transcript, ctype, name,
                                 exp if ctype == 1 else None, bhash if ctype == 1 else None))
         pos = end
@@ -392,6 +397,11 @@ def _check_contributions(mpc: MpcParams, delta_1, progress: Progress) -> None:
         if not _same_ratio(cur, c.delta_after, g2_sp, c.g2_spx):
             raise CeremonyError(f"{what}: deltaAfter does not follow from the previous delta and the key")
         if c.type == 1:
+            if c.num_iterations_exp > MAX_BEACON_EXP:
+                raise CeremonyError(f"{what}: a beacon of 2^{c.num_iterations_exp} hash iterations is "
+                                    f"more than this verifier recomputes (2^{MAX_BEACON_EXP})")
+            if progress:
+                progress(f"verify: recomputing the beacon (2^{c.num_iterations_exp} SHA-256)")
             rng = beacon_rng(c.beacon_hash, c.num_iterations_exp)
             x = fr_from_rng(rng)
             g1_s = g1_from_rng(rng)
