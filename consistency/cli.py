@@ -1,7 +1,8 @@
 """``python -m consistency <command>``: params, keygen, send, verify, open, inspect, pack, export, demo,
 bench; for servers issue-context, admit, audit-log (:mod:`consistency.server_cli`); for the
 committee ``committee init|join|finalize``, setup, scan, partial, verdict, audit
-(:mod:`consistency.committee.cli`).
+(:mod:`consistency.committee.cli`); for the trusted setup ``ceremony contribute|beacon|verify``,
+inspect-keys (:mod:`consistency.ceremony_cli`).
 Exit codes: 0 success (``verify``: valid); 1 rejected (an envelope, a key directory or an input
 that does not pass its checks); 2 bad usage; 3 operational error (a file that cannot be read or
 written, a store or log that is unavailable): the command could not run."""
@@ -305,6 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .committee.cli import add_commands as add_committee_commands
 
     add_committee_commands(add)
+    from .ceremony_cli import add_commands as add_ceremony_commands
+
+    add_ceremony_commands(add)
     return p
 
 

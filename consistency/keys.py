@@ -6,6 +6,7 @@ Layout of ``KEYDIR`` (specs/consistency.md, "Key directory")::
     committee_pk.bin         the joint BFV public key (schemes.bfv.serialization)
     verification_key.json    snarkjs verification key, plus "params_id" and "params_digest"
     proving_key.bin          Groth16 proving key (schemes.groth16.keyfile)
+    provenance.json          where the Groth16 key came from (consistency.provenance)
 
 The committee's key is made by the members themselves (:mod:`consistency.committee`); ``setup``
 takes the finalized committee's joint key. A key directory never holds a secret share.
@@ -89,8 +90,11 @@ def run_setup(params: ParameterSet, pk_fhe: PublicKey, *, progress: Progress = N
     return ProverKeys(VerifierKeys(params, pk_fhe, pk.vk, digest), pk, circuit_cache={"r1cs": r1cs})
 
 
-def write_keydir(path: str | os.PathLike, keys: ProverKeys) -> None:
-    """Write a key directory (creating it): public files and the proving key, no secret."""
+def write_keydir(path: str | os.PathLike, keys: ProverKeys, *, provenance: Optional[dict] = None) -> None:
+    """Write a key directory (creating it): public files and the proving key, no secret; and
+    ``provenance.json`` (:mod:`.provenance`; default: a single-party setup)."""
+    from .provenance import single_party, write_provenance
+
     d = Path(path)
     d.mkdir(parents=True, exist_ok=True)
     v = keys.verifier
@@ -102,6 +106,7 @@ def write_keydir(path: str | os.PathLike, keys: ProverKeys) -> None:
     vk_json["params_digest"] = v.digest.hex()
     (d / "verification_key.json").write_text(json.dumps(vk_json, indent=1) + "\n")
     write_proving_key(d / "proving_key.bin", keys.pk)
+    write_provenance(d, provenance if provenance is not None else single_party(v.vk))
 
 
 def _unreadable(f: Path, exc: OSError) -> KeyMismatch:

@@ -37,3 +37,31 @@ def snarkjs(snarkjs_cli):
         return run_snarkjs(snarkjs_cli, [str(a) for a in args], cwd=cwd, timeout=timeout)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def snarkjs_ptau(snarkjs, tmp_path_factory):
+    """``make(power) -> Path``: a phase-2-prepared powers-of-tau file made by the pinned snarkjs
+    (``powersoftau new bn128 power``, one ``contribute -e``, ``prepare phase2``), built once per
+    test run under a file lock in the directory shared by the xdist workers (power 12 takes
+    about 100 s: ``prepare phase2`` dominates)."""
+    from schemes.groth16.snarkjs_cli import _exclusive_lock
+
+    shared = tmp_path_factory.getbasetemp().parent / "snarkjs-ptau"
+    shared.mkdir(exist_ok=True)
+
+    def make(power: int) -> Path:
+        out = shared / f"pot{power}_final.ptau"
+        with _exclusive_lock(shared / f"pot{power}.lock"):
+            if not out.is_file():
+                for args in (["powersoftau", "new", "bn128", power, shared / f"pot{power}_0.ptau"],
+                             ["powersoftau", "contribute", shared / f"pot{power}_0.ptau",
+                              shared / f"pot{power}_1.ptau", "--name=test", "-e=test entropy"],
+                             ["powersoftau", "prepare", "phase2", shared / f"pot{power}_1.ptau",
+                              shared / f"pot{power}.tmp"]):
+                    proc = snarkjs(*args, timeout=900)
+                    assert proc.returncode == 0, proc.stdout + proc.stderr
+                (shared / f"pot{power}.tmp").rename(out)
+        return out
+
+    return make

@@ -3,7 +3,7 @@
     committee init DIR --params NAME --parties N [--id TEXT] [--budget D]
     committee join DIR --member I --secret FILE
     committee finalize DIR
-    setup --params NAME --committee DIR --out KEYDIR
+    setup --params NAME --committee DIR --out KEYDIR [--ptau FILE [--zkey-out FILE] | --from-zkey FILE [--ptau FILE]]
     scan ENVELOPE --keys KEYDIR --ctx TEXT --out REQUEST
     partial REQUEST --keys KEYDIR --committee DIR --member I --secret FILE --out PARTIAL
     verdict REQUEST PARTIAL... --committee DIR --out RECORD [--keys KEYDIR]
@@ -108,6 +108,12 @@ def cmd_setup(a: argparse.Namespace) -> int:
     committee = load_committee(a.committee, allow_insecure=a.insecure)
     if committee.params != params:
         return _usage(f"the committee in {a.committee} is for {committee.params.name}, not {params.name}")
+    if a.ptau or a.from_zkey:  # keys from a powers-of-tau ceremony
+        from ..ceremony_cli import setup_phase2
+
+        return setup_phase2(a, params, committee)
+    if a.zkey_out:
+        return _usage("--zkey-out needs --ptau")
     say = progress_printer()
     keys = run_setup(params, committee.pk, progress=say)
     write_keydir(a.out, keys)
@@ -237,6 +243,9 @@ def add_commands(add: Add) -> None:
     p.add_argument("--params", required=True)
     p.add_argument("--committee", required=True, help="finalized committee directory")
     p.add_argument("--out", required=True, help="key directory")
+    from ..ceremony_cli import add_setup_options
+
+    add_setup_options(p)
     p = add("scan", cmd_scan, "make a scan request for an envelope (checked first)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("envelope")

@@ -10,6 +10,10 @@ Modules (in the style of arkworks ``ark-groth16``):
 - :mod:`.verifier`        -- ``verify`` (raises ``InvalidProof``), ``is_valid_proof``.
 - :mod:`.snarkjs`         -- ``verification_key.json`` / ``proof.json`` / ``public.json``.
 - :mod:`.zkey`            -- the snarkjs ``.zkey`` proving-key file.
+- :mod:`.ptau`, :mod:`.ptau_setup` -- snarkjs powers-of-tau files; the key of an R1CS from one
+  (byte-identical to ``snarkjs groth16 setup``).
+- :mod:`.ceremony`, :mod:`.snarkjs_rng` -- phase-2 contributions, beacons and chain verification
+  (snarkjs-compatible).
 - :mod:`.example`         -- a runnable example (``python -m schemes.groth16``) and test circuits.
 - :mod:`.snarkjs_cli`     -- locating / installing the pinned snarkjs (tests, examples, benchmark).
 

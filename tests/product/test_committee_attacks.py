@@ -472,7 +472,7 @@ def test_key_directory_from_setup_holds_no_share(toy, world, tmp_path):
         s_ints = ",".join(str({"-": -1, "0": 0, "+": 1}[c]) for c in share["s"]).encode()
         assert s_ints not in blob.replace(b" ", b"")
     assert sorted(p.name for p in (tmp_path / "keys").iterdir()) == [
-        "committee_pk.bin", "params.json", "proving_key.bin", "verification_key.json"]
+        "committee_pk.bin", "params.json", "provenance.json", "proving_key.bin", "verification_key.json"]
     # nor does the committee directory
     cblob = b"".join(p.read_bytes() for p in committee.config.path.rglob("*") if p.is_file())
     for f in secrets.values():

@@ -66,7 +66,7 @@ def test_partial_file_format(flow, toy):
 
 def test_keydir_and_committee_dir_hold_no_share(flow):
     assert sorted(p.name for p in (flow / "keys").iterdir()) == [
-        "committee_pk.bin", "params.json", "proving_key.bin", "verification_key.json"]
+        "committee_pk.bin", "params.json", "provenance.json", "proving_key.bin", "verification_key.json"]
     secrets = [json.loads((flow / f"m{i}.secret").read_text()) for i in (1, 2, 3)]
     for d in ("keys", "committee"):
         blob = b"".join(p.read_bytes() for p in (flow / d).rglob("*") if p.is_file())

@@ -76,7 +76,7 @@ def test_digest_and_version_tampering(two_dirs, tmp_path):
 def test_key_directory_holds_only_public_files(two_dirs):
     """No committee share in a key directory (the members keep theirs: tests/product/test_committee_*)."""
     for d in two_dirs:
-        assert sorted(p.name for p in d.iterdir()) == ["committee_pk.bin", "params.json", "proving_key.bin",
+        assert sorted(p.name for p in d.iterdir()) == ["committee_pk.bin", "params.json", "provenance.json", "proving_key.bin",
                                                       "verification_key.json"]
 
 

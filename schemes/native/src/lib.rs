@@ -5,6 +5,7 @@
 //! - `msm`      -- multi-scalar multiplication (Pippenger, scalars grouped by size);
 //! - `points`   -- point vectors kept in native memory, their MSM, fixed-base batch multiplication;
 //! - `r1cs`     -- a constraint system with dense negacyclic blocks (NTT-based, never N^2);
+//! - `lincomb`  -- sparse linear combinations of points, rescaling by one scalar (phase 2);
 //! - `qap`      -- the snarkjs QAP witness map (odd-coset FFTs);
 //! - `prover`   -- the Groth16 prover core over a native proving key;
 //! - `verifier` -- the prepared verifying key, single and batch verification, the pairing;
@@ -18,6 +19,7 @@ use pyo3::prelude::*;
 
 mod codec;
 mod errors;
+mod lincomb;
 mod msm;
 mod points;
 mod poseidon;
@@ -47,6 +49,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<poseidon::Poseidon>()?;
     m.add_function(wrap_pyfunction!(points::g1_fixed_base, m)?)?;
     m.add_function(wrap_pyfunction!(points::g2_fixed_base, m)?)?;
+    m.add_function(wrap_pyfunction!(lincomb::g1_lincombs, m)?)?;
+    m.add_function(wrap_pyfunction!(lincomb::g2_lincombs, m)?)?;
+    m.add_function(wrap_pyfunction!(lincomb::g1_scale, m)?)?;
     m.add_function(wrap_pyfunction!(r1cs::negacyclic_mul, m)?)?;
     m.add_function(wrap_pyfunction!(qap::py_root_of_unity, m)?)?;
     m.add_function(wrap_pyfunction!(qap::odd_coset_values, m)?)?;
