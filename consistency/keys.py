@@ -90,7 +90,7 @@ def run_setup(params: ParameterSet, pk_fhe: PublicKey, *, progress: Progress = N
     return ProverKeys(VerifierKeys(params, pk_fhe, pk.vk, digest), pk, circuit_cache={"r1cs": r1cs})
 
 
-def write_keydir(path: str | os.PathLike, keys: ProverKeys, *, provenance: Optional[dict] = None) -> None:
+def write_keydir(path: str | os.PathLike, keys: ProverKeys, *, provenance: dict[str, object] | None = None) -> None:
     """Write a key directory (creating it): public files and the proving key, no secret; and
     ``provenance.json`` (:mod:`.provenance`; default: a single-party setup)."""
     from .provenance import single_party, write_provenance

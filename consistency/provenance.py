@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Optional
 
 from schemes import strict_json
 from schemes.groth16 import VerifyingKey
@@ -49,7 +48,7 @@ def single_party(vk: VerifyingKey) -> dict:
     return {"version": _VERSION, "setup": "single-party", "verifying_key_sha256": vk_sha256(vk)}
 
 
-def phase2(vk: VerifyingKey, report: ChainReport, *, ptau: Optional[dict], chain_verified: bool) -> dict:
+def phase2(vk: VerifyingKey, report: ChainReport, *, ptau: dict | None, chain_verified: bool) -> dict:
     contributions = []
     for c in report.contributions:
         item = {"hash": c.hash.hex(), "type": "beacon" if c.type == 1 else "contribution", "name": c.name}

@@ -38,7 +38,7 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Optional, Tuple
+from collections.abc import Callable
 
 from .. import _native
 from ..bn254.curve import G1_GEN, G2_GEN, InvalidPoint, g1_mul, g2_mul
@@ -51,7 +51,7 @@ from .zkey import _read_sections
 __all__ = ["Contribution", "MpcParams", "CeremonyError", "ChainReport", "contribute", "beacon",
            "read_mpc_params", "verify_chain", "contribution_hash"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 _R = int(R)
 _G1, _G2 = 64, 128
 _HEADER_FIXED = 4 + 32 + 4 + 32 + 12  # n8q, q, n8r, r, nVars, nPublic, domainSize
@@ -117,9 +117,9 @@ class Contribution:
     g2_spx: tuple
     transcript: bytes
     type: int = 0
-    name: Optional[str] = None
-    num_iterations_exp: Optional[int] = None
-    beacon_hash: Optional[bytes] = None
+    name: str | None = None
+    num_iterations_exp: int | None = None
+    beacon_hash: bytes | None = None
 
     def public(self) -> bytes:
         """``pub(c)``: what the transcript of later contributions and the contribution hash hash."""
@@ -150,7 +150,7 @@ class MpcParams:
     """Section 10: the circuit hash and the contributions, oldest first."""
 
     cs_hash: bytes
-    contributions: Tuple[Contribution, ...]
+    contributions: tuple[Contribution, ...]
 
     def encode(self) -> bytes:
         return (self.cs_hash + struct.pack("<I", len(self.contributions))
@@ -272,7 +272,7 @@ class _Zkey:
         except BufferError:
             pass
 
-    def __enter__(self) -> "_Zkey":
+    def __enter__(self) -> _Zkey:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -295,8 +295,8 @@ def _transcript_hasher(mpc: MpcParams):
 
 # -- making a contribution ---------------------------------------------------------------------
 
-def _apply(src: str | os.PathLike, dst: str | os.PathLike, x: int, g1_s, name: Optional[str],
-           beacon_params: Optional[Tuple[bytes, int]], progress: Progress) -> Contribution:
+def _apply(src: str | os.PathLike, dst: str | os.PathLike, x: int, g1_s, name: str | None,
+           beacon_params: tuple[bytes, int] | None, progress: Progress) -> Contribution:
     if name is not None and len(name.encode("utf-16-le")) // 2 > _NAME_MAX:
         raise CeremonyError(f"the contribution name is longer than {_NAME_MAX} characters")
     with _Zkey(src) as z:
@@ -340,24 +340,20 @@ def _apply(src: str | os.PathLike, dst: str | os.PathLike, x: int, g1_s, name: O
 
 
 def contribute(src: str | os.PathLike, dst: str | os.PathLike, *, entropy: str = "",
-               name: Optional[str] = None, progress: Progress = None) -> Contribution:
+               name: str | None = None, progress: Progress = None) -> Contribution:
     """Add a contribution with a fresh secret (OS randomness, mixed with ``entropy``) to the
     zkey ``src``, writing ``dst``. Returns the record (its ``hash`` is the contribution hash)."""
     seed = hashlib.blake2b(secrets.token_bytes(64) + entropy.encode("utf-8"), digest_size=64).digest()
 
-    def draw(label: bytes) -> int:
-        d = hashlib.blake2b(label + seed, digest_size=64).digest()
-        return 1 + int.from_bytes(d, "big") % (_R - 1)
-
-    x, k = draw(b"x"), draw(b"g1_s")
-    try:
-        return _apply(src, dst, x, g1_mul(G1_GEN, k), name, None, progress)
-    finally:
-        del x, k, seed
+    # x (the new delta factor) and k (the proof of knowledge's G1 point) in [1, r): never written
+    # anywhere; they live in this frame until it returns
+    x, k = (1 + int.from_bytes(hashlib.blake2b(label + seed, digest_size=64).digest(), "big") % (_R - 1)
+            for label in (b"x", b"g1_s"))
+    return _apply(src, dst, x, g1_mul(G1_GEN, k), name, None, progress)
 
 
 def beacon(src: str | os.PathLike, dst: str | os.PathLike, beacon_hash: bytes, num_iterations_exp: int,
-           *, name: Optional[str] = None, progress: Progress = None) -> Contribution:
+           *, name: str | None = None, progress: Progress = None) -> Contribution:
     """Add snarkjs's beacon contribution (public randomness: anyone can recompute x)."""
     if not 0 < len(beacon_hash) < 256:
         raise CeremonyError("the beacon hash must be 1 to 255 bytes")
@@ -376,7 +372,7 @@ class ChainReport:
     """What a verified key is: its circuit hash and its contributions (oldest first)."""
 
     cs_hash: bytes
-    contributions: Tuple[Contribution, ...]
+    contributions: tuple[Contribution, ...]
 
 
 def _check_contributions(mpc: MpcParams, delta_1, progress: Progress) -> None:

@@ -30,7 +30,6 @@ import mmap
 import os
 import struct
 from dataclasses import dataclass, field
-from typing import Dict, Optional
 
 from ..bn254.curve import InvalidPoint
 from ..bn254.fields import P
@@ -70,9 +69,9 @@ class PtauFile:
     ceremony_power: int
     num_contributions: int
     _mm: mmap.mmap = field(repr=False)
-    _sections: Dict[int, tuple] = field(repr=False)
+    _sections: dict[int, tuple] = field(repr=False)
 
-    def __enter__(self) -> "PtauFile":
+    def __enter__(self) -> PtauFile:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -154,7 +153,7 @@ def _decode(cls, data: bytes, what: str):
         raise PtauError(f"ptau: {exc}") from None
 
 
-def _expected_sizes(power: int) -> Dict[int, int]:
+def _expected_sizes(power: int) -> dict[int, int]:
     n = 1 << power
     return {2: (2 * n - 1) * _G1, 3: n * _G2, 4: n * _G1, 5: n * _G1, 6: _G2,
             12: (4 * n - 1) * _G1, 13: (2 * n - 1) * _G2, 14: (2 * n - 1) * _G1, 15: (2 * n - 1) * _G1}
@@ -181,7 +180,7 @@ def _check(mm: mmap.mmap, size: int) -> PtauFile:
     if version != 1:
         raise PtauError(f"unsupported ptau version {version}")
     pos = 12
-    sections: Dict[int, tuple] = {}
+    sections: dict[int, tuple] = {}
     for _ in range(n_sections):
         if pos + 12 > size:
             raise PtauError("truncated ptau section table")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-from typing import Callable, Optional, Tuple
+from collections.abc import Callable
 
 import numpy as np
 
@@ -42,7 +42,7 @@ from .zkey import _SectionWriter, _coefficient_chunks
 
 __all__ = ["setup_from_ptau", "circuit_domain_log", "H_HASH_CHUNK"]
 
-Progress = Optional[Callable[[str], None]]
+Progress = Callable[[str], None] | None
 _R = int(R)
 _ONE = (1).to_bytes(32, "little")
 _MINUS_ONE = (_R - 1).to_bytes(32, "little")
@@ -91,7 +91,7 @@ def _hpow_hash_count(n: int) -> int:
 
 
 def setup_from_ptau(r1cs, ptau_path: str | os.PathLike, zkey_path: str | os.PathLike, *,
-                    progress: Progress = None) -> Tuple[ProvingKey, bytes]:
+                    progress: Progress = None) -> tuple[ProvingKey, bytes]:
     """Write the initial phase-2 ``.zkey`` of ``r1cs`` from a prepared ptau to ``zkey_path``;
     return the key and the 64-byte circuit hash. Raises :class:`.ptau.PtauError` for a bad or too
     small ptau, OSError for unreadable or unwritable files."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from typing import Tuple
 
 from ..bn254.curve import B2, g2_mul
 from ..bn254.fields import P, R, fp2_add, fp2_mul, fp2_neg, fp2_sqr
@@ -40,39 +39,41 @@ _RINV_R = pow(1 << 256, -1, _R)
 #: ffjavascript's cofactorG2 for bn128 (= 2p - r).
 G2_COFACTOR = 2 * _P - _R
 _SIGMA = (0x61707865, 0x3320646E, 0x79622D32, 0x6B206574)
+_ROUNDS = ((0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14), (3, 7, 11, 15),
+           (0, 5, 10, 15), (1, 6, 11, 12), (2, 7, 8, 13), (3, 4, 9, 14))
 
 
 def _rotl(x: int, n: int) -> int:
     return ((x << n) | (x >> (32 - n))) & _M32
 
 
-def _qr(s: list, a: int, b: int, c: int, d: int) -> None:
-    s[a] = (s[a] + s[b]) & _M32; s[d] = _rotl(s[d] ^ s[a], 16)
-    s[c] = (s[c] + s[d]) & _M32; s[b] = _rotl(s[b] ^ s[c], 12)
-    s[a] = (s[a] + s[b]) & _M32; s[d] = _rotl(s[d] ^ s[a], 8)
-    s[c] = (s[c] + s[d]) & _M32; s[b] = _rotl(s[b] ^ s[c], 7)
+def _qr(s: list[int], a: int, b: int, c: int, d: int) -> None:
+    """The ChaCha quarter round (RFC 7539 §2.1) on words a, b, c, d of ``s``."""
+    for x, y, z, rot in ((a, b, d, 16), (c, d, b, 12), (a, b, d, 8), (c, d, b, 7)):
+        s[x] = (s[x] + s[y]) & _M32
+        s[z] = _rotl(s[z] ^ s[x], rot)
 
 
 class ChaCha:
     """ffjavascript's ChaCha random stream (see the module docstring)."""
 
-    def __init__(self, seed: Tuple[int, ...]) -> None:
+    def __init__(self, seed: tuple[int, ...]) -> None:
         if len(seed) != 8:
             raise ValueError("ChaCha takes 8 u32 seed words")
         self._state = [*_SIGMA, *(int(w) & _M32 for w in seed), 0, 0, 0, 0]
-        self._buf: list = []
+        self._buf: list[int] = []
         self._idx = 16
 
     @classmethod
-    def from_hash(cls, digest: bytes) -> "ChaCha":
+    def from_hash(cls, digest: bytes) -> ChaCha:
         """Keyed by the first 32 bytes of ``digest`` read as big-endian u32 words."""
         return cls(struct.unpack(">8I", digest[:32]))
 
     def _update(self) -> None:
         s = list(self._state)
-        for _ in range(10):
-            _qr(s, 0, 4, 8, 12); _qr(s, 1, 5, 9, 13); _qr(s, 2, 6, 10, 14); _qr(s, 3, 7, 11, 15)
-            _qr(s, 0, 5, 10, 15); _qr(s, 1, 6, 11, 12); _qr(s, 2, 7, 8, 13); _qr(s, 3, 4, 9, 14)
+        for _ in range(10):  # column rounds, then diagonal rounds
+            for quarter in _ROUNDS:
+                _qr(s, *quarter)
         self._buf = [(x + y) & _M32 for x, y in zip(s, self._state)]
         self._idx = 0
         for i in range(12, 16):  # 128-bit counter, low word first
