@@ -14,8 +14,9 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn
 
 from schemes.errors import SchemesError
 
@@ -38,7 +39,7 @@ def progress_printer(prefix: str = "") -> Callable[[str], None]:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 2 (argparse's default too)
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2 (argparse's default too)
         self.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         raise SystemExit(2)
@@ -316,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     a = parser.parse_args(argv)
     try:
-        return a.fn(a)
+        code: int = a.fn(a)
+        return code
     except (OperationalError, OSError) as exc:  # could not run: reported, not a traceback
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_OPERATIONAL

@@ -21,8 +21,9 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from schemes import strict_json
 from schemes.bfv.keys import PublicKey
@@ -30,6 +31,7 @@ from schemes.bfv.serialization import public_key_from_bytes, public_key_to_bytes
 from schemes.groth16 import ProvingKey, VerifyingKey, setup
 from schemes.groth16.keyfile import read_proving_key, write_proving_key
 from schemes.groth16.snarkjs import vk_from_json, vk_to_json
+from schemes.r1cs.matrices import R1CS
 
 from .circuit import build_circuit
 from .keyfile import require_key_directory
@@ -64,7 +66,7 @@ class ProverKeys:
 
     verifier: VerifierKeys
     pk: ProvingKey
-    circuit_cache: dict = field(default_factory=dict, compare=False, repr=False)
+    circuit_cache: dict[str, R1CS] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def params(self) -> ParameterSet:
@@ -90,7 +92,7 @@ def run_setup(params: ParameterSet, pk_fhe: PublicKey, *, progress: Progress = N
     return ProverKeys(VerifierKeys(params, pk_fhe, pk.vk, digest), pk, circuit_cache={"r1cs": r1cs})
 
 
-def write_keydir(path: str | os.PathLike, keys: ProverKeys, *, provenance: dict[str, object] | None = None) -> None:
+def write_keydir(path: str | os.PathLike[str], keys: ProverKeys, *, provenance: dict[str, object] | None = None) -> None:
     """Write a key directory (creating it): public files and the proving key, no secret; and
     ``provenance.json`` (:mod:`.provenance`; default: a single-party setup)."""
     from .provenance import single_party, write_provenance
@@ -123,7 +125,7 @@ def _read_bytes(f: Path) -> bytes:
         raise _unreadable(f, exc) from None
 
 
-def _read_json(f: Path) -> dict:
+def _read_json(f: Path) -> dict[str, Any]:
     data = _read_bytes(f)
     try:
         obj = strict_json.loads(data)
@@ -134,7 +136,7 @@ def _read_json(f: Path) -> dict:
     return obj
 
 
-def load_verifier_keys(path: str | os.PathLike, *, params: ParameterSet | None = None,
+def load_verifier_keys(path: str | os.PathLike[str], *, params: ParameterSet | None = None,
                        allow_insecure: bool = False) -> VerifierKeys:
     """Load and cross-check a key directory's public part. Raises :class:`KeyMismatch`.
 
@@ -171,7 +173,7 @@ def load_verifier_keys(path: str | os.PathLike, *, params: ParameterSet | None =
     return VerifierKeys(params, pk_fhe, vk, digest)
 
 
-def load_prover_keys(path: str | os.PathLike, *, params: ParameterSet | None = None,
+def load_prover_keys(path: str | os.PathLike[str], *, params: ParameterSet | None = None,
                      allow_insecure: bool = False) -> ProverKeys:
     """Load the verifier's part and the proving key, and check that they belong together
     (``params`` as in :func:`load_verifier_keys`)."""

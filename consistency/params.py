@@ -103,7 +103,7 @@ class ParameterSet:
     def insecure(self) -> bool:
         return self.bfv.insecure
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, object]:
         """The parameter set as one JSON-ready object (``python -m consistency params NAME --json``).
 
         Everything needed to recompute the noise budget, the flooding bound and the statistical
