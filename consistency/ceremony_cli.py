@@ -59,6 +59,12 @@ def setup_phase2(a: argparse.Namespace, params, committee) -> int:
 
     if a.zkey_out and a.from_zkey:
         return _usage("--zkey-out goes with --ptau alone (it writes the ceremony's initial key)")
+    if not a.from_zkey and (a.out or not a.zkey_out):
+        return _usage("--ptau alone writes the ceremony's initial key (--zkey-out FILE) and no key directory: a key "
+                      "with no phase-2 contribution (delta = gamma) is forgeable; run `ceremony contribute`, then "
+                      "`setup --from-zkey FILE --ptau FILE --out KEYDIR`")
+    if a.from_zkey and not a.out:
+        return _usage("--from-zkey needs --out KEYDIR")
     say = progress_printer()
     say(f"{params.name}: synthesizing the circuit (shape only)")
     r1cs = build_circuit(params, committee.pk).freeze()
@@ -80,13 +86,16 @@ def setup_phase2(a: argparse.Namespace, params, committee) -> int:
             if a.zkey_out:
                 say(f"wrote {a.zkey_out}: the ceremony's initial key (= snarkjs groth16 setup)")
         verified = True
+    if not a.from_zkey:  # --ptau alone: the initial key only
+        return 0
+    if not report.contributions or pk.vk.delta_g2 == pk.vk.gamma_g2:
+        _say(f"REFUSED key: {a.from_zkey} has no phase-2 contribution (delta = gamma): anyone can change the "
+             "public inputs of a proof under it; run `ceremony contribute` first")
+        return 1
     digest = params.digest(public_key_to_bytes(params.bfv, committee.pk))
     keys = ProverKeys(VerifierKeys(params, committee.pk, pk.vk, digest), pk, circuit_cache={"r1cs": r1cs})
     write_keydir(a.out, keys, provenance=phase2(pk.vk, report, ptau=ptau, chain_verified=verified))
     say(f"wrote {a.out} ({len(report.contributions)} phase-2 contributions)")
-    if not report.contributions:
-        say("WARNING: no phase-2 contribution yet (delta = 1): anyone can forge proofs with this key; "
-            "run `ceremony contribute` on the initial zkey and `setup --from-zkey` on the result")
     return 0
 
 

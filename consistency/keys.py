@@ -168,6 +168,9 @@ def load_verifier_keys(path: str | os.PathLike[str], *, params: ParameterSet | N
         vk = vk_from_json(vk_json)
     except ValueError as exc:
         raise KeyMismatch(f"verification_key.json: {exc}") from None
+    if vk.delta_g2 == vk.gamma_g2:
+        raise KeyMismatch("verification_key.json has delta = gamma (a key with no phase-2 contribution): anyone can "
+                          "change the public inputs of a proof under it; refused")
     if vk.num_public != params.num_public:
         raise KeyMismatch(f"verifying key has {vk.num_public} public inputs, {params.name} needs {params.num_public}")
     return VerifierKeys(params, pk_fhe, vk, digest)

@@ -112,5 +112,5 @@ def describe(rec: dict) -> list:
         extra = (f" beacon {c['beacon_hash']} 2^{c['num_iterations_exp']}" if c["type"] == "beacon" else "")
         lines.append(f"  #{i} {c['type']:<12} {c['hash']}  {c.get('name') or ''}{extra}")
     if not cs:
-        lines.append("  WARNING: no phase-2 contribution: delta = 1, anyone can forge proofs with this key")
+        lines.append("  WARNING: no phase-2 contribution: delta = gamma, anyone can forge proofs with this key (loaders refuse it)")
     return lines

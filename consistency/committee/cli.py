@@ -114,6 +114,8 @@ def cmd_setup(a: argparse.Namespace) -> int:
         return setup_phase2(a, params, committee)
     if a.zkey_out:
         return _usage("--zkey-out needs --ptau")
+    if not a.out:
+        return _usage("--out KEYDIR is required")
     say = progress_printer()
     keys = run_setup(params, committee.pk, progress=say)
     write_keydir(a.out, keys)
@@ -242,7 +244,7 @@ def add_commands(add: Add) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--params", required=True)
     p.add_argument("--committee", required=True, help="finalized committee directory")
-    p.add_argument("--out", required=True, help="key directory")
+    p.add_argument("--out", default=None, help="key directory (not with --ptau alone: that writes --zkey-out only)")
     from ..ceremony_cli import add_setup_options
 
     add_setup_options(p)

@@ -48,7 +48,7 @@ def ceremony(tmp_path_factory, snarkjs, snarkjs_ptau):
     ok(run("committee", "join", "committee", "--member", "1", "--secret", "member1/share.secret", ins, cwd=d))
     ok(run("committee", "finalize", "committee", ins, cwd=d))
     ok(run("setup", "--ptau", "pot12_final.ptau", "--zkey-out", "circuit_0000.zkey", "--params", "toy",
-           "--committee", "committee", "--out", "keys_init", ins, cwd=d))
+           "--committee", "committee", ins, cwd=d))
     ok(run("ceremony", "contribute", "circuit_0000.zkey", "circuit_0001.zkey", "--name", "alice",
            "--entropy", "alice's dice rolls", cwd=d))
     proc = snarkjs("zkey", "contribute", d / "circuit_0001.zkey", d / "circuit_0002.zkey", "--name=bob",
@@ -79,8 +79,13 @@ def test_readme_flow_verifies_and_proves(ceremony, snarkjs):
     ok(run("send", data / "toy_benign.png", "--keys", "keys", "--recipient", "bob.pub", "--ctx", "m1",
            "--out", "e.env", ins, cwd=d))
     assert "VALID" in ok(run("verify", "e.env", "--keys", "keys", "--ctx", "m1", ins, cwd=d))
-    # the initial directory (no contribution) says loudly that it is forgeable
-    assert "WARNING: no phase-2 contribution" in ok(run("inspect-keys", "keys_init", ins, cwd=d))
+    # no key directory is ever made from a key with no contribution (delta = gamma: forgeable)
+    base = ["--params", "toy", "--committee", "committee", ins]
+    refused = run("setup", "--ptau", "pot12_final.ptau", "--zkey-out", "again.zkey", "--out", "keys_init", *base, cwd=d)
+    assert refused.returncode == 2 and "forgeable" in refused.stderr and not (d / "keys_init").exists()
+    refused = run("setup", "--from-zkey", "circuit_0000.zkey", "--ptau", "pot12_final.ptau", "--out", "keys_init",
+                  *base, cwd=d)
+    assert refused.returncode == 1 and "no phase-2 contribution" in refused.stderr and not (d / "keys_init").exists()
 
 
 def test_toy_initial_zkey_is_byte_identical_to_snarkjs(ceremony, snarkjs):

@@ -116,3 +116,14 @@ def test_leaky_set_needs_the_insecure_flag_everywhere(two_dirs, tmp_path):
         load_verifier_keys(d)
     with pytest.raises(UnknownParameterSet, match="LEAKS"):
         get_parameter_set("default-2048-leaky")
+
+
+def test_a_verifying_key_with_delta_equal_to_gamma_is_refused(two_dirs, tmp_path):
+    """Attack test: with delta = gamma (a ptau key before any phase-2 contribution, or a crafted
+    key) C can absorb any change of the public inputs, so a proof proves nothing: refused."""
+    d = _copy(two_dirs[0], tmp_path)
+    vk = json.loads((d / "verification_key.json").read_text())
+    vk["vk_delta_2"] = vk["vk_gamma_2"]
+    (d / "verification_key.json").write_text(json.dumps(vk))
+    with pytest.raises(KeyMismatch, match="delta = gamma"):
+        load_verifier_keys(d, allow_insecure=True)
