@@ -22,6 +22,11 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .committee.keygen import Committee
+    from .params import ParameterSet
 
 __all__ = ["add_commands", "setup_phase2"]
 
@@ -37,7 +42,7 @@ def _usage(msg: str) -> int:
     return 2
 
 
-def _ptau_info(path: str) -> dict:
+def _ptau_info(path: str) -> dict[str, Any]:
     from schemes.groth16.ptau import open_ptau, ptau_file_hash
 
     with open_ptau(path) as pt:
@@ -45,7 +50,7 @@ def _ptau_info(path: str) -> dict:
     return {"blake2b": ptau_file_hash(path), **info}
 
 
-def setup_phase2(a: argparse.Namespace, params, committee) -> int:
+def setup_phase2(a: argparse.Namespace, params: ParameterSet, committee: Committee) -> int:
     """``setup --ptau`` / ``setup --from-zkey``: a key directory whose key comes from a ptau."""
     from schemes.bfv.serialization import public_key_to_bytes
     from schemes.groth16.ceremony import check_circuit, read_chain, verify_chain

@@ -25,10 +25,11 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from schemes import strict_json
 from schemes.groth16 import VerifyingKey
-from schemes.groth16.ceremony import ChainReport
+from schemes.groth16.ceremony import CeremonyError, ChainReport
 from schemes.groth16.snarkjs import vk_to_json
 
 from .errors import KeyMismatch
@@ -44,15 +45,19 @@ def vk_sha256(vk: VerifyingKey) -> str:
     return hashlib.sha256(json.dumps(vk_to_json(vk), sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def single_party(vk: VerifyingKey) -> dict:
+def single_party(vk: VerifyingKey) -> dict[str, Any]:
     return {"version": _VERSION, "setup": "single-party", "verifying_key_sha256": vk_sha256(vk)}
 
 
-def phase2(vk: VerifyingKey, report: ChainReport, *, ptau: dict | None, chain_verified: bool) -> dict:
-    contributions = []
+def phase2(vk: VerifyingKey, report: ChainReport, *, ptau: dict[str, Any] | None,
+           chain_verified: bool) -> dict[str, Any]:
+    contributions: list[dict[str, str | int | None]] = []
     for c in report.contributions:
-        item = {"hash": c.hash.hex(), "type": "beacon" if c.type == 1 else "contribution", "name": c.name}
+        kind = "beacon" if c.type == 1 else "contribution"
+        item: dict[str, str | int | None] = {"hash": c.hash.hex(), "type": kind, "name": c.name}
         if c.type == 1:
+            if c.beacon_hash is None or c.num_iterations_exp is None:
+                raise CeremonyError(f"beacon contribution {c.hash.hex()} has no beacon hash or iteration exponent")
             item["beacon_hash"] = c.beacon_hash.hex()
             item["num_iterations_exp"] = c.num_iterations_exp
         contributions.append(item)
@@ -61,11 +66,11 @@ def phase2(vk: VerifyingKey, report: ChainReport, *, ptau: dict | None, chain_ve
             "contributions": contributions}
 
 
-def write_provenance(keydir: str | os.PathLike, record: dict) -> None:
+def write_provenance(keydir: str | os.PathLike[str], record: dict[str, Any]) -> None:
     (Path(keydir) / PROVENANCE_FILE).write_text(json.dumps(record, indent=1) + "\n")
 
 
-def read_provenance(keydir: str | os.PathLike, vk: VerifyingKey) -> dict:
+def read_provenance(keydir: str | os.PathLike[str], vk: VerifyingKey) -> dict[str, Any]:
     """The record, checked against ``vk``; a missing file gives the legacy single-party record.
     Raises :class:`KeyMismatch` for a malformed record or one made for another key."""
     f = Path(keydir) / PROVENANCE_FILE
@@ -90,7 +95,7 @@ def read_provenance(keydir: str | os.PathLike, vk: VerifyingKey) -> dict:
     return rec
 
 
-def describe(rec: dict) -> list:
+def describe(rec: dict[str, Any]) -> list[str]:
     """Human-readable lines for ``inspect-keys``."""
     if rec["setup"] == "single-party":
         lines = ["setup: single-party (one process sampled the toxic waste: whoever ran it can forge proofs)"]

@@ -41,9 +41,10 @@ from pathlib import Path
 from collections.abc import Callable
 
 from .. import _native
-from ..bn254.curve import G1_GEN, G2_GEN, InvalidPoint, g1_mul, g2_mul
+from ..bn254.curve import G1_GEN, G2_GEN, G1Point, G2Coords, G2Point, InvalidPoint, g1_mul, g2_mul
 from ..bn254.fields import R
 from ..bn254.vectors import G1Vector, G2Vector, g1_to_le, g2_to_le
+from ..r1cs.matrices import R1CS
 from .errors import Groth16Error
 from .snarkjs_rng import beacon_rng, fr_from_rng, g1_from_rng, hash_to_g2
 from .zkey import _read_sections
@@ -67,37 +68,37 @@ class CeremonyError(Groth16Error, ValueError):
 
 # -- points ------------------------------------------------------------------------------------
 
-def _g1_lem(data: bytes, what: str):
+def _g1_lem(data: bytes, what: str) -> G1Point:
     try:
         return G1Vector.from_bytes(data, "lem", what=what)[0]
     except InvalidPoint as exc:
         raise CeremonyError(f"{what}: {exc}") from None
 
 
-def _g2_lem(data: bytes, what: str):
+def _g2_lem(data: bytes, what: str) -> G2Point:
     try:
         return G2Vector.from_bytes(data, "lem", subgroup=True, what=what)[0]
     except InvalidPoint as exc:
         raise CeremonyError(f"{what}: {exc}") from None
 
 
-def _u1(pt) -> bytes:
+def _u1(pt: G1Point) -> bytes:
     return G1Vector.from_points([pt]).to_bytes("be")
 
 
-def _u2(pt) -> bytes:
+def _u2(pt: G2Point) -> bytes:
     return G2Vector.from_points([pt]).to_bytes("be")
 
 
-def _lem1(pt) -> bytes:
+def _lem1(pt: G1Point) -> bytes:
     return G1Vector.from_points([pt]).to_bytes("lem")
 
 
-def _lem2(pt) -> bytes:
+def _lem2(pt: G2Point) -> bytes:
     return G2Vector.from_points([pt]).to_bytes("lem")
 
 
-def _same_ratio(g1s, g1sx, g2s, g2sx) -> bool:
+def _same_ratio(g1s: G1Point, g1sx: G1Point, g2s: G2Point, g2sx: G2Point) -> bool:
     """snarkjs ``sameRatio``: none at infinity and e(g1s, g2sx) = e(g1sx, g2s)."""
     if g1s is None or g1sx is None or g2s is None or g2sx is None:
         return False
@@ -111,10 +112,10 @@ def _same_ratio(g1s, g1sx, g2s, g2sx) -> bool:
 class Contribution:
     """One section-10 record (see the module docstring)."""
 
-    delta_after: tuple
-    g1_s: tuple
-    g1_sx: tuple
-    g2_spx: tuple
+    delta_after: G1Point
+    g1_s: G1Point
+    g1_sx: G1Point
+    g2_spx: G2Point
     transcript: bytes
     type: int = 0
     name: str | None = None
@@ -135,6 +136,8 @@ class Contribution:
             name = self.name.encode("utf-8")
             params += bytes([1, len(name)]) + name
         if self.type == 1:
+            if self.num_iterations_exp is None or self.beacon_hash is None:
+                raise CeremonyError("a beacon contribution needs its hash and iteration exponent")
             params += bytes([2, self.num_iterations_exp, 3, len(self.beacon_hash)]) + self.beacon_hash
         return (_lem1(self.delta_after) + _lem1(self.g1_s) + _lem1(self.g1_sx) + _lem2(self.g2_spx)
                 + self.transcript + struct.pack("<II", self.type, len(params)) + params)
@@ -157,7 +160,7 @@ class MpcParams:
                 + b"".join(c.encode() for c in self.contributions))
 
 
-def read_mpc_params(sec: bytes) -> MpcParams:
+def read_mpc_params(sec: bytes | memoryview) -> MpcParams:
     """Parse section 10 strictly (known parameters, in order, lengths exact; points checked)."""
     sec = bytes(sec)
     if len(sec) < 68:
@@ -165,7 +168,7 @@ def read_mpc_params(sec: bytes) -> MpcParams:
     cs_hash = sec[:64]
     n, = struct.unpack_from("<I", sec, 64)
     pos = 68
-    out = []
+    out: list[Contribution] = []
     fixed = 3 * _G1 + _G2 + 64 + 8
     for i in range(n):
         what = f"contribution #{i + 1}"
@@ -184,7 +187,9 @@ def read_mpc_params(sec: bytes) -> MpcParams:
         if p + plen > len(sec):
             raise CeremonyError(f"{what}: parameters run past section 10")
         end = p + plen
-        name = exp = bhash = None
+        name: str | None = None
+        exp: int | None = None
+        bhash: bytes | None = None
         last = 0
         while p < end:
             pid = sec[p]
@@ -208,10 +213,11 @@ def read_mpc_params(sec: bytes) -> MpcParams:
                     raise CeremonyError(f"{what}: name is not UTF-8") from None
             else:
                 bhash = data
-        if ctype == 1 and (exp is None or not bhash):
-            raise CeremonyError(f"{what}: a beacon without its hash or iteration exponent")
-        if ctype == 1 and not 10 <= exp <= 63:
-            raise CeremonyError(f"{what}: beacon iteration exponent {exp} outside [10, 63]")
+        if ctype == 1:
+            if exp is None or not bhash:
+                raise CeremonyError(f"{what}: a beacon without its hash or iteration exponent")
+            if not 10 <= exp <= 63:
+                raise CeremonyError(f"{what}: beacon iteration exponent {exp} outside [10, 63]")
         out.append(Contribution(pts[0], pts[1], pts[2], g2_spx, transcript, ctype, name,
                                 exp if ctype == 1 else None, bhash if ctype == 1 else None))
         pos = end
@@ -225,20 +231,28 @@ def read_mpc_params(sec: bytes) -> MpcParams:
 class _Zkey:
     """A memory-mapped zkey: sections by id, header fields, section 10 parsed."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    header: bytes
+    n_vars: int
+    n_public: int
+    domain_size: int
+    delta_1: tuple[int, int]
+    delta_2: G2Coords
+    mpc: MpcParams
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         with open(path, "rb") as f:
             if os.fstat(f.fileno()).st_size == 0:
                 raise CeremonyError(f"{path}: not a zkey file (empty)")
             self._mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         self._view = memoryview(self._mm)
-        self.sections: dict = {}
+        self.sections: dict[int, memoryview] = {}
         try:
             self._load(path)
         except BaseException:
             self.close()
             raise
 
-    def _load(self, path) -> None:
+    def _load(self, path: str | os.PathLike[str]) -> None:
         try:
             s = _read_sections(self._view)
         except ValueError as exc:
@@ -252,10 +266,11 @@ class _Zkey:
         self.header = h
         self.n_vars, self.n_public, self.domain_size = struct.unpack_from("<III", h, _HEADER_FIXED - 12)
         o = _HEADER_FIXED + 2 * _G1 + 2 * _G2
-        self.delta_1 = _g1_lem(h[o:o + _G1], "delta_1")
-        self.delta_2 = _g2_lem(h[o + _G1:o + _G1 + _G2], "delta_2")
-        if self.delta_1 is None or self.delta_2 is None:
+        delta_1 = _g1_lem(h[o:o + _G1], "delta_1")
+        delta_2 = _g2_lem(h[o + _G1:o + _G1 + _G2], "delta_2")
+        if delta_1 is None or delta_2 is None:
             raise CeremonyError(f"{path}: delta is the point at infinity")
+        self.delta_1, self.delta_2 = delta_1, delta_2
         self.mpc = read_mpc_params(s[10])
         if len(s[8]) != _G1 * (self.n_vars - self.n_public - 1):
             raise CeremonyError(f"{path}: the L section has the wrong size")
@@ -275,7 +290,7 @@ class _Zkey:
     def __enter__(self) -> _Zkey:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def points(self, sid: int, what: str) -> G1Vector:
@@ -285,7 +300,7 @@ class _Zkey:
             raise CeremonyError(f"zkey {what}: {exc}") from None
 
 
-def _transcript_hasher(mpc: MpcParams):
+def _transcript_hasher(mpc: MpcParams) -> hashlib.blake2b:
     h = hashlib.blake2b(digest_size=64)
     h.update(mpc.cs_hash)
     for c in mpc.contributions:
@@ -295,7 +310,7 @@ def _transcript_hasher(mpc: MpcParams):
 
 # -- making a contribution ---------------------------------------------------------------------
 
-def _apply(src: str | os.PathLike, dst: str | os.PathLike, x: int, g1_s, name: str | None,
+def _apply(src: str | os.PathLike[str], dst: str | os.PathLike[str], x: int, g1_s: G1Point, name: str | None,
            beacon_params: tuple[bytes, int] | None, progress: Progress) -> Contribution:
     if name is not None and len(name.encode("utf-16-le")) // 2 > _NAME_MAX:
         raise CeremonyError(f"the contribution name is longer than {_NAME_MAX} characters")
@@ -321,7 +336,7 @@ def _apply(src: str | os.PathLike, dst: str | os.PathLike, x: int, g1_s, name: s
         with open(tmp, "wb") as f:
             f.write(b"zkey" + struct.pack("<II", 1, 10))
 
-            def section(sid: int, data) -> None:
+            def section(sid: int, data: bytes | memoryview) -> None:
                 f.write(struct.pack("<IQ", sid, len(data)))
                 f.write(data)
 
@@ -339,7 +354,7 @@ def _apply(src: str | os.PathLike, dst: str | os.PathLike, x: int, g1_s, name: s
     return c
 
 
-def contribute(src: str | os.PathLike, dst: str | os.PathLike, *, entropy: str = "",
+def contribute(src: str | os.PathLike[str], dst: str | os.PathLike[str], *, entropy: str = "",
                name: str | None = None, progress: Progress = None) -> Contribution:
     """Add a contribution with a fresh secret (OS randomness, mixed with ``entropy``) to the
     zkey ``src``, writing ``dst``. Returns the record (its ``hash`` is the contribution hash)."""
@@ -352,7 +367,7 @@ def contribute(src: str | os.PathLike, dst: str | os.PathLike, *, entropy: str =
     return _apply(src, dst, x, g1_mul(G1_GEN, k), name, None, progress)
 
 
-def beacon(src: str | os.PathLike, dst: str | os.PathLike, beacon_hash: bytes, num_iterations_exp: int,
+def beacon(src: str | os.PathLike[str], dst: str | os.PathLike[str], beacon_hash: bytes, num_iterations_exp: int,
            *, name: str | None = None, progress: Progress = None) -> Contribution:
     """Add snarkjs's beacon contribution (public randomness: anyone can recompute x)."""
     if not 0 < len(beacon_hash) < 256:
@@ -375,10 +390,10 @@ class ChainReport:
     contributions: tuple[Contribution, ...]
 
 
-def _check_contributions(mpc: MpcParams, delta_1, progress: Progress) -> None:
+def _check_contributions(mpc: MpcParams, delta_1: G1Point, progress: Progress) -> None:
     h = hashlib.blake2b(digest_size=64)
     h.update(mpc.cs_hash)
-    cur = G1_GEN
+    cur: G1Point = G1_GEN
     for i, c in enumerate(mpc.contributions):
         what = f"contribution #{i + 1}" + (f" ({c.name})" if c.name else "")
         if progress:
@@ -393,12 +408,15 @@ def _check_contributions(mpc: MpcParams, delta_1, progress: Progress) -> None:
         if not _same_ratio(cur, c.delta_after, g2_sp, c.g2_spx):
             raise CeremonyError(f"{what}: deltaAfter does not follow from the previous delta and the key")
         if c.type == 1:
-            if c.num_iterations_exp > MAX_BEACON_EXP:
-                raise CeremonyError(f"{what}: a beacon of 2^{c.num_iterations_exp} hash iterations is "
+            exp, bhash = c.num_iterations_exp, c.beacon_hash
+            if exp is None or bhash is None:
+                raise CeremonyError(f"{what}: a beacon without its hash or iteration exponent")
+            if exp > MAX_BEACON_EXP:
+                raise CeremonyError(f"{what}: a beacon of 2^{exp} hash iterations is "
                                     f"more than this verifier recomputes (2^{MAX_BEACON_EXP})")
             if progress:
-                progress(f"verify: recomputing the beacon (2^{c.num_iterations_exp} SHA-256)")
-            rng = beacon_rng(c.beacon_hash, c.num_iterations_exp)
+                progress(f"verify: recomputing the beacon (2^{exp} SHA-256)")
+            rng = beacon_rng(bhash, exp)
             x = fr_from_rng(rng)
             g1_s = g1_from_rng(rng)
             if g1_s != c.g1_s or g1_mul(g1_s, x) != c.g1_sx:
@@ -425,7 +443,7 @@ def _ratio_section(z: _Zkey, z0: _Zkey, sid: int, label: str) -> None:
         raise CeremonyError(f"the {label} section is not the initial one divided by delta")
 
 
-def verify_chain(zkey_path: str | os.PathLike, r1cs, ptau_path: str | os.PathLike, *,
+def verify_chain(zkey_path: str | os.PathLike[str], r1cs: R1CS, ptau_path: str | os.PathLike[str], *,
                  progress: Progress = None) -> ChainReport:
     """Check ``zkey_path`` against the circuit ``r1cs`` and the ptau (module docstring). Raises
     :class:`CeremonyError` naming the first failed check; returns the report otherwise."""
@@ -461,13 +479,13 @@ def _verify_against(z: _Zkey, z0: _Zkey, progress: Progress) -> ChainReport:
     return ChainReport(z.mpc.cs_hash, z.mpc.contributions)
 
 
-def read_chain(zkey_path: str | os.PathLike) -> ChainReport:
+def read_chain(zkey_path: str | os.PathLike[str]) -> ChainReport:
     """Section 10 of a zkey, parsed but NOT verified (for inspection)."""
     with _Zkey(zkey_path) as z:
         return ChainReport(z.mpc.cs_hash, z.mpc.contributions)
 
 
-def check_circuit(zkey_path: str | os.PathLike, r1cs) -> None:
+def check_circuit(zkey_path: str | os.PathLike[str], r1cs: R1CS) -> None:
     """Refuse a zkey that is not for ``r1cs``: its wire, public-input and domain counts, and its
     section 4 (the A and B matrices, with the input-consistency rows) recomputed from ``r1cs``.
     (The C matrix is not in a zkey: only :func:`verify_chain` checks the IC and L queries.)"""

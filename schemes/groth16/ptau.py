@@ -30,6 +30,7 @@ import mmap
 import os
 import struct
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..bn254.curve import InvalidPoint
 from ..bn254.fields import P
@@ -43,13 +44,14 @@ PTAU_MAGIC = b"ptau"
 MAX_POWER = 28
 _G1 = 64
 _G2 = 128
+_V = TypeVar("_V", G1Vector, G2Vector)
 
 
 class PtauError(EncodingError):
     """A ``.ptau`` file that is malformed, not BN254, not prepared for phase 2, or too small."""
 
 
-def ptau_file_hash(path: str | os.PathLike, chunk: int = 1 << 22) -> str:
+def ptau_file_hash(path: str | os.PathLike[str], chunk: int = 1 << 22) -> str:
     """BLAKE2b-512 of the whole file, hex (what a key's provenance records)."""
     h = hashlib.blake2b(digest_size=64)
     with open(path, "rb") as f:
@@ -69,12 +71,12 @@ class PtauFile:
     ceremony_power: int
     num_contributions: int
     _mm: mmap.mmap = field(repr=False)
-    _sections: dict[int, tuple] = field(repr=False)
+    _sections: dict[int, tuple[int, int]] = field(repr=False)
 
     def __enter__(self) -> PtauFile:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -146,7 +148,7 @@ class PtauFile:
         return self._g1(2, first, count, "ptau tauG1")
 
 
-def _decode(cls, data: bytes, what: str):
+def _decode(cls: type[_V], data: bytes, what: str) -> _V:
     try:
         return cls.from_bytes(data, "lem", subgroup=True, what=what)
     except InvalidPoint as exc:
@@ -159,7 +161,7 @@ def _expected_sizes(power: int) -> dict[int, int]:
             12: (4 * n - 1) * _G1, 13: (2 * n - 1) * _G2, 14: (2 * n - 1) * _G1, 15: (2 * n - 1) * _G1}
 
 
-def open_ptau(path: str | os.PathLike) -> PtauFile:
+def open_ptau(path: str | os.PathLike[str]) -> PtauFile:
     """Open and check a phase-2-prepared ``.ptau`` (raises :class:`PtauError`; OSError if unreadable)."""
     with open(path, "rb") as f:
         size = os.fstat(f.fileno()).st_size
@@ -180,7 +182,7 @@ def _check(mm: mmap.mmap, size: int) -> PtauFile:
     if version != 1:
         raise PtauError(f"unsupported ptau version {version}")
     pos = 12
-    sections: dict[int, tuple] = {}
+    sections: dict[int, tuple[int, int]] = {}
     for _ in range(n_sections):
         if pos + 12 > size:
             raise PtauError("truncated ptau section table")

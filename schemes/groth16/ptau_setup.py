@@ -29,6 +29,7 @@ import hashlib
 import os
 import struct
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
@@ -36,6 +37,7 @@ from .. import _native
 from ..bn254.curve import G1_GEN, G2_GEN
 from ..bn254.fields import R
 from ..bn254.vectors import G1Vector, G2Vector, native_call
+from ..r1cs.matrices import R1CS
 from .data_structures import ProvingKey, VerifyingKey
 from .ptau import PtauError, open_ptau
 from .zkey import _SectionWriter, _coefficient_chunks
@@ -47,9 +49,10 @@ _R = int(R)
 _ONE = (1).to_bytes(32, "little")
 _MINUS_ONE = (_R - 1).to_bytes(32, "little")
 H_HASH_CHUNK = 1 << 14
+_Points = TypeVar("_Points", _native.G1Points, _native.G2Points)
 
 
-def circuit_domain_log(r1cs) -> int:
+def circuit_domain_log(r1cs: R1CS) -> int:
     """snarkjs's ``cirPower``: ``floor(log2(m + l)) + 1`` (the m + l + 1 rows fit in 2^cirPower)."""
     return max(1, (r1cs.num_constraints + r1cs.num_public).bit_length())
 
@@ -63,16 +66,16 @@ class _Combos:
 
     def __init__(self, outputs: int) -> None:
         self.outputs = outputs
-        self.out: list = []
-        self.base: list = []
-        self.coef: list = []
+        self.out: list[int] = []
+        self.base: list[int] = []
+        self.coef: list[int] = []
 
     def add(self, output: int, base: int, coef: int) -> None:
         self.out.append(output)
         self.base.append(base)
         self.coef.append(coef)
 
-    def run(self, fn, bases):
+    def run(self, fn: Callable[[_Points, bytes, bytes, bytes], _Points], bases: _Points) -> _Points:
         out = np.asarray(self.out, dtype=np.int64)
         order = np.argsort(out, kind="stable")
         counts = np.bincount(out, minlength=self.outputs) if len(out) else np.zeros(self.outputs, np.int64)
@@ -80,7 +83,7 @@ class _Combos:
         idx = np.asarray(self.base, dtype="<u4")[order]
         coefs = np.frombuffer(b"".join(int(c).to_bytes(32, "little") for c in self.coef),
                               dtype=np.uint8).reshape(-1, 32)[order] if self.coef else np.zeros((0, 32), np.uint8)
-        return native_call(fn, bases.native, indptr.tobytes(), idx.tobytes(), coefs.tobytes())
+        return native_call(fn, bases, indptr.tobytes(), idx.tobytes(), coefs.tobytes())
 
 
 def _hpow_hash_count(n: int) -> int:
@@ -90,7 +93,7 @@ def _hpow_hash_count(n: int) -> int:
     return -(-(n - 1) // H_HASH_CHUNK) * H_HASH_CHUNK
 
 
-def setup_from_ptau(r1cs, ptau_path: str | os.PathLike, zkey_path: str | os.PathLike, *,
+def setup_from_ptau(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: str | os.PathLike[str], *,
                     progress: Progress = None) -> tuple[ProvingKey, bytes]:
     """Write the initial phase-2 ``.zkey`` of ``r1cs`` from a prepared ptau to ``zkey_path``;
     return the key and the 64-byte circuit hash. Raises :class:`.ptau.PtauError` for a bad or too
@@ -123,31 +126,31 @@ def setup_from_ptau(r1cs, ptau_path: str | os.PathLike, zkey_path: str | os.Path
         for i in range(count_h):
             hp.add(i, i + n, 1)
             hp.add(i, i, _R - 1)
-        hpow = hp.run(_native.g1_lincombs, pt.tau_g1(0, count_h + n))
+        hpow = hp.run(_native.g1_lincombs, pt.tau_g1(0, count_h + n).native)
 
     if progress:
         progress("ptau setup: gathering the matrix columns")
     a, b1, lic = _Combos(nv), _Combos(nv), _Combos(nv)
     for row, (ra, rb, rc) in enumerate(r1cs.iter_rows()):
-        for w, c in ra:
-            a.add(w, row, c)
-            lic.add(w, 2 * n + row, c)       # beta L_row
-        for w, c in rb:
-            b1.add(w, row, c)
-            lic.add(w, n + row, c)           # alpha L_row
-        for w, c in rc:
-            lic.add(w, row, c)               # L_row
+        for wire, c in ra:
+            a.add(wire, row, c)
+            lic.add(wire, 2 * n + row, c)    # beta L_row
+        for wire, c in rb:
+            b1.add(wire, row, c)
+            lic.add(wire, n + row, c)        # alpha L_row
+        for wire, c in rc:
+            lic.add(wire, row, c)            # L_row
     for k in range(l + 1):
         a.add(k, m + k, 1)
         lic.add(k, 2 * n + m + k, 1)
     if progress:
         progress(f"ptau setup: A, B1, B2, IC and L points ({nv} wires)")
-    a_q = G1Vector(a.run(_native.g1_lincombs, lag1))
-    b1_q = G1Vector(b1.run(_native.g1_lincombs, lag1))
-    b2_q = G2Vector(b1.run(_native.g2_lincombs, lag2))
-    all_l = G1Vector(lic.run(_native.g1_lincombs, tri))
-    ic = all_l[:l + 1]
-    l_q = all_l[l + 1:]
+    a_q = G1Vector(a.run(_native.g1_lincombs, lag1.native))
+    b1_q = G1Vector(b1.run(_native.g1_lincombs, lag1.native))
+    b2_q = G2Vector(b1.run(_native.g2_lincombs, lag2.native))
+    all_l = lic.run(_native.g1_lincombs, tri.native)  # nv rows: IC (wires 0..l), then L
+    ic = G1Vector(all_l.slice(0, l + 1))
+    l_q = G1Vector(all_l.slice(l + 1, len(all_l)))
 
     g1_lem = G1Vector.from_points([G1_GEN]).to_bytes("lem")
     g2_lem = G2Vector.from_points([G2_GEN]).to_bytes("lem")

@@ -23,8 +23,8 @@ from __future__ import annotations
 import hashlib
 import struct
 
-from ..bn254.curve import B2, g2_mul
-from ..bn254.fields import P, R, fp2_add, fp2_mul, fp2_neg, fp2_sqr
+from ..bn254.curve import B2, G2Point, g2_mul
+from ..bn254.fields import P, R, Fp2, fp2_add, fp2_mul, fp2_neg, fp2_sqr
 from ..bn254.tower import fp2_pow
 
 __all__ = ["ChaCha", "hash_to_g2", "fr_from_rng", "g1_from_rng", "g2_from_rng", "beacon_rng",
@@ -119,12 +119,12 @@ def _fp_negative(a: int) -> bool:
     return a > (_P - 1) // 2
 
 
-def _fp_sqrt(a: int):
+def _fp_sqrt(a: int) -> int | None:
     s = pow(a, (_P + 1) // 4, _P)
     return s if s * s % _P == a % _P else None
 
 
-def g1_from_rng(rng: ChaCha):
+def g1_from_rng(rng: ChaCha) -> tuple[int, int]:
     """ffjavascript ``G1.fromRng`` (G1 has cofactor 1)."""
     while True:
         x = _fp_from_rng(rng)
@@ -137,17 +137,22 @@ def g1_from_rng(rng: ChaCha):
     return (x, y)
 
 
-def _fp2_is_square(a: tuple) -> bool:
+def _ints(a: Fp2) -> Fp2:
+    """``a`` with plain-int coordinates (the field helpers may return GMP integers)."""
+    return (int(a[0]), int(a[1]))
+
+
+def _fp2_is_square(a: Fp2) -> bool:
     norm = (a[0] * a[0] + a[1] * a[1]) % _P  # i^2 = -1
     return norm == 0 or pow(norm, (_P - 1) // 2, _P) == 1
 
 
-def _fp2_sqrt(a: tuple):
+def _fp2_sqrt(a: Fp2) -> Fp2 | None:
     """A square root in Fp2 (p = 3 mod 4; Adj and Rodriguez-Henriquez, algorithm 9), or None."""
     a = (a[0] % _P, a[1] % _P)
     if a == (0, 0):
         return (0, 0)
-    a1 = tuple(int(c) for c in fp2_pow(a, (_P - 3) // 4))
+    a1 = _ints(fp2_pow(a, (_P - 3) // 4))
     alpha = fp2_mul(fp2_sqr(a1), a)
     x0 = fp2_mul(a1, a)
     if tuple(int(c) % _P for c in alpha) == (_P - 1, 0):
@@ -160,11 +165,11 @@ def _fp2_sqrt(a: tuple):
     return x if (int(sq[0]) % _P, int(sq[1]) % _P) == a else None
 
 
-def _fp2_negative(a: tuple) -> bool:
+def _fp2_negative(a: Fp2) -> bool:
     return _fp_negative(a[0]) if a[1] == 0 else _fp_negative(a[1])
 
 
-def g2_from_rng(rng: ChaCha):
+def g2_from_rng(rng: ChaCha) -> G2Point:
     """ffjavascript ``G2.fromRng``: a point of the twist, times the cofactor."""
     b = (int(B2[0]), int(B2[1]))
     while True:
@@ -177,11 +182,12 @@ def g2_from_rng(rng: ChaCha):
             if y is not None:
                 break
     if greatest != _fp2_negative(y):
-        y = tuple(int(c) % _P for c in fp2_neg(y))
+        neg = fp2_neg(y)
+        y = (int(neg[0]) % _P, int(neg[1]) % _P)
     return g2_mul((x, y), G2_COFACTOR)
 
 
-def hash_to_g2(digest: bytes):
+def hash_to_g2(digest: bytes) -> G2Point:
     """snarkjs ``hashToG2``: the G2 point drawn from a ChaCha keyed by ``digest`` (>= 32 bytes)."""
     if len(digest) < 32:
         raise ValueError("hash_to_g2 needs at least 32 bytes")
