@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 from collections.abc import Sequence
 
 from .errors import OperationalError, RejectReason
@@ -62,7 +62,7 @@ class AuditEvent:
     context_digest: bytes
     params_id: str | None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"v": 1, "time": format_time(self.time),
                 "decision": "admitted" if self.admitted else "rejected",
                 "reason": None if self.reason is None else self.reason.value,
@@ -153,8 +153,8 @@ class AuditSummary:
 
     lines: int = 0
     admitted: int = 0
-    rejected: Counter = field(default_factory=Counter)
-    params: Counter = field(default_factory=Counter)
+    rejected: Counter[str] = field(default_factory=Counter)
+    params: Counter[str] = field(default_factory=Counter)
     first: str | None = None
     last: str | None = None
     errors: list[str] = field(default_factory=list)
@@ -206,7 +206,7 @@ def _check_record(obj: object) -> str | None:
     return None
 
 
-def _unique_keys(pairs: list) -> dict:
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         raise ValueError("repeated key")

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 from collections.abc import Callable
 
 from schemes.key_agreement import generate_recipient_key
@@ -36,10 +37,19 @@ from .scanner import load_scanner, plaintext_score
 from .sender import encrypt_for_scanner, prepare_statement, send
 from .server import Server, verify_envelope
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .committee import Committee
+    from .keys import ProverKeys
+    from .params import ParameterSet
+
 __all__ = ["run_demo", "default_cache_dir", "DemoPaths", "DEMO_MEMBERS", "cached_committee"]
 
 #: The demo committee: the provider, a regulator and an NGO.
 DEMO_MEMBERS = 3
+
+_T = TypeVar("_T")
 
 
 def default_cache_dir(params_name: str) -> Path:
@@ -66,8 +76,8 @@ class DemoPaths:
         return self.root / f"member_{member}" / "share.secret"
 
 
-def _shipped_image(name: str, kind: str):
-    with resources.as_file(resources.files("consistency").joinpath("data", f"{name}_{kind}.png")) as p:
+def _shipped_image(name: str, kind: str) -> np.ndarray:
+    with resources.as_file(resources.files("consistency") / "data" / f"{name}_{kind}.png") as p:
         return load_image(p)
 
 
@@ -75,7 +85,7 @@ def _cli(*args: str, insecure: bool) -> list[str]:
     return [sys.executable, "-m", "consistency", *args, *(["--insecure"] if insecure else [])]
 
 
-def _run_members(commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
+def _run_members(commands: list[list[str]]) -> list[subprocess.CompletedProcess[str]]:
     """Run one process per member at once; wait for all."""
     procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for c in commands]
     out = []
@@ -85,13 +95,14 @@ def _run_members(commands: list[list[str]]) -> list[subprocess.CompletedProcess]
     return out
 
 
-def _check(results: list[subprocess.CompletedProcess], what: str) -> None:
+def _check(results: list[subprocess.CompletedProcess[str]], what: str) -> None:
     for r in results:
         if r.returncode != 0:
             raise ConsistencyError(f"{what} failed (exit {r.returncode}): {r.stderr.strip()[-2000:]}")
 
 
-def cached_committee(params, paths: DemoPaths, insecure: bool, say: Callable[[str], None]):
+def cached_committee(params: ParameterSet, paths: DemoPaths, insecure: bool,
+                     say: Callable[[str], None]) -> tuple[Committee, ProverKeys, str]:
     """The cached committee and key directory, or a fresh committee (three join processes)."""
     from .committee import init_committee, load_committee
     from .committee.errors import CommitteeError
@@ -131,7 +142,7 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
     say = progress_printer()
     rows: list[tuple[str, float, str]] = []
 
-    def step(label: str, fn, detail=lambda r: ""):
+    def step(label: str, fn: Callable[[], _T], detail: Callable[[_T], str] = lambda r: "") -> _T:
         t0 = time.perf_counter()
         r = fn()
         rows.append((label, time.perf_counter() - t0, detail(r)))
@@ -177,10 +188,10 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
                           lambda r: f"score {r.score} (plaintext {plaintext_score(model, image_bytes(images[kind], params))})")
             step(f"audit of {kind}'s record", lambda: audit_record(record.encode(), keys.verifier, committee),
                  lambda r: "re-checked from public data")
-            banned = record.verdict == "banned"
-            verdicts[kind] = banned
-            rows.append((f"server decision for {kind}", 0.0, "BLOCK" if banned else "forward"))
-            if not banned:
+            blocked = record.verdict == "banned"
+            verdicts[kind] = blocked
+            rows.append((f"server decision for {kind}", 0.0, "BLOCK" if blocked else "forward"))
+            if not blocked:
                 step(f"recipient opens {kind}", lambda: open_payload(admitted.forward_payload, recipient, params),
                      lambda o: "image matches" if (o.image == images[kind]).all() else "MISMATCH")
             if kind == "benign":  # a second decryption of the same envelope, asked of member 1
@@ -196,7 +207,7 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
     # The swap at the server: the benign BFV input with the banned message, commitment and proof.
     benign, (banned, banned_ctx) = envelopes["benign"][0], envelopes["banned"]
 
-    def try_swap():
+    def try_swap() -> str:
         try:
             verify_envelope(keys.verifier, replace(banned, ct_fhe=benign.ct_fhe), banned_ctx)
         except Rejected as exc:
@@ -207,7 +218,7 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
 
     # The swap at the prover: message part from the banned image, BFV part (with its real
     # randomness) from the benign image. No proof can be made: the witness fails the relation.
-    def try_prove_swap():
+    def try_prove_swap() -> str:
         stmt, wit, _ = prepare_statement(params, keys.pk_fhe, image_bytes(images["banned"], params),
                                          recipient.public_bytes(), banned_ctx + b";swap")
         ct_fhe, bfv_wit = encrypt_for_scanner(params, keys.pk_fhe, image_bytes(images["benign"], params))

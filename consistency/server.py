@@ -68,7 +68,8 @@ class _Verified:
     __slots__ = ("data", "allow_insecure", "env")
 
     def __init__(self, data: bytes, allow_insecure: bool) -> None:
-        self.data, self.allow_insecure, self.env = data, allow_insecure, None
+        self.data, self.allow_insecure = data, allow_insecure
+        self.env: Envelope | None = None
 
     def get(self) -> Envelope:
         if self.env is None:
@@ -158,7 +159,7 @@ def verify_envelope(keys: VerifierKeys, data: bytes | Envelope, context: bytes,
                                    [(screened.env or screened.data, context)])
     if rej is not None:
         raise rej
-    return VerifiedEnvelope(_TOKEN, env, context)  # type: ignore[arg-type]
+    return VerifiedEnvelope(_TOKEN, env, context)  # type: ignore[arg-type]  # env is set when rej is None
 
 
 @dataclass
@@ -172,6 +173,12 @@ class _Item:
     expires_at: int | None = None
     rejection: Rejected | None = None
     verified: Envelope | _Verified | None = None
+
+    @property
+    def passed(self) -> Screened:
+        """``screened``, for an item past screening (only those are verified and claimed)."""
+        assert self.screened is not None, "an item that was not screened"
+        return self.screened
 
 
 def _claimed_params_id(data: Any) -> str | None:
@@ -278,7 +285,7 @@ class Server:
             self._verify_here([item])
         if item.rejection is not None:
             raise item.rejection
-        return VerifiedEnvelope(_TOKEN, item.verified, item.context)  # type: ignore[arg-type]
+        return VerifiedEnvelope(_TOKEN, item.verified, item.context)  # type: ignore[arg-type]  # set if not rejected
 
     def admit(self, data: bytes | Envelope, context: bytes) -> AdmittedEnvelope:
         """Verify, claim the context, record the decision. Raises :class:`Rejected` (with its
@@ -373,7 +380,7 @@ class Server:
     def _verify_here(self, items: Sequence[_Item]) -> None:
         """Steps 3-4 in this process."""
         results = verify_decoded(self.keys, self._pvk,
-                                 [(it.screened.env or it.screened.data, it.context) for it in items])  # type: ignore[union-attr]
+                                 [(it.passed.env or it.passed.data, it.context) for it in items])
         for it, (env, rej) in zip(items, results):
             it.verified, it.rejection = env, rej
 
@@ -381,7 +388,7 @@ class Server:
         """Steps 3-4 on ``executor``; each answer must name one of our items and its digest."""
         if not items:
             return
-        todo = [(i, it.screened.data, it.context) for i, it in enumerate(items)]  # type: ignore[union-attr]
+        todo = [(i, it.passed.data, it.context) for i, it in enumerate(items)]
         answered: set[int] = set()
         try:
             futures = submit_chunks(executor, self.keys, todo)
@@ -391,8 +398,8 @@ class Server:
         for answer in answers:
             try:
                 i, digest, reason, message = answer
-                it = items[i]
-                if i in answered or digest != it.screened.digest:  # type: ignore[union-attr]
+                it: _Item = items[i]
+                if i in answered or digest != it.passed.digest:
                     raise ValueError
                 rej = None if reason is None else Rejected(str(message), RejectReason(reason))
             except (ValueError, TypeError, IndexError):
@@ -400,7 +407,7 @@ class Server:
             answered.add(i)
             it.rejection = rej
             if rej is None:
-                it.verified = _Verified(it.screened.data, self.keys.params.insecure)  # type: ignore[union-attr]
+                it.verified = _Verified(it.passed.data, self.keys.params.insecure)
         if len(answered) != len(items):
             raise OperationalError("the executor left envelopes unanswered")
         if confirm:  # the workers' acceptances, checked again here (parse, binding, batched pairing)
@@ -410,7 +417,7 @@ class Server:
     def _claim_and_record(self, work: Sequence[_Item]) -> list[AdmittedEnvelope | Rejected]:
         """Steps 5-6."""
         passed = [it for it in work if it.rejection is None]
-        won = self.store.claim_many([Claim(it.context, it.screened.digest, it.expires_at)  # type: ignore[union-attr]
+        won = self.store.claim_many([Claim(it.context, it.passed.digest, it.expires_at)
                                      for it in passed])
         after = self._clock()
         for it, ok in zip(passed, won):
@@ -430,7 +437,7 @@ class Server:
             if it.rejection is None:
                 _log.info("admitted envelope=%s context=%s params=%s", env_hex, ev.context_digest.hex(),
                           self.keys.params.name)
-                out.append(AdmittedEnvelope(_TOKEN, it.verified, it.context))  # type: ignore[arg-type]
+                out.append(AdmittedEnvelope(_TOKEN, it.verified, it.context))  # type: ignore[arg-type]  # set if not rejected
             else:
                 _log.info("rejected reason=%s envelope=%s context=%s: %.200r", it.rejection.reason.value,
                           env_hex, ev.context_digest.hex(), str(it.rejection))

@@ -31,13 +31,15 @@ import stat
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, runtime_checkable
-from collections.abc import Sequence
+from typing import NoReturn, Protocol, TypeVar, runtime_checkable
+from collections.abc import Callable, Sequence
 
 from .errors import OperationalError
 
 __all__ = ["Claim", "ReplayStore", "MemoryReplayStore", "SqliteReplayStore", "context_digest",
            "CONTEXT_KEY_BYTES"]
+
+_T = TypeVar("_T")
 
 #: Length of the context MAC key held by a store.
 CONTEXT_KEY_BYTES = 32
@@ -99,11 +101,15 @@ def _check_claim(c: Claim) -> tuple[bytes, bytes, int | None]:
     return context_digest(c.context), bytes(c.envelope_digest), c.expires_at
 
 
+class _ClaimsMany(Protocol):
+    def claim_many(self, claims: Sequence[Claim]) -> list[bool]: ...
+
+
 class _ClaimOne:
     """``claim`` as a one-element ``claim_many`` (the stores implement the batch)."""
 
-    def claim(self, context: bytes, envelope_digest: bytes, expires_at: int | None) -> bool:
-        return self.claim_many([Claim(context, envelope_digest, expires_at)])[0]  # type: ignore[attr-defined]
+    def claim(self: _ClaimsMany, context: bytes, envelope_digest: bytes, expires_at: int | None) -> bool:
+        return self.claim_many([Claim(context, envelope_digest, expires_at)])[0]
 
 
 class MemoryReplayStore(_ClaimOne):
@@ -209,7 +215,7 @@ class SqliteReplayStore(_ClaimOne):
     def __repr__(self) -> str:
         return f"SqliteReplayStore({str(self.path)!r})"
 
-    def __getstate__(self):
+    def __getstate__(self) -> NoReturn:
         raise TypeError("a replay store is not sent to other processes; open it there by its path")
 
     # -- connection ------------------------------------------------------------------------------
@@ -246,7 +252,7 @@ class SqliteReplayStore(_ClaimOne):
         self._conn, self._pid = conn, os.getpid()
         return conn
 
-    def _transaction(self, fn):
+    def _transaction(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
         """Run ``fn(conn)`` in one IMMEDIATE transaction; storage errors -> OperationalError."""
         with self._lock:
             conn = self._connection()

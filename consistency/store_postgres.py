@@ -18,24 +18,28 @@ import re
 import secrets
 import threading
 import time
-from typing import Any
-from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn, TypeVar
+from collections.abc import Callable, Sequence
 
 from .errors import OperationalError
 from .store import CONTEXT_KEY_BYTES, Claim, _check_claim, _ClaimOne, context_digest
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+    from psycopg.rows import TupleRow
 
 __all__ = ["PostgresReplayStore"]
 
 _PREFIX = re.compile(r"^[a-z_][a-z0-9_]{0,40}$")
 _LOCK_ID = 0x4752435354  # "GRCST": the advisory lock that serializes schema creation
+_T = TypeVar("_T")
 
 
-def _psycopg() -> Any:
+def _require_psycopg() -> None:
     try:
-        import psycopg
+        import psycopg  # noqa: F401
     except ImportError:  # pragma: no cover - depends on the installation
         raise ImportError("PostgresReplayStore needs psycopg 3: pip install 'greco-consistency[postgres]'") from None
-    return psycopg
 
 
 class PostgresReplayStore(_ClaimOne):
@@ -51,13 +55,13 @@ class PostgresReplayStore(_ClaimOne):
             raise TypeError("dsn must be a string")
         if not _PREFIX.match(prefix):
             raise ValueError("prefix must be a lower-case SQL identifier prefix ([a-z_][a-z0-9_]*)")
-        self._psycopg = _psycopg()
+        _require_psycopg()
         self._dsn = dsn
         self._claims = f"{prefix}claims"
         self._keys = f"{prefix}context_key"
         self._connect_timeout = max(1, int(round(connect_timeout)))
         self._lock = threading.Lock()
-        self._conn: Any = None
+        self._conn: Connection[TupleRow] | None = None
         self._key: bytes | None = None
         with self._lock:
             self._connection()
@@ -65,7 +69,7 @@ class PostgresReplayStore(_ClaimOne):
     def __repr__(self) -> str:
         return f"PostgresReplayStore(prefix={self._claims[:-len('claims')]!r})"  # never the DSN (password)
 
-    def __getstate__(self):
+    def __getstate__(self) -> NoReturn:
         raise TypeError("a replay store is not sent to other processes; open it there by its DSN")
 
     # -- connection ------------------------------------------------------------------------------
@@ -74,12 +78,13 @@ class PostgresReplayStore(_ClaimOne):
         # psycopg's messages name the host and port, not the password
         return OperationalError(f"replay store (PostgreSQL): {str(exc).strip() or type(exc).__name__}")
 
-    def _connection(self) -> Any:
+    def _connection(self) -> Connection[TupleRow]:
         """The open connection, (re)connecting and creating the tables if needed. Caller holds
         the lock."""
         if self._conn is not None and not self._conn.closed:
             return self._conn
-        psycopg = self._psycopg
+        import psycopg  # checked by __init__; imported here so that the module loads without it
+
         try:
             conn = psycopg.connect(self._dsn, autocommit=True, connect_timeout=self._connect_timeout)
         except psycopg.Error as exc:
@@ -104,10 +109,11 @@ class PostgresReplayStore(_ClaimOne):
         self._conn = conn
         return conn
 
-    def _run(self, fn):
+    def _run(self, fn: Callable[[Connection[TupleRow]], _T]) -> _T:
         """``fn(conn)`` under the lock; a storage error closes the connection (the next call
         reconnects) and is raised as OperationalError."""
-        psycopg = self._psycopg
+        import psycopg
+
         with self._lock:
             conn = self._connection()
             try:
@@ -127,7 +133,7 @@ class PostgresReplayStore(_ClaimOne):
             return []
         now = time.time()
 
-        def run(conn: Any) -> list[bool]:
+        def run(conn: Connection[TupleRow]) -> list[bool]:
             # one statement (atomic on its own, one round trip); a key repeated within it is
             # inserted once, by its first occurrence
             won = {bytes(r[0]) for r in conn.execute(
@@ -156,11 +162,13 @@ class PostgresReplayStore(_ClaimOne):
         if self._key is None:
             fresh = secrets.token_bytes(CONTEXT_KEY_BYTES)
 
-            def run(conn: Any) -> bytes:
+            def run(conn: Connection[TupleRow]) -> bytes:
                 with conn.transaction():
                     conn.execute(f"INSERT INTO {self._keys} (id, key) VALUES (1, %s) ON CONFLICT (id) DO NOTHING",
                                  (fresh,))
-                    return bytes(conn.execute(f"SELECT key FROM {self._keys} WHERE id = 1").fetchone()[0])
+                    row = conn.execute(f"SELECT key FROM {self._keys} WHERE id = 1").fetchone()
+                    assert row is not None  # inserted above unless it was there already
+                    return bytes(row[0])
 
             self._key = self._run(run)
         return self._key

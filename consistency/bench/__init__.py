@@ -20,17 +20,19 @@ import json
 import subprocess
 import sys
 import tempfile
+from typing import Any
 
 __all__ = ["run_bench", "collect"]
 
 
-def _child(args: list[str]) -> dict:
+def _child(args: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.run([sys.executable, "-m", "consistency.bench.worker", *args],
                               capture_output=True, text=True, cwd=tmp)
     if proc.returncode != 0:
         raise RuntimeError(f"bench worker {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    row: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])  # one JSON object (bench.worker)
+    return row
 
 
 def _say(msg: str) -> None:
@@ -38,10 +40,10 @@ def _say(msg: str) -> None:
 
 
 def collect(names: list[str], sizes: list[int], *, batch: int, runs: int, snarkjs: bool,
-            msm_log_size: int) -> dict:
+            msm_log_size: int) -> dict[str, Any]:
     """Run every measurement, each in a fresh process; the result as one dict."""
     flag = [] if snarkjs else ["--no-snarkjs"]
-    out: dict = {"params": {}, "synthetic": {}, "msm": None}
+    out: dict[str, Any] = {"params": {}, "synthetic": {}, "msm": None}
     for name in names:
         _say(f"parameter set {name} ...")
         out["params"][name] = _child(["params", name, "--batch", str(batch), "--runs", str(runs), *flag])
@@ -54,11 +56,11 @@ def collect(names: list[str], sizes: list[int], *, batch: int, runs: int, snarkj
     return out
 
 
-def _f(x, fmt: str) -> str:
+def _f(x: float | None, fmt: str) -> str:
     return "-" if x is None else format(x, fmt)
 
 
-def print_tables(result: dict) -> None:
+def print_tables(result: dict[str, Any]) -> None:
     rows = result["params"].values()
     if rows:
         print("| params | constraints | public inputs | setup s | send s | Groth16 prove s | verify ms "

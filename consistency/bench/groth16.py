@@ -15,16 +15,43 @@ from __future__ import annotations
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from .timing import median_time, peak_rss_mb
 
+if TYPE_CHECKING:
+    from schemes.groth16 import PreparedVerifyingKey, ProvingKey
+    from schemes.r1cs.matrices import R1CS
+    from schemes.r1cs.system import ConstraintSystem
+
 __all__ = ["run_size", "snarkjs_prove"]
+
+#: A bench row as printed in JSON (numbers, notes, null for what was not measured).
+Row = dict[str, float | str | None]
+
+
+class _SnarkjsTime(TypedDict):
+    snarkjs_prove_s: float | None
+
+
+class SnarkjsTiming(_SnarkjsTime, total=False):
+    """What :func:`snarkjs_prove` measured: seconds, or None with a ``snarkjs_note``."""
+
+    snarkjs_note: str
+
+
+def snarkjs_columns(sj: SnarkjsTiming) -> Row:
+    """``sj`` as columns of a row (a TypedDict is not a ``dict[str, ...]`` to mypy)."""
+    row: Row = {"snarkjs_prove_s": sj["snarkjs_prove_s"]}
+    if "snarkjs_note" in sj:
+        row["snarkjs_note"] = sj["snarkjs_note"]
+    return row
 
 
 def run_size(log_size: int, num_public: int = 3, verify_runs: int = 5, runs: int = 1,
-             snarkjs: bool = True) -> dict:
+             snarkjs: bool = True) -> Row:
     """Measure one size in this process."""
-    from schemes.groth16 import prepare_verifying_key, prove, setup, verify
+    from schemes.groth16 import Proof, prepare_verifying_key, prove, setup, verify
     from schemes.groth16.example import synthetic_circuit
     from schemes.groth16.r1cs_to_qap import domain_for
 
@@ -35,19 +62,21 @@ def run_size(log_size: int, num_public: int = 3, verify_runs: int = 5, runs: int
     t = time.perf_counter()
     pk = setup(r1cs)
     setup_s = time.perf_counter() - t
-    proofs: list = []
+    proofs: list[Proof] = []
     prove_s = median_time(lambda: proofs.append(prove(pk, r1cs, cs.assignment)), runs)
     pvk = prepare_verifying_key(pk.vk)
     verify_s = median_time(lambda: verify(pvk, cs.public_values, proofs[-1]), verify_runs)
-    row = {"log_size": log_size, "constraints": r1cs.num_constraints, "setup_s": setup_s,
+    row: Row = {"log_size": log_size, "constraints": r1cs.num_constraints, "setup_s": setup_s,
            "ours_prove_s": prove_s, "verify_ms": 1e3 * verify_s, "peak_mb": peak_rss_mb()}
-    sj = snarkjs_prove(pk, r1cs, cs, pvk) if snarkjs else {"snarkjs_prove_s": None, "snarkjs_note": "skipped"}
-    row.update(sj)
-    row["ratio"] = prove_s / sj["snarkjs_prove_s"] if sj.get("snarkjs_prove_s") else None
+    sj: SnarkjsTiming = (snarkjs_prove(pk, r1cs, cs, pvk) if snarkjs
+                         else {"snarkjs_prove_s": None, "snarkjs_note": "skipped"})
+    row.update(snarkjs_columns(sj))
+    sj_s = sj["snarkjs_prove_s"]
+    row["ratio"] = prove_s / sj_s if sj_s else None
     return row
 
 
-def snarkjs_prove(pk, r1cs, cs, pvk) -> dict:
+def snarkjs_prove(pk: ProvingKey, r1cs: R1CS, cs: ConstraintSystem, pvk: PreparedVerifyingKey) -> SnarkjsTiming:
     """Time ``snarkjs groth16 prove`` on our ``.zkey`` and ``.wtns`` for ``cs`` and check its proof
     with our verifier. Returns ``{"snarkjs_prove_s": seconds}``, or ``None`` with a
     ``snarkjs_note`` saying why not."""

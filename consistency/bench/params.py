@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import time
 
+from .groth16 import Row, SnarkjsTiming, snarkjs_columns
 from .timing import median_time, peak_rss_mb
 
 __all__ = ["measure_parameter_set"]
 
 
-def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bool = True) -> dict:
+def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bool = True) -> Row:
     """Measure one parameter set in this process (call it in a fresh process for peak memory)."""
     from schemes.groth16 import prepare_verifying_key, prove
     from schemes.groth16.batch import verify_batch
@@ -29,7 +30,7 @@ def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bo
 
     from ..circuit import build_circuit
     from ..demo import _shipped_image
-    from ..envelope import encode
+    from ..envelope import Envelope, encode
     from ..image import image_bytes
     from schemes.bfv.keys import keygen
 
@@ -47,7 +48,7 @@ def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bo
     setup_s = time.perf_counter() - t0
     recipient = generate_recipient_key().public_bytes()
     image = _shipped_image(params.data_name, "benign")
-    envs: list = []
+    envs: list[Envelope] = []
     send_s = median_time(lambda: envs.append(send(image, recipient, keys, b"bench")), runs)
     env = envs[-1]
     data = encode(env, allow_insecure=True)
@@ -63,11 +64,13 @@ def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bo
     public = env.public_inputs()
     batch_s = median_time(lambda: verify_batch(pvk, [(public, p) for p in proofs]), 3)
     peak_mb = peak_rss_mb()
-    sj = snarkjs_prove(keys.pk, r1cs, cs, pvk) if snarkjs else {"snarkjs_prove_s": None, "snarkjs_note": "skipped"}
+    sj: SnarkjsTiming = (snarkjs_prove(keys.pk, r1cs, cs, pvk) if snarkjs
+                         else {"snarkjs_prove_s": None, "snarkjs_note": "skipped"})
+    sj_s = sj["snarkjs_prove_s"]
     return {
         "params": name, "constraints": keys.pk.num_constraints, "public": params.num_public,
         "setup_s": setup_s, "send_s": send_s, "prove_s": prove_s, "verify_ms": 1e3 * verify_s,
         "batch_verify_ms_per_proof": 1e3 * batch_s / batch, "batch": batch,
-        "envelope_bytes": len(data), "peak_mb": peak_mb, **sj,
-        "ratio": prove_s / sj["snarkjs_prove_s"] if sj.get("snarkjs_prove_s") else None,
+        "envelope_bytes": len(data), "peak_mb": peak_mb, **snarkjs_columns(sj),
+        "ratio": prove_s / sj_s if sj_s else None,
     }

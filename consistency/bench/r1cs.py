@@ -12,6 +12,8 @@ import os
 import random
 import tempfile
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from schemes.bigint import BACKEND
 from schemes.bn254.fields import R
@@ -22,15 +24,16 @@ from schemes.r1cs.system import ConstraintSystem
 from schemes.r1cs.testing import assert_witness_mutations_fail
 
 Q_DEFAULT = 18014398492704769  # the default BFV modulus (54 bits)
+_T = TypeVar("_T")
 
 
-def _timed(fn):
+def _timed(fn: Callable[[], _T]) -> tuple[_T, float]:
     t = time.perf_counter()
     out = fn()
     return out, time.perf_counter() - t
 
 
-def main(argv: list | None = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=2048)
     ap.add_argument("--write", action="store_true", help="also time write_r1cs to a temp file")
@@ -39,7 +42,7 @@ def main(argv: list | None = None) -> None:
     n = args.n
     print(f"backend: {BACKEND}")
 
-    def dense():
+    def dense() -> ConstraintSystem:
         cs = ConstraintSystem()
         for b in range(2):
             poly = [rng.randrange(Q_DEFAULT) for _ in range(n)]
@@ -49,7 +52,7 @@ def main(argv: list | None = None) -> None:
             cs.enforce_negacyclic(poly, u, o, f"blk{b}")
         return cs
 
-    def sparse():
+    def sparse() -> ConstraintSystem:
         cs = ConstraintSystem()
         for i in range(4096):
             e = cs.witness(rng.randrange(-19, 20), f"e[{i}]")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=1)
     p.add_argument("--no-snarkjs", action="store_true")
     a = p.parse_args(argv)
+    row: Mapping[str, float | str | None]
     if a.kind == "params":
         from .params import measure_parameter_set
 

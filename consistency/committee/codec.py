@@ -35,7 +35,7 @@ def canonical(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def loads(data: bytes | str, what: str, error: type = MalformedCommitteeFile) -> dict:
+def loads(data: bytes | str, what: str, error: type = MalformedCommitteeFile) -> dict[str, Any]:
     """Parse ``data`` as one JSON object, strictly."""
     try:
         obj = strict_json.loads(data)
@@ -46,7 +46,7 @@ def loads(data: bytes | str, what: str, error: type = MalformedCommitteeFile) ->
     return obj
 
 
-def read_json(path: str | os.PathLike[str], what: str, error: type = MalformedCommitteeFile) -> dict:
+def read_json(path: str | os.PathLike[str], what: str, error: type = MalformedCommitteeFile) -> dict[str, Any]:
     """Read and parse a JSON object file; a missing or unreadable file is an ``error`` too."""
     try:
         data = Path(path).read_bytes()
@@ -79,7 +79,7 @@ def create_json(path: str | os.PathLike[str], obj: Any) -> None:
         f.write(json.dumps(obj, indent=1, sort_keys=True) + "\n")
 
 
-def require_keys(obj: dict, keys: Iterable[str], what: str, error: type = MalformedCommitteeFile) -> None:
+def require_keys(obj: dict[str, Any], keys: Iterable[str], what: str, error: type = MalformedCommitteeFile) -> None:
     """Exactly the keys ``keys``: no missing one, no extra one."""
     want = set(keys)
     if set(obj) != want:
@@ -98,7 +98,7 @@ def dec(value: Any, what: str, below: int | None = None, error: type = Malformed
     return x
 
 
-def dec_list(value: Any, length: int, below: int, what: str, error: type = MalformedCommitteeFile) -> tuple:
+def dec_list(value: Any, length: int, below: int, what: str, error: type = MalformedCommitteeFile) -> tuple[int, ...]:
     """Exactly ``length`` canonical decimal strings, each ``< below``."""
     if not isinstance(value, list) or len(value) != length:
         raise error(f"{what} must be a list of {length} decimal strings")

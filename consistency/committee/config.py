@@ -32,6 +32,7 @@ import struct
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 from collections.abc import Callable
 
 from schemes.bfv.dkg import crs_polynomials
@@ -98,7 +99,7 @@ class CommitteeConfig:
         return int.from_bytes(self.digest[:31], "big")
 
     @cached_property
-    def crs(self) -> tuple:
+    def crs(self) -> tuple[tuple[int, ...], ...]:
         """The common ring elements ``a^(k)``."""
         return crs_polynomials(self.params.bfv, self.crs_seed)
 
@@ -117,13 +118,13 @@ class CommitteeConfig:
 
 
 def _config_json(committee_id: str, params: ParameterSet, parties: int, seed: bytes, model: bytes,
-                 budget: int, keygen_vk: VerifyingKey, partial_vk: VerifyingKey) -> dict:
+                 budget: int, keygen_vk: VerifyingKey, partial_vk: VerifyingKey) -> dict[str, object]:
     return {"version": COMMITTEE_VERSION, "id": committee_id, "params_id": params.name, "parties": parties,
             "crs_seed": seed.hex(), "model_digest": model.hex(), "decryption_budget": budget,
             "keygen_vk_digest": _vk_digest(keygen_vk).hex(), "partial_vk_digest": _vk_digest(partial_vk).hex()}
 
 
-def _digest(obj: dict) -> bytes:
+def _digest(obj: dict[str, Any]) -> bytes:
     return hashlib.sha256(b"GRC/committee/v1\x00" + canonical(obj)).digest()
 
 
@@ -154,9 +155,9 @@ def init_committee(path: str | os.PathLike[str], params: ParameterSet, parties: 
     seed = crs_seed(params, committee_id)
     crs = crs_polynomials(params.bfv, seed)
     keys = {}
-    for circuit, build in (("keygen", lambda: keygen_circuit(params.bfv, crs)),
-                           ("partial", lambda: partial_circuit(params.bfv))):
-        r1cs = build().freeze()
+    for circuit in ("keygen", "partial"):
+        cs = keygen_circuit(params.bfv, crs) if circuit == "keygen" else partial_circuit(params.bfv)
+        r1cs = cs.freeze()
         say(f"{circuit} circuit: {r1cs.num_constraints} constraints, {r1cs.num_public} public inputs; Groth16 setup")
         keys[circuit] = setup_fn(r1cs)
     obj = _config_json(committee_id, params, parties, seed, model_digest(params, load_scanner(params)), budget,

@@ -29,7 +29,7 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from schemes.bfv.dkg import KeyContribution, SecretShare, generate_share, joint_public_key
 from schemes.bfv.dkg_gadget import KeygenStatement, keygen_circuit, keygen_public_inputs
@@ -78,7 +78,7 @@ def contribution_path(config: CommitteeConfig, member: int) -> Path:
     return config.path / "members" / f"member_{member}.json"
 
 
-def contribution_json(config: CommitteeConfig, contribution: KeyContribution, proof: Proof) -> dict:
+def contribution_json(config: CommitteeConfig, contribution: KeyContribution, proof: Proof) -> dict[str, object]:
     return {"version": 1, "committee": config.digest.hex(), "member": contribution.member,
             "h": str(contribution.h), "b": [[str(int(x)) for x in poly] for poly in contribution.b],
             "proof": proof_to_json(proof)}
@@ -120,11 +120,11 @@ def join(path: str | os.PathLike[str], member: int, secret_path: str | os.PathLi
         raise FileExistsError(f"member {member} has already joined ({target})")
     if Path(secret_path).exists() or log_path(secret_path).exists():
         raise FileExistsError(f"{secret_path} (or its log) exists: a share is never overwritten")
-    params = config.params.bfv
-    share, contribution, witness = generate_share(params, config.crs, member, rng)
+    bfv = config.params.bfv
+    share, contribution, witness = generate_share(bfv, config.crs, member, rng)
     statement = KeygenStatement(config.tag, contribution)
     say(f"member {member}: proving the key contribution")
-    cs = keygen_circuit(params, config.crs, statement, witness)
+    cs = keygen_circuit(bfv, config.crs, statement, witness)
     proof = prove(config.proving_key("keygen"), cs.freeze(), cs.assignment)
     write_share(secret_path, config, share)
     create_json(target, contribution_json(config, contribution, proof))
@@ -152,7 +152,7 @@ def _check_all(config: CommitteeConfig) -> tuple[list[KeyContribution], dict[int
             continue
         good.append(contribution)
     for field in ("h", "b"):
-        seen: dict = {}
+        seen: dict[Hashable, list[int]] = {}
         for c in good:
             seen.setdefault(getattr(c, field), []).append(c.member)
         for members in seen.values():
@@ -167,7 +167,7 @@ def _contribution_digest(config: CommitteeConfig, c: KeyContribution) -> str:
     return hashlib.sha256(b"GRC/contribution/v1\x00" + config.digest + canonical(obj)).hexdigest()
 
 
-def _finalized_json(config: CommitteeConfig, contributions: list[KeyContribution], pk: PublicKey) -> dict:
+def _finalized_json(config: CommitteeConfig, contributions: list[KeyContribution], pk: PublicKey) -> dict[str, object]:
     return {"version": 1, "committee": config.digest.hex(),
             "public_key_digest": public_key_digest(config.params.bfv, pk).hex(),
             "members": [{"member": c.member, "h": str(c.h), "contribution_digest": _contribution_digest(config, c)}
