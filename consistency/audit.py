@@ -26,16 +26,23 @@ import os
 import re
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
-from collections.abc import Sequence
 
 from .errors import OperationalError, RejectReason
 
-__all__ = ["AuditEvent", "AuditSink", "JsonlAuditSink", "MemoryAuditSink", "AuditSummary",
-           "check_audit_log", "format_time"]
+__all__ = [
+    "AuditEvent",
+    "AuditSink",
+    "JsonlAuditSink",
+    "MemoryAuditSink",
+    "AuditSummary",
+    "check_audit_log",
+    "format_time",
+]
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _PARAMS = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -63,12 +70,15 @@ class AuditEvent:
     params_id: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {"v": 1, "time": format_time(self.time),
-                "decision": "admitted" if self.admitted else "rejected",
-                "reason": None if self.reason is None else self.reason.value,
-                "envelope_digest": None if self.envelope_digest is None else self.envelope_digest.hex(),
-                "context_digest": self.context_digest.hex(),
-                "params_id": self.params_id if self.params_id and _PARAMS.match(self.params_id) else None}
+        return {
+            "v": 1,
+            "time": format_time(self.time),
+            "decision": "admitted" if self.admitted else "rejected",
+            "reason": None if self.reason is None else self.reason.value,
+            "envelope_digest": None if self.envelope_digest is None else self.envelope_digest.hex(),
+            "context_digest": self.context_digest.hex(),
+            "params_id": self.params_id if self.params_id and _PARAMS.match(self.params_id) else None,
+        }
 
 
 @runtime_checkable
@@ -76,8 +86,7 @@ class AuditSink(Protocol):
     """Where a server records its decisions. ``record`` returns once the events are written
     (as durably as the sink promises) and raises OperationalError if they cannot be."""
 
-    def record(self, events: Sequence[AuditEvent]) -> None:
-        ...
+    def record(self, events: Sequence[AuditEvent]) -> None: ...
 
 
 class MemoryAuditSink:
@@ -196,8 +205,9 @@ def _check_record(obj: object) -> str | None:
             return f"unknown reason {obj['reason']!r}"
     else:
         return "decision must be 'admitted' or 'rejected'"
-    if obj["envelope_digest"] is not None and not (isinstance(obj["envelope_digest"], str)
-                                                   and _HEX64.match(obj["envelope_digest"])):
+    if obj["envelope_digest"] is not None and not (
+        isinstance(obj["envelope_digest"], str) and _HEX64.match(obj["envelope_digest"])
+    ):
         return "envelope_digest is not 64 lower-case hex digits"
     if not isinstance(obj["context_digest"], str) or not _HEX64.match(obj["context_digest"]):
         return "context_digest is not 64 lower-case hex digits"
@@ -248,6 +258,7 @@ def check_audit_log(path: str | os.PathLike[str], *, max_errors: int = 20) -> Au
                 seen.add(obj["context_digest"])
             else:
                 s.rejected[obj["reason"]] += 1
-    s.errors = all_errors[:max_errors] + ([f"... and {len(all_errors) - max_errors} more"]
-                                          if len(all_errors) > max_errors else [])
+    s.errors = all_errors[:max_errors] + (
+        [f"... and {len(all_errors) - max_errors} more"] if len(all_errors) > max_errors else []
+    )
     return s

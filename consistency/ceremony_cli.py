@@ -19,9 +19,9 @@ import argparse
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -65,9 +65,11 @@ def setup_phase2(a: argparse.Namespace, params: ParameterSet, committee: Committ
     if a.zkey_out and a.from_zkey:
         return _usage("--zkey-out goes with --ptau alone (it writes the ceremony's initial key)")
     if not a.from_zkey and (a.out or not a.zkey_out):
-        return _usage("--ptau alone writes the ceremony's initial key (--zkey-out FILE) and no key directory: a key "
-                      "with no phase-2 contribution (delta = gamma) is forgeable; run `ceremony contribute`, then "
-                      "`setup --from-zkey FILE --ptau FILE --out KEYDIR`")
+        return _usage(
+            "--ptau alone writes the ceremony's initial key (--zkey-out FILE) and no key directory: a key "
+            "with no phase-2 contribution (delta = gamma) is forgeable; run `ceremony contribute`, then "
+            "`setup --from-zkey FILE --ptau FILE --out KEYDIR`"
+        )
     if a.from_zkey and not a.out:
         return _usage("--from-zkey needs --out KEYDIR")
     say = progress_printer()
@@ -94,8 +96,10 @@ def setup_phase2(a: argparse.Namespace, params: ParameterSet, committee: Committ
     if not a.from_zkey:  # --ptau alone: the initial key only
         return 0
     if not report.contributions or pk.vk.delta_g2 == pk.vk.gamma_g2:
-        _say(f"REFUSED key: {a.from_zkey} has no phase-2 contribution (delta = gamma): anyone can change the "
-             "public inputs of a proof under it; run `ceremony contribute` first")
+        _say(
+            f"REFUSED key: {a.from_zkey} has no phase-2 contribution (delta = gamma): anyone can change the "
+            "public inputs of a proof under it; run `ceremony contribute` first"
+        )
         return 1
     digest = params.digest(public_key_to_bytes(params.bfv, committee.pk))
     keys = ProverKeys(VerifierKeys(params, committee.pk, pk.vk, digest), pk, circuit_cache={"r1cs": r1cs})
@@ -189,12 +193,24 @@ def _exp(text: str) -> int:
 
 def add_setup_options(p: argparse.ArgumentParser) -> None:
     """The phase-2 options of ``setup`` (see :func:`setup_phase2`)."""
-    p.add_argument("--ptau", default=None, metavar="FILE",
-                   help="build the key from this phase-2-prepared powers-of-tau file (snarkjs .ptau)")
-    p.add_argument("--from-zkey", default=None, metavar="FILE",
-                   help="take the key from this snarkjs .zkey for our circuit (with --ptau: its chain is verified)")
-    p.add_argument("--zkey-out", default=None, metavar="FILE",
-                   help="with --ptau: also write the ceremony's initial .zkey (0 contributions)")
+    p.add_argument(
+        "--ptau",
+        default=None,
+        metavar="FILE",
+        help="build the key from this phase-2-prepared powers-of-tau file (snarkjs .ptau)",
+    )
+    p.add_argument(
+        "--from-zkey",
+        default=None,
+        metavar="FILE",
+        help="take the key from this snarkjs .zkey for our circuit (with --ptau: its chain is verified)",
+    )
+    p.add_argument(
+        "--zkey-out",
+        default=None,
+        metavar="FILE",
+        help="with --ptau: also write the ceremony's initial .zkey (0 contributions)",
+    )
 
 
 def add_commands(add: Add) -> None:

@@ -23,8 +23,8 @@ The relation (specs/consistency.md, "The relation") holds iff
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from schemes.bfv.encryption import Ciphertext, EncryptionWitness
 from schemes.bfv.gadget import encryption_gadget, pack_ciphertext
@@ -68,8 +68,14 @@ def public_inputs(params: ParameterSet, stmt: Statement) -> list[int]:
     return out
 
 
-def build_circuit(params: ParameterSet, pk_fhe: PublicKey, statement: Statement | None = None,
-                  witness: Witness | None = None, *, constraints: bool = True) -> ConstraintSystem:
+def build_circuit(
+    params: ParameterSet,
+    pk_fhe: PublicKey,
+    statement: Statement | None = None,
+    witness: Witness | None = None,
+    *,
+    constraints: bool = True,
+) -> ConstraintSystem:
     """Synthesize the relation. With ``statement`` and ``witness`` the system carries the full
     assignment (for proving); with neither it is shape-only (for setup). The shape is identical.
     ``constraints=False`` (with a witness) computes only the assignment, for a prover that holds
@@ -78,8 +84,9 @@ def build_circuit(params: ParameterSet, pk_fhe: PublicKey, statement: Statement 
         raise ValueError("give both the statement and the witness (proving) or neither (setup)")
     cs = ConstraintSystem(with_witness=witness is not None, constraints=constraints)
     n, chunks = params.bfv.n, params.num_chunks
-    pub: Sequence[int | None] = (public_inputs(params, statement) if statement is not None
-                                 else [None] * params.num_public)
+    pub: Sequence[int | None] = (
+        public_inputs(params, statement) if statement is not None else [None] * params.num_public
+    )
     if len(pub) != params.num_public:
         raise ValueError(f"statement has {len(pub)} public inputs, the parameter set needs {params.num_public}")
 
@@ -89,7 +96,8 @@ def build_circuit(params: ParameterSet, pk_fhe: PublicKey, statement: Statement 
     nonce = cs.public_input(next(it), "nonce")
     ct_msg = [cs.public_input(next(it), f"ct_msg[{i}]") for i in range(params.ct_msg_len)]
     ct_fhe: list[list[LinearCombination]] = [
-        [cs.public_input(next(it), f"ct_fhe[{k}].packed[{i}]") for i in range(n)] for k in range(chunks)]
+        [cs.public_input(next(it), f"ct_fhe[{k}].packed[{i}]") for i in range(n)] for k in range(chunks)
+    ]
 
     w = witness
     pixels = alloc_bytes(cs, None if w is None else w.pixels, params.num_pixels, "x")
@@ -105,7 +113,7 @@ def build_circuit(params: ParameterSet, pk_fhe: PublicKey, statement: Statement 
 
     zero = LinearCombination.constant(0, cs)
     for k, packed_k in enumerate(ct_fhe):
-        m = list(pixels[k * n:(k + 1) * n])
+        m = list(pixels[k * n : (k + 1) * n])
         m += [zero] * (n - len(m))
         encryption_gadget(cs, params.bfv, pk_fhe, m, packed_k, None if w is None else w.bfv[k], name=f"bfv[{k}]")
 

@@ -110,10 +110,9 @@ def _check_writable(path: str) -> None:
 
 
 def cmd_send(a: argparse.Namespace) -> int:
-    from .keyfile import read_recipient_public
-
     from .envelope import encode
     from .image import image_bytes
+    from .keyfile import read_recipient_public
     from .keys import load_prover_keys
     from .sender import send
 
@@ -153,9 +152,9 @@ def cmd_verify(a: argparse.Namespace) -> int:
 def cmd_open(a: argparse.Namespace) -> int:
     from .envelope import decode
     from .image import save_png
+    from .keyfile import read_recipient_secret
     from .params import get_parameter_set
     from .payload import PAYLOAD_MAGIC, ForwardPayload, decode_payload
-    from .keyfile import read_recipient_secret
     from .recipient import open_payload
 
     data = _read_bytes(a.envelope)
@@ -200,8 +199,11 @@ def cmd_export(a: argparse.Namespace) -> int:
     (out / "verification_key.json").write_text(json.dumps(vk_to_json(keys.vk), indent=1) + "\n")
     write_proof(out / "proof.json", env.proof)
     write_public(out / "public.json", env.public_inputs())
-    print(f"wrote {out}/verification_key.json, proof.json, public.json; check with: "
-          f"snarkjs groth16 verify {out}/verification_key.json {out}/public.json {out}/proof.json", file=sys.stderr)
+    print(
+        f"wrote {out}/verification_key.json, proof.json, public.json; check with: "
+        f"snarkjs groth16 verify {out}/verification_key.json {out}/public.json {out}/proof.json",
+        file=sys.stderr,
+    )
     if a.r1cs or a.zkey:
         from schemes.groth16.zkey import write_zkey
         from schemes.r1cs.iden3 import write_r1cs
@@ -243,8 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
         sp.set_defaults(fn=fn)
-        sp.add_argument("--insecure", action="store_true",
-                        help="allow the INSECURE toy set and the LEAKY default-2048-leaky set")
+        sp.add_argument(
+            "--insecure", action="store_true", help="allow the INSECURE toy set and the LEAKY default-2048-leaky set"
+        )
         return sp
 
     sp = add("params", cmd_params, "describe a parameter set (noise budget, flooding, decryption budget)")
@@ -259,14 +262,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--recipient", required=True, help="recipient public key file (32 bytes)")
     sp.add_argument("--ctx", required=True, help="message context text issued by the server")
     sp.add_argument("--out", required=True)
-    sp.add_argument("--wtns", default=None, metavar="FILE",
-                    help="also write the witness (.wtns, for snarkjs); SECRET: it holds the image (created 0600)")
+    sp.add_argument(
+        "--wtns",
+        default=None,
+        metavar="FILE",
+        help="also write the witness (.wtns, for snarkjs); SECRET: it holds the image (created 0600)",
+    )
     sp = add("verify", cmd_verify, "verify an envelope: exit 0 valid, 1 rejected, 2 usage")
     sp.add_argument("envelope")
     sp.add_argument("--keys", required=True)
     sp.add_argument("--ctx", required=True, help="the message context the envelope must be bound to")
-    sp.add_argument("--json", action="store_true",
-                    help='print one JSON object: {"valid": true, "params_id", "C"} or {"valid": false, "reason", "message"}')
+    sp.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object: {"valid": true, "params_id", "C"} or {"valid": false, "reason", "message"}',
+    )
     sp = add("open", cmd_open, "recipient: decrypt, check the commitment, write the image")
     sp.add_argument("envelope", help="a forward payload (what the server forwards) or a whole envelope")
     sp.add_argument("--key", required=True, help="recipient secret key file")
@@ -282,8 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--keys", required=True)
     sp.add_argument("--out", required=True)
     sp.add_argument("--r1cs", action="store_true", help="also write the circuit as circuit.r1cs (iden3)")
-    sp.add_argument("--zkey", action="store_true",
-                    help="also write the proving key as circuit.zkey (needs proving_key.bin in KEYDIR)")
+    sp.add_argument(
+        "--zkey",
+        action="store_true",
+        help="also write the proving key as circuit.zkey (needs proving_key.bin in KEYDIR)",
+    )
     sp = add("demo", cmd_demo, "the whole flow on the shipped images")
     sp.add_argument("--params", default="default")
     sp.add_argument("--cache", default=None, help="key cache directory")
@@ -291,15 +304,26 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--params", default="toy,default", help="comma-separated parameter sets ('' for none)")
     sp.add_argument("--sizes", default="12,14,16", help="synthetic circuit sizes log2 ('' for none)")
     sp.add_argument("--batch", type=int, default=32, help="proofs in the batch-verification row")
-    sp.add_argument("--runs", type=int, default=1, metavar="N",
-                    help="runs per send/prove figure, the median is shown (default 1)")
+    sp.add_argument(
+        "--runs", type=int, default=1, metavar="N", help="runs per send/prove figure, the median is shown (default 1)"
+    )
     sp.add_argument("--msm-size", type=int, default=12, help="log2 points of the MSM-vs-py_ecc row (0: none)")
     sp.add_argument("--no-snarkjs", action="store_true", help="skip the snarkjs comparisons")
     sp.add_argument("--json", action="store_true", help="print the results as one JSON object")
-    sp.add_argument("--plot", metavar="FILE.png", default=None,
-                    help="draw prove time against constraints, ours beside snarkjs (needs matplotlib)")
-    sp.add_argument("--server", nargs="?", const="default", default=None, metavar="PARAMS",
-                    help="server admissions/s per store and executor instead (consistency.server_bench)")
+    sp.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        default=None,
+        help="draw prove time against constraints, ours beside snarkjs (needs matplotlib)",
+    )
+    sp.add_argument(
+        "--server",
+        nargs="?",
+        const="default",
+        default=None,
+        metavar="PARAMS",
+        help="server admissions/s per store and executor instead (consistency.server_bench)",
+    )
     sp.add_argument("--server-envelopes", type=int, default=48, help="envelopes per --server run")
     from .server_cli import add_commands
 

@@ -27,7 +27,7 @@ import secrets
 import struct
 from dataclasses import dataclass
 
-from .errors import RejectReason, Rejected
+from .errors import Rejected, RejectReason
 
 __all__ = ["PREFIX", "MAX_ISSUED_CONTEXT_BYTES", "IssuedContext", "issue_context", "check_context"]
 
@@ -96,15 +96,13 @@ def _check_key(key: bytes) -> None:
         raise TypeError("the context key must be at least 32 bytes")
 
 
-def issue_context(key: bytes, expires_at: int, sender: str | None = None,
-                  recipient: str | None = None) -> bytes:
+def issue_context(key: bytes, expires_at: int, sender: str | None = None, recipient: str | None = None) -> bytes:
     """A fresh context (printable ASCII bytes) valid until ``expires_at`` (unix seconds)."""
     _check_key(key)
     if type(expires_at) is not int or not 0 <= expires_at < 1 << 64:
         raise ValueError("expires_at must be an int in [0, 2^64)")
     s, r = _name(sender, "sender"), _name(recipient, "recipient")
-    body = (struct.pack(">BQ", _FORMAT, expires_at) + secrets.token_bytes(16)
-            + bytes([len(s)]) + s + bytes([len(r)]) + r)
+    body = struct.pack(">BQ", _FORMAT, expires_at) + secrets.token_bytes(16) + bytes([len(s)]) + s + bytes([len(r)]) + r
     return PREFIX + _b64(body) + b"." + _b64(_tag(bytes(key), body))
 
 
@@ -117,11 +115,13 @@ def check_context(key: bytes, context: bytes, now: float) -> IssuedContext:
     otherwise :class:`~consistency.errors.Rejected` (``too_large``, ``context``, ``expired``)."""
     _check_key(key)
     if len(context) > MAX_ISSUED_CONTEXT_BYTES:
-        raise Rejected(f"context is {len(context)} bytes; an issued context has at most "
-                       f"{MAX_ISSUED_CONTEXT_BYTES}", RejectReason.TOO_LARGE)
+        raise Rejected(
+            f"context is {len(context)} bytes; an issued context has at most {MAX_ISSUED_CONTEXT_BYTES}",
+            RejectReason.TOO_LARGE,
+        )
     if not context.startswith(PREFIX):
         raise _bad("no 'grc1.' prefix")
-    parts = bytes(context[len(PREFIX):]).split(b".")
+    parts = bytes(context[len(PREFIX) :]).split(b".")
     if len(parts) != 2:
         raise _bad("expected body.tag")
     try:
@@ -135,9 +135,9 @@ def check_context(key: bytes, context: bytes, now: float) -> IssuedContext:
         version, expires_at = struct.unpack(">BQ", body[:9])
         message_id = body[9:25]
         ls = body[25]
-        sender = body[26:26 + ls].decode("utf-8")
+        sender = body[26 : 26 + ls].decode("utf-8")
         lr = body[26 + ls]
-        recipient = body[27 + ls:27 + ls + lr].decode("utf-8")
+        recipient = body[27 + ls : 27 + ls + lr].decode("utf-8")
     except (IndexError, struct.error, UnicodeDecodeError):
         raise _bad("malformed body") from None
     if version != _FORMAT or len(body) != 27 + ls + lr:

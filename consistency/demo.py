@@ -17,11 +17,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from collections.abc import Callable
 
 from schemes.key_agreement import generate_recipient_key
 
@@ -101,8 +101,9 @@ def _check(results: list[subprocess.CompletedProcess[str]], what: str) -> None:
             raise ConsistencyError(f"{what} failed (exit {r.returncode}): {r.stderr.strip()[-2000:]}")
 
 
-def cached_committee(params: ParameterSet, paths: DemoPaths, insecure: bool,
-                     say: Callable[[str], None]) -> tuple[Committee, ProverKeys, str]:
+def cached_committee(
+    params: ParameterSet, paths: DemoPaths, insecure: bool, say: Callable[[str], None]
+) -> tuple[Committee, ProverKeys, str]:
     """The cached committee and key directory, or a fresh committee (three join processes)."""
     from .committee import init_committee, load_committee
     from .committee.errors import CommitteeError
@@ -122,9 +123,24 @@ def cached_committee(params: ParameterSet, paths: DemoPaths, insecure: bool,
     init_committee(paths.committee, params, DEMO_MEMBERS, progress=say)
     for i in range(1, DEMO_MEMBERS + 1):
         paths.secret(i).parent.mkdir(parents=True, mode=0o700)
-    _check(_run_members([_cli("committee", "join", str(paths.committee), "--member", str(i), "--secret",
-                              str(paths.secret(i)), insecure=insecure) for i in range(1, DEMO_MEMBERS + 1)]),
-           "committee join")
+    _check(
+        _run_members(
+            [
+                _cli(
+                    "committee",
+                    "join",
+                    str(paths.committee),
+                    "--member",
+                    str(i),
+                    "--secret",
+                    str(paths.secret(i)),
+                    insecure=insecure,
+                )
+                for i in range(1, DEMO_MEMBERS + 1)
+            ]
+        ),
+        "committee join",
+    )
     from .committee import finalize
 
     committee = finalize(paths.committee, allow_insecure=insecure)
@@ -133,8 +149,13 @@ def cached_committee(params: ParameterSet, paths: DemoPaths, insecure: bool,
     return committee, keys, "fresh"
 
 
-def run_demo(params_name: str = "default", *, cache_dir: str | None = None, insecure: bool = False,
-             out: Callable[[str], None] = print) -> int:
+def run_demo(
+    params_name: str = "default",
+    *,
+    cache_dir: str | None = None,
+    insecure: bool = False,
+    out: Callable[[str], None] = print,
+) -> int:
     from .committee import audit_record, combine, make_request
     from .committee.request import decode_request
 
@@ -149,9 +170,11 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
         return r
 
     paths = DemoPaths(Path(cache_dir) if cache_dir else default_cache_dir(params.name))
-    committee, keys, how = step(f"committee ({DEMO_MEMBERS} join processes) + setup",
-                                lambda: cached_committee(params, paths, insecure, say),
-                                lambda r: f"{r[2]}, {paths.root}")
+    committee, keys, how = step(
+        f"committee ({DEMO_MEMBERS} join processes) + setup",
+        lambda: cached_committee(params, paths, insecure, say),
+        lambda r: f"{r[2]}, {paths.root}",
+    )
     server = Server(keys.verifier)
     model = load_scanner(params)
     recipient = generate_recipient_key()
@@ -160,9 +183,11 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
     envelopes = {}
     for kind in ("benign", "banned"):
         ctx = server.issue_context(sender="alice", recipient="bob")
-        env = step(f"send {kind} image (commit, encrypt, prove)",
-                   lambda: send(images[kind], recipient.public_bytes(), keys, ctx, progress=say),
-                   lambda e: f"{len(encode(e, allow_insecure=insecure))} bytes")
+        env = step(
+            f"send {kind} image (commit, encrypt, prove)",
+            lambda: send(images[kind], recipient.public_bytes(), keys, ctx, progress=say),
+            lambda e: f"{len(encode(e, allow_insecure=insecure))} bytes",
+        )
         envelopes[kind] = (env, ctx)
 
     verdicts = {}
@@ -172,37 +197,92 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
         for kind, (env, ctx) in envelopes.items():
             data = encode(env, allow_insecure=insecure)
             admitted = step(f"server admits {kind}", lambda: server.admit(data, ctx), lambda v: "valid")
-            request = step(f"scan request for {kind}", lambda: make_request(keys.verifier, data, ctx),
-                           lambda r: f"{len(r.encode())} bytes")
+            request = step(
+                f"scan request for {kind}",
+                lambda: make_request(keys.verifier, data, ctx),
+                lambda r: f"{len(r.encode())} bytes",
+            )
             req_file = w / f"{kind}.request.json"
             req_file.write_bytes(request.encode())
             parts = [w / f"{kind}.partial_{i}.json" for i in range(1, DEMO_MEMBERS + 1)]
-            cmds = [_cli("partial", str(req_file), "--keys", str(paths.keys), "--committee", str(paths.committee),
-                         "--member", str(i), "--secret", str(paths.secret(i)), "--out", str(parts[i - 1]),
-                         insecure=insecure) for i in range(1, DEMO_MEMBERS + 1)]
-            step(f"{DEMO_MEMBERS} members decrypt {kind}'s score (own processes)",
-                 lambda: _check(_run_members(cmds), "partial"), lambda _r: "each proved its partial")
-            record = step(f"verdict for {kind} (every proof checked)",
-                          lambda: combine(committee, decode_request(req_file.read_bytes()),
-                                          [p.read_bytes() for p in parts], keys=keys.verifier),
-                          lambda r: f"score {r.score} (plaintext {plaintext_score(model, image_bytes(images[kind], params))})")
-            step(f"audit of {kind}'s record", lambda: audit_record(record.encode(), keys.verifier, committee),
-                 lambda r: "re-checked from public data")
+            cmds = [
+                _cli(
+                    "partial",
+                    str(req_file),
+                    "--keys",
+                    str(paths.keys),
+                    "--committee",
+                    str(paths.committee),
+                    "--member",
+                    str(i),
+                    "--secret",
+                    str(paths.secret(i)),
+                    "--out",
+                    str(parts[i - 1]),
+                    insecure=insecure,
+                )
+                for i in range(1, DEMO_MEMBERS + 1)
+            ]
+            step(
+                f"{DEMO_MEMBERS} members decrypt {kind}'s score (own processes)",
+                lambda: _check(_run_members(cmds), "partial"),
+                lambda _r: "each proved its partial",
+            )
+            record = step(
+                f"verdict for {kind} (every proof checked)",
+                lambda: combine(
+                    committee,
+                    decode_request(req_file.read_bytes()),
+                    [p.read_bytes() for p in parts],
+                    keys=keys.verifier,
+                ),
+                lambda r: f"score {r.score} (plaintext {plaintext_score(model, image_bytes(images[kind], params))})",
+            )
+            step(
+                f"audit of {kind}'s record",
+                lambda: audit_record(record.encode(), keys.verifier, committee),
+                lambda r: "re-checked from public data",
+            )
             blocked = record.verdict == "banned"
             verdicts[kind] = blocked
             rows.append((f"server decision for {kind}", 0.0, "BLOCK" if blocked else "forward"))
             if not blocked:
-                step(f"recipient opens {kind}", lambda: open_payload(admitted.forward_payload, recipient, params),
-                     lambda o: "image matches" if (o.image == images[kind]).all() else "MISMATCH")
+                step(
+                    f"recipient opens {kind}",
+                    lambda: open_payload(admitted.forward_payload, recipient, params),
+                    lambda o: "image matches" if (o.image == images[kind]).all() else "MISMATCH",
+                )
             if kind == "benign":  # a second decryption of the same envelope, asked of member 1
+
                 def again() -> bool:
-                    r = _run_members([_cli("partial", str(req_file), "--keys", str(paths.keys), "--committee",
-                                           str(paths.committee), "--member", "1", "--secret", str(paths.secret(1)),
-                                           "--out", str(w / "again.json"), insecure=insecure)])[0]
+                    r = _run_members(
+                        [
+                            _cli(
+                                "partial",
+                                str(req_file),
+                                "--keys",
+                                str(paths.keys),
+                                "--committee",
+                                str(paths.committee),
+                                "--member",
+                                "1",
+                                "--secret",
+                                str(paths.secret(1)),
+                                "--out",
+                                str(w / "again.json"),
+                                insecure=insecure,
+                            )
+                        ]
+                    )[0]
                     return r.returncode == 1 and "REFUSED replay" in r.stderr
 
-                refusals.append(step("member 1 asked to decrypt benign again", again,
-                                     lambda ok: "refused: replay" if ok else "ACCEPTED (bug!)"))
+                refusals.append(
+                    step(
+                        "member 1 asked to decrypt benign again",
+                        again,
+                        lambda ok: "refused: replay" if ok else "ACCEPTED (bug!)",
+                    )
+                )
 
     # The swap at the server: the benign BFV input with the banned message, commitment and proof.
     benign, (banned, banned_ctx) = envelopes["benign"][0], envelopes["banned"]
@@ -219,8 +299,9 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
     # The swap at the prover: message part from the banned image, BFV part (with its real
     # randomness) from the benign image. No proof can be made: the witness fails the relation.
     def try_prove_swap() -> str:
-        stmt, wit, _ = prepare_statement(params, keys.pk_fhe, image_bytes(images["banned"], params),
-                                         recipient.public_bytes(), banned_ctx + b";swap")
+        stmt, wit, _ = prepare_statement(
+            params, keys.pk_fhe, image_bytes(images["banned"], params), recipient.public_bytes(), banned_ctx + b";swap"
+        )
         ct_fhe, bfv_wit = encrypt_for_scanner(params, keys.pk_fhe, image_bytes(images["benign"], params))
         cs = build_circuit(params, keys.pk_fhe, replace(stmt, ct_fhe=ct_fhe), replace(wit, bfv=bfv_wit))
         return "ACCEPTED (bug!)" if cs.is_satisfied() else "rejected: the witness fails the constraints"
@@ -228,15 +309,23 @@ def run_demo(params_name: str = "default", *, cache_dir: str | None = None, inse
     step("swap attempt at the prover", try_prove_swap, lambda r: r)
 
     width = max(len(r[0]) for r in rows)
-    out(f"\ndemo on parameter set '{params.name}' ({'x'.join(map(str, params.shape))}, BFV N={params.bfv.n}), "
-        f"committee of {DEMO_MEMBERS} ({how})")
+    out(
+        f"\ndemo on parameter set '{params.name}' ({'x'.join(map(str, params.shape))}, BFV N={params.bfv.n}), "
+        f"committee of {DEMO_MEMBERS} ({how})"
+    )
     out(f"{'step':<{width}}  {'seconds':>8}  result")
     for label, secs, detail in rows:
         out(f"{label:<{width}}  {secs:8.2f}  {detail}")
-    ok = ((not verdicts["benign"]) and verdicts["banned"] and all(refusals)
-          and all(d.startswith("rejected") for label, _, d in rows if "swap" in label))
-    out("demo " + ("completed: the swap was rejected, the banned image was blocked, the replay was refused"
-                   if ok else "FAILED"))
+    ok = (
+        (not verdicts["benign"])
+        and verdicts["banned"]
+        and all(refusals)
+        and all(d.startswith("rejected") for label, _, d in rows if "swap" in label)
+    )
+    out(
+        "demo "
+        + ("completed: the swap was rejected, the banned image was blocked, the replay was refused" if ok else "FAILED")
+    )
     return 0 if ok else 1
 
 

@@ -153,6 +153,7 @@ def _check_shape(env: Envelope, params: ParameterSet) -> None:
 
 # -- binary -------------------------------------------------------------------------------------
 
+
 def encode(env: Envelope, *, allow_insecure: bool = False) -> bytes:
     """The canonical bytes of ``env`` (validated against its parameter set first: the one it
     carries, else the set it names, which must be secure unless ``allow_insecure``)."""
@@ -160,8 +161,8 @@ def encode(env: Envelope, *, allow_insecure: bool = False) -> bytes:
     _check_shape(env, params)
     w = params.bfv.coeff_bytes
     fhe = b"".join(
-        b"".join(int(v).to_bytes(w, "big") for v in coeffs)
-        for ct in env.ct_fhe for coeffs in (ct.c0, ct.c1))
+        b"".join(int(v).to_bytes(w, "big") for v in coeffs) for ct in env.ct_fhe for coeffs in (ct.c0, ct.c1)
+    )
     fields = [
         env.C.to_bytes(32, "big"),
         env.ctx.to_bytes(32, "big"),
@@ -186,7 +187,7 @@ class _Reader:
     def take(self, n: int, what: str) -> bytes:
         if n < 0 or self.pos + n > len(self.data):
             raise EnvelopeFormatError(f"truncated envelope while reading {what}")
-        out = self.data[self.pos:self.pos + n]
+        out = self.data[self.pos : self.pos + n]
         self.pos += n
         return out
 
@@ -244,15 +245,16 @@ def decode(data: bytes, *, params: ParameterSet | None = None, allow_insecure: b
     eph_pub = rd.field("eph_pub", 32)
     _check_eph_pub(eph_pub)
     raw = rd.field("ct_msg", 32 * params.ct_msg_len)
-    ct_msg = tuple(_scalar(raw[i:i + 32], f"ct_msg[{i // 32}]") for i in range(0, len(raw), 32))
+    ct_msg = tuple(_scalar(raw[i : i + 32], f"ct_msg[{i // 32}]") for i in range(0, len(raw), 32))
     raw = rd.field("ct_fhe", params.num_chunks * 2 * n * w)
     frm = int.from_bytes
-    coeffs = [frm(raw[i:i + w], "big") for i in range(0, len(raw), w)]
+    coeffs = [frm(raw[i : i + w], "big") for i in range(0, len(raw), w)]
     if coeffs and max(coeffs) >= q:
         raise EnvelopeFormatError("ct_fhe coefficient is not canonical (>= modulus)")
     ct_fhe = tuple(
-        Ciphertext(tuple(coeffs[(2 * k) * n:(2 * k + 1) * n]), tuple(coeffs[(2 * k + 1) * n:(2 * k + 2) * n]))
-        for k in range(params.num_chunks))
+        Ciphertext(tuple(coeffs[(2 * k) * n : (2 * k + 1) * n]), tuple(coeffs[(2 * k + 1) * n : (2 * k + 2) * n]))
+        for k in range(params.num_chunks)
+    )
     proof = _decode_proof(rd.field("proof", 256))
     if rd.pos != len(rd.data):
         raise EnvelopeFormatError(f"{len(rd.data) - rd.pos} trailing bytes after the envelope")
@@ -260,6 +262,7 @@ def decode(data: bytes, *, params: ParameterSet | None = None, allow_insecure: b
 
 
 # -- JSON view ------------------------------------------------------------------------------------
+
 
 def to_json(env: Envelope) -> dict[str, Any]:
     """The JSON view (decimal strings, hex ``eph_pub``, snarkjs-style ``proof``)."""
@@ -287,7 +290,9 @@ def from_json(obj: Any, *, params: ParameterSet | None = None, allow_insecure: b
     expected = params
     try:
         if not isinstance(obj, dict) or set(obj) != {"version", "params_id", *_FIELD_NAMES}:
-            raise EnvelopeFormatError(f"an envelope object has exactly the keys version, params_id, {', '.join(_FIELD_NAMES)}")
+            raise EnvelopeFormatError(
+                f"an envelope object has exactly the keys version, params_id, {', '.join(_FIELD_NAMES)}"
+            )
         if type(obj["version"]) is not int:
             raise EnvelopeFormatError("version must be an integer")
         if not isinstance(obj["params_id"], str):
@@ -304,23 +309,39 @@ def from_json(obj: Any, *, params: ParameterSet | None = None, allow_insecure: b
             raise EnvelopeFormatError("ct_msg and ct_fhe must be lists")
         chunks = []
         for k, ch in enumerate(obj["ct_fhe"]):
-            if not isinstance(ch, dict) or set(ch) != {"c0", "c1"} or not all(isinstance(ch[p], list) for p in ("c0", "c1")):
+            if (
+                not isinstance(ch, dict)
+                or set(ch) != {"c0", "c1"}
+                or not all(isinstance(ch[p], list) for p in ("c0", "c1"))
+            ):
                 raise EnvelopeFormatError(f"ct_fhe[{k}] must be an object with lists c0 and c1")
-            chunks.append(Ciphertext(tuple(_dec(v, f"ct_fhe[{k}].c0") for v in ch["c0"]),
-                                     tuple(_dec(v, f"ct_fhe[{k}].c1") for v in ch["c1"])))
+            chunks.append(
+                Ciphertext(
+                    tuple(_dec(v, f"ct_fhe[{k}].c0") for v in ch["c0"]),
+                    tuple(_dec(v, f"ct_fhe[{k}].c1") for v in ch["c1"]),
+                )
+            )
         try:
             proof = proof_from_json(obj["proof"])
         except (ValueError, TypeError, KeyError) as exc:
             raise EnvelopeFormatError(f"proof: {exc}") from None
         env = Envelope(
-            version=obj["version"], params_id=obj["params_id"],
-            C=_dec(obj["C"], "C"), ctx=_dec(obj["ctx"], "ctx"), nonce=_dec(obj["nonce"], "nonce"),
-            eph_pub=eph_pub, ct_msg=tuple(_dec(v, "ct_msg") for v in obj["ct_msg"]),
-            ct_fhe=tuple(chunks), proof=proof, params=params)
+            version=obj["version"],
+            params_id=obj["params_id"],
+            C=_dec(obj["C"], "C"),
+            ctx=_dec(obj["ctx"], "ctx"),
+            nonce=_dec(obj["nonce"], "nonce"),
+            eph_pub=eph_pub,
+            ct_msg=tuple(_dec(v, "ct_msg") for v in obj["ct_msg"]),
+            ct_fhe=tuple(chunks),
+            proof=proof,
+            params=params,
+        )
         _check_shape(env, params)
         if obj["proof"] != proof_to_json(proof):
-            raise EnvelopeFormatError("proof must be exactly the snarkjs proof object "
-                                      "(keys pi_a, pi_b, pi_c, protocol, curve \"bn128\")")
+            raise EnvelopeFormatError(
+                'proof must be exactly the snarkjs proof object (keys pi_a, pi_b, pi_c, protocol, curve "bn128")'
+            )
         if to_json(env) != obj:  # every field above is checked; this keeps the view one-to-one
             raise EnvelopeFormatError("not the canonical JSON view of an envelope")
         return env

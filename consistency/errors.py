@@ -18,8 +18,15 @@ import enum
 from schemes.errors import SchemesError
 
 __all__ = [
-    "ConsistencyError", "EnvelopeFormatError", "UnknownParameterSet", "KeyMismatch",
-    "RejectReason", "Rejected", "ReplayRejected", "OperationalError", "OpeningError",
+    "ConsistencyError",
+    "EnvelopeFormatError",
+    "UnknownParameterSet",
+    "KeyMismatch",
+    "RejectReason",
+    "Rejected",
+    "ReplayRejected",
+    "OperationalError",
+    "OpeningError",
 ]
 
 
@@ -27,14 +34,14 @@ class RejectReason(enum.Enum):
     """Why a server refused an envelope. Each value is the member's lower-case name; the values
     are stable (they appear in audit logs, specs/consistency.md section 9)."""
 
-    FORMAT = "format"          #: not the canonical encoding of an envelope (or a malformed object)
-    TOO_LARGE = "too_large"    #: the envelope or the context is longer than any valid one
-    PARAMS = "params"          #: an envelope for another parameter set than the server's
-    CONTEXT = "context"        #: a context this server did not issue (bad format or MAC)
-    EXPIRED = "expired"        #: an issued context past its expiry
-    BINDING = "binding"        #: ``ctx`` is not derived from this context and ``eph_pub``
-    REPLAY = "replay"          #: the context was admitted before
-    PROOF = "proof"            #: the Groth16 proof does not verify for the envelope's inputs
+    FORMAT = "format"  #: not the canonical encoding of an envelope (or a malformed object)
+    TOO_LARGE = "too_large"  #: the envelope or the context is longer than any valid one
+    PARAMS = "params"  #: an envelope for another parameter set than the server's
+    CONTEXT = "context"  #: a context this server did not issue (bad format or MAC)
+    EXPIRED = "expired"  #: an issued context past its expiry
+    BINDING = "binding"  #: ``ctx`` is not derived from this context and ``eph_pub``
+    REPLAY = "replay"  #: the context was admitted before
+    PROOF = "proof"  #: the Groth16 proof does not verify for the envelope's inputs
 
 
 class ConsistencyError(SchemesError):
@@ -66,15 +73,18 @@ class Rejected(ConsistencyError):
         super().__init__(message)
         self.reason = reason
 
-    def __reduce__(self) -> tuple[type[Rejected], tuple[str, RejectReason]]:  # picklable across executors with its reason
+    def __reduce__(
+        self,
+    ) -> tuple[type[Rejected], tuple[str, RejectReason]]:  # picklable across executors with its reason
         return (type(self), (str(self), self.reason))
 
 
 class ReplayRejected(Rejected):
     """The envelope's message context was already admitted (reason ``replay``)."""
 
-    def __init__(self, message: str = "message context already admitted (replay)",
-                 reason: RejectReason = RejectReason.REPLAY) -> None:
+    def __init__(
+        self, message: str = "message context already admitted (replay)", reason: RejectReason = RejectReason.REPLAY
+    ) -> None:
         super().__init__(message, RejectReason.REPLAY)
 
 

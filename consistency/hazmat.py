@@ -27,5 +27,11 @@ from schemes.groth16 import insecure_setup_from_seed, setup
 from .circuit import build_circuit
 from .params import insecure_parameter_set
 
-__all__ = ["insecure_parameter_set", "insecure_setup_from_seed", "setup", "partial_decrypt_score",
-           "build_circuit", "toy_params"]
+__all__ = [
+    "insecure_parameter_set",
+    "insecure_setup_from_seed",
+    "setup",
+    "partial_decrypt_score",
+    "build_circuit",
+    "toy_params",
+]

@@ -10,7 +10,6 @@ is decoded, so an oversized file (a decompression bomb) is refused without being
 
 from __future__ import annotations
 
-
 import os
 from pathlib import Path
 
@@ -41,13 +40,17 @@ def load_image(path: str | os.PathLike[str], params: ParameterSet | None = None)
     try:
         with Image.open(Path(path)) as im:
             if im.mode not in ACCEPTED_MODES:
-                raise ImageError(f"image {path} has mode {im.mode!r}; only 8-bit 'L' (grayscale) and 'RGB' "
-                                 "are accepted (convert it explicitly, e.g. to 8-bit grayscale)")
+                raise ImageError(
+                    f"image {path} has mode {im.mode!r}; only 8-bit 'L' (grayscale) and 'RGB' "
+                    "are accepted (convert it explicitly, e.g. to 8-bit grayscale)"
+                )
             if params is not None:
                 h, w, c = params.shape
                 if im.size != (w, h) or ACCEPTED_MODES[im.mode] != c:
-                    raise ImageError(f"image {path} is {im.size[0]}x{im.size[1]} {im.mode}; parameter set "
-                                     f"{params.name} takes {w}x{h} with {c} channel(s)")
+                    raise ImageError(
+                        f"image {path} is {im.size[0]}x{im.size[1]} {im.mode}; parameter set "
+                        f"{params.name} takes {w}x{h} with {c} channel(s)"
+                    )
             im.load()
             arr = np.asarray(im, dtype=np.uint8)
     except ImageError:

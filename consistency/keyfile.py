@@ -31,16 +31,30 @@ from schemes.secret_file import write_secret_file
 from .errors import ConsistencyError
 from .files import read_at_most
 
-__all__ = ["RECIPIENT_PUBLIC", "RECIPIENT_SECRET", "WrongKeyKind", "armor", "dearmor", "describe",
-           "write_recipient_keys", "read_recipient_public", "read_recipient_secret", "require_key_directory"]
+__all__ = [
+    "RECIPIENT_PUBLIC",
+    "RECIPIENT_SECRET",
+    "WrongKeyKind",
+    "armor",
+    "dearmor",
+    "describe",
+    "write_recipient_keys",
+    "read_recipient_public",
+    "read_recipient_secret",
+    "require_key_directory",
+]
 
 RECIPIENT_PUBLIC = "RECIPIENT PUBLIC KEY"
 RECIPIENT_SECRET = "RECIPIENT SECRET KEY"
 _ARMORED = (RECIPIENT_PUBLIC, RECIPIENT_SECRET)
 #: No key file is longer than this; a longer file is refused before it is read whole.
 MAX_KEY_FILE = 4096
-_JSON_KINDS = {"committee-share": "committee member secret file", "scan-request": "scan request",
-               "partial": "partial decryption", "verdict-record": "verdict record"}
+_JSON_KINDS = {
+    "committee-share": "committee member secret file",
+    "scan-request": "scan request",
+    "partial": "partial decryption",
+    "verdict-record": "verdict record",
+}
 
 
 class WrongKeyKind(ConsistencyError):
@@ -51,8 +65,9 @@ def armor(kind: str, key: bytes) -> bytes:
     """The three-line file for a 32-byte key of ``kind``."""
     if kind not in _ARMORED or len(key) != 32:
         raise ValueError(f"armor: unknown kind {kind!r} or a key that is not 32 bytes")
-    return (f"-----BEGIN GRC {kind}-----\n" + base64.b64encode(key).decode("ascii")
-            + f"\n-----END GRC {kind}-----\n").encode("ascii")
+    return (
+        f"-----BEGIN GRC {kind}-----\n" + base64.b64encode(key).decode("ascii") + f"\n-----END GRC {kind}-----\n"
+    ).encode("ascii")
 
 
 def _armored_kind(data: bytes) -> tuple[str, bytes] | None:

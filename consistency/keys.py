@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,11 @@ from schemes.groth16.snarkjs import vk_from_json, vk_to_json
 from schemes.r1cs.matrices import R1CS
 
 from .circuit import build_circuit
-from .keyfile import require_key_directory
 from .errors import KeyMismatch, UnknownParameterSet
+from .keyfile import require_key_directory
 from .params import ENVELOPE_VERSION, ParameterSet, resolve_parameter_set
 
-__all__ = ["VerifierKeys", "ProverKeys", "run_setup", "write_keydir", "load_verifier_keys",
-           "load_prover_keys"]
+__all__ = ["VerifierKeys", "ProverKeys", "run_setup", "write_keydir", "load_verifier_keys", "load_prover_keys"]
 
 Progress = Callable[[str], None] | None
 
@@ -92,7 +91,9 @@ def run_setup(params: ParameterSet, pk_fhe: PublicKey, *, progress: Progress = N
     return ProverKeys(VerifierKeys(params, pk_fhe, pk.vk, digest), pk, circuit_cache={"r1cs": r1cs})
 
 
-def write_keydir(path: str | os.PathLike[str], keys: ProverKeys, *, provenance: dict[str, object] | None = None) -> None:
+def write_keydir(
+    path: str | os.PathLike[str], keys: ProverKeys, *, provenance: dict[str, object] | None = None
+) -> None:
     """Write a key directory (creating it): public files and the proving key, no secret; and
     ``provenance.json`` (:mod:`.provenance`; default: a single-party setup)."""
     from .provenance import single_party, write_provenance
@@ -100,8 +101,9 @@ def write_keydir(path: str | os.PathLike[str], keys: ProverKeys, *, provenance: 
     d = Path(path)
     d.mkdir(parents=True, exist_ok=True)
     v = keys.verifier
-    (d / "params.json").write_text(json.dumps(
-        {"version": ENVELOPE_VERSION, "params_id": v.params.name, "digest": v.digest.hex()}, indent=1) + "\n")
+    (d / "params.json").write_text(
+        json.dumps({"version": ENVELOPE_VERSION, "params_id": v.params.name, "digest": v.digest.hex()}, indent=1) + "\n"
+    )
     (d / "committee_pk.bin").write_bytes(public_key_to_bytes(v.params.bfv, v.pk_fhe))
     vk_json = vk_to_json(v.vk)
     vk_json["params_id"] = v.params.name
@@ -136,8 +138,9 @@ def _read_json(f: Path) -> dict[str, Any]:
     return obj
 
 
-def load_verifier_keys(path: str | os.PathLike[str], *, params: ParameterSet | None = None,
-                       allow_insecure: bool = False) -> VerifierKeys:
+def load_verifier_keys(
+    path: str | os.PathLike[str], *, params: ParameterSet | None = None, allow_insecure: bool = False
+) -> VerifierKeys:
     """Load and cross-check a key directory's public part. Raises :class:`KeyMismatch`.
 
     ``params``: the set the directory must be for (holding an insecure set's object, from
@@ -169,15 +172,18 @@ def load_verifier_keys(path: str | os.PathLike[str], *, params: ParameterSet | N
     except ValueError as exc:
         raise KeyMismatch(f"verification_key.json: {exc}") from None
     if vk.delta_g2 == vk.gamma_g2:
-        raise KeyMismatch("verification_key.json has delta = gamma (a key with no phase-2 contribution): anyone can "
-                          "change the public inputs of a proof under it; refused")
+        raise KeyMismatch(
+            "verification_key.json has delta = gamma (a key with no phase-2 contribution): anyone can "
+            "change the public inputs of a proof under it; refused"
+        )
     if vk.num_public != params.num_public:
         raise KeyMismatch(f"verifying key has {vk.num_public} public inputs, {params.name} needs {params.num_public}")
     return VerifierKeys(params, pk_fhe, vk, digest)
 
 
-def load_prover_keys(path: str | os.PathLike[str], *, params: ParameterSet | None = None,
-                     allow_insecure: bool = False) -> ProverKeys:
+def load_prover_keys(
+    path: str | os.PathLike[str], *, params: ParameterSet | None = None, allow_insecure: bool = False
+) -> ProverKeys:
     """Load the verifier's part and the proving key, and check that they belong together
     (``params`` as in :func:`load_verifier_keys`)."""
     v = load_verifier_keys(path, params=params, allow_insecure=allow_insecure)

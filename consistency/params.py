@@ -32,8 +32,16 @@ from schemes.packing import BYTES_PER_ELEMENT
 
 from .errors import UnknownParameterSet
 
-__all__ = ["ENVELOPE_VERSION", "CTX_DOMAIN", "ParameterSet", "get_parameter_set", "insecure_parameter_set",
-           "resolve_parameter_set", "PARAMETER_SET_NAMES", "INSECURE_SETS"]
+__all__ = [
+    "ENVELOPE_VERSION",
+    "CTX_DOMAIN",
+    "ParameterSet",
+    "get_parameter_set",
+    "insecure_parameter_set",
+    "resolve_parameter_set",
+    "PARAMETER_SET_NAMES",
+    "INSECURE_SETS",
+]
 
 #: Version byte of the envelope and of the key directory layout.
 ENVELOPE_VERSION = 1
@@ -115,16 +123,34 @@ class ParameterSet:
         b = self.bfv
         nb = b.noise_budget
         return {
-            "name": self.name, "bfv": b.name, "insecure": b.insecure,
-            "shape": list(self.shape), "pixels": self.num_pixels, "chunks": self.num_chunks,
-            "n": b.n, "moduli": [str(m) for m in b.moduli], "q": str(b.q), "log2_q": math.log2(b.q),
-            "t": b.t, "delta": str(b.delta), "sigma": b.sigma, "B": b.error_bound, "parties": b.parties,
-            "L1": b.weight_l1_max, "pixel_max": b.pixel_max,
-            "fresh_noise": nb.fresh, "worst_case_noise": nb.worst_case, "noise_limit": str(nb.limit),
-            "flood_bound": str(nb.flooding_per_party), "score_max": nb.score_max, "bias_max": nb.bias_max,
+            "name": self.name,
+            "bfv": b.name,
+            "insecure": b.insecure,
+            "shape": list(self.shape),
+            "pixels": self.num_pixels,
+            "chunks": self.num_chunks,
+            "n": b.n,
+            "moduli": [str(m) for m in b.moduli],
+            "q": str(b.q),
+            "log2_q": math.log2(b.q),
+            "t": b.t,
+            "delta": str(b.delta),
+            "sigma": b.sigma,
+            "B": b.error_bound,
+            "parties": b.parties,
+            "L1": b.weight_l1_max,
+            "pixel_max": b.pixel_max,
+            "fresh_noise": nb.fresh,
+            "worst_case_noise": nb.worst_case,
+            "noise_limit": str(nb.limit),
+            "flood_bound": str(nb.flooding_per_party),
+            "score_max": nb.score_max,
+            "bias_max": nb.bias_max,
             "log2_sd_per_decryption": nb.log2_sd_per_decryption,
-            "decryption_budget": nb.decryption_budget, "log2_cumulative_sd_limit": -30,
-            "pack_shift": pack_shift(b), "public_inputs": self.num_public,
+            "decryption_budget": nb.decryption_budget,
+            "log2_cumulative_sd_limit": -30,
+            "pack_shift": pack_shift(b),
+            "public_inputs": self.num_public,
         }
 
     def digest(self, pk_fhe_bytes: bytes) -> bytes:
@@ -151,12 +177,16 @@ def get_parameter_set(name: str, *, allow_insecure: bool = False) -> ParameterSe
     :func:`insecure_parameter_set` (``consistency.hazmat``), or ``--insecure`` on the command
     line. (``allow_insecure=True`` is the low-level switch the command line uses.)"""
     if name in INSECURE_SETS and not allow_insecure:
-        why = "INSECURE (N = 64) and only for tests" if name == "toy" else \
-            "the first release's N = 2048 set, whose threshold decryption LEAKS (specs/bfv.md section 8)"
+        why = (
+            "INSECURE (N = 64) and only for tests"
+            if name == "toy"
+            else "the first release's N = 2048 set, whose threshold decryption LEAKS (specs/bfv.md section 8)"
+        )
         raise UnknownParameterSet(
             f"parameter set {name!r} is {why}; to use it, get it with "
             f"consistency.hazmat.insecure_parameter_set({name!r}) and pass it as params= (--insecure on the "
-            "command line)")
+            "command line)"
+        )
     if name not in PARAMETER_SET_NAMES:
         raise UnknownParameterSet(f"unknown parameter set {name!r}; known: {', '.join(PARAMETER_SET_NAMES)}")
     return _build(name)
@@ -172,8 +202,9 @@ def insecure_parameter_set(name: str) -> ParameterSet:
     return _build(name)
 
 
-def resolve_parameter_set(name: str, expected: ParameterSet | None = None, *,
-                          allow_insecure: bool = False) -> ParameterSet:
+def resolve_parameter_set(
+    name: str, expected: ParameterSet | None = None, *, allow_insecure: bool = False
+) -> ParameterSet:
     """The set a file names. With ``expected`` (the caller's set), ``name`` must be its name, and
     holding the object is the opt-in if it is insecure; without it, only secure sets (or any, with
     the low-level ``allow_insecure``). Raises :class:`UnknownParameterSet`."""
@@ -196,6 +227,5 @@ def _build(name: str) -> ParameterSet:
     if name == "rgb32":
         return ParameterSet("rgb32", 32, 32, 3, default_params())
     if name == "default-2048-leaky":
-        return ParameterSet("default-2048-leaky", 28, 28, 1, leaky_2048_params(i_know_this_leaks=True),
-                            data="default")
+        return ParameterSet("default-2048-leaky", 28, 28, 1, leaky_2048_params(i_know_this_leaks=True), data="default")
     raise UnknownParameterSet(f"unknown parameter set {name!r}")

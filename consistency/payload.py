@@ -19,7 +19,6 @@ matters cryptographically (the cipher's tag, the commitment) in :mod:`consistenc
 
 from __future__ import annotations
 
-
 import struct
 from dataclasses import dataclass, field
 
@@ -56,8 +55,9 @@ class ForwardPayload:
         return encode_payload(self, allow_insecure=allow_insecure)
 
     @classmethod
-    def from_bytes(cls, data: bytes, *, params: ParameterSet | None = None,
-                   allow_insecure: bool = False) -> ForwardPayload:
+    def from_bytes(
+        cls, data: bytes, *, params: ParameterSet | None = None, allow_insecure: bool = False
+    ) -> ForwardPayload:
         return decode_payload(data, params=params, allow_insecure=allow_insecure)
 
 
@@ -91,13 +91,20 @@ def encode_payload(p: ForwardPayload, *, allow_insecure: bool = False) -> bytes:
     """Validate ``p`` and return its canonical bytes. Raises :class:`PayloadFormatError`."""
     _check(p, allow_insecure)
     name = p.params_id.encode("ascii")
-    return b"".join([PAYLOAD_MAGIC, struct.pack(">BB", ENVELOPE_VERSION, len(name)), name,
-                     p.C.to_bytes(32, "big"), p.nonce.to_bytes(16, "big"), bytes(p.eph_pub),
-                     *(v.to_bytes(32, "big") for v in p.ct_msg)])
+    return b"".join(
+        [
+            PAYLOAD_MAGIC,
+            struct.pack(">BB", ENVELOPE_VERSION, len(name)),
+            name,
+            p.C.to_bytes(32, "big"),
+            p.nonce.to_bytes(16, "big"),
+            bytes(p.eph_pub),
+            *(v.to_bytes(32, "big") for v in p.ct_msg),
+        ]
+    )
 
 
-def decode_payload(data: bytes, *, params: ParameterSet | None = None,
-                   allow_insecure: bool = False) -> ForwardPayload:
+def decode_payload(data: bytes, *, params: ParameterSet | None = None, allow_insecure: bool = False) -> ForwardPayload:
     """Parse canonical payload bytes strictly. Raises only :class:`PayloadFormatError`.
     ``params``: the set it must be for (the opt-in to an insecure one); by default any secure set."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
@@ -109,7 +116,7 @@ def decode_payload(data: bytes, *, params: ParameterSet | None = None,
     if version != ENVELOPE_VERSION:
         raise PayloadFormatError(f"unknown forward-payload version {version}")
     try:
-        params_id = data[6:6 + n].decode("ascii")
+        params_id = data[6 : 6 + n].decode("ascii")
     except UnicodeDecodeError:
         raise PayloadFormatError("params_id is not ASCII") from None
     if len(params_id) != n:
@@ -118,13 +125,14 @@ def decode_payload(data: bytes, *, params: ParameterSet | None = None,
     ps = _params(params_id, params, allow_insecure)
     ct_len = ps.ct_msg_len
     if len(data) != pos + 32 + 16 + 32 + 32 * ct_len:
-        raise PayloadFormatError(f"a {params_id} forward payload has exactly {pos + 80 + 32 * ct_len} bytes, "
-                                 f"got {len(data)}")
-    C = int.from_bytes(data[pos:pos + 32], "big")
-    nonce = int.from_bytes(data[pos + 32:pos + 48], "big")
-    eph_pub = data[pos + 48:pos + 80]
-    ct = data[pos + 80:]
-    ct_msg = tuple(int.from_bytes(ct[i:i + 32], "big") for i in range(0, len(ct), 32))
+        raise PayloadFormatError(
+            f"a {params_id} forward payload has exactly {pos + 80 + 32 * ct_len} bytes, got {len(data)}"
+        )
+    C = int.from_bytes(data[pos : pos + 32], "big")
+    nonce = int.from_bytes(data[pos + 32 : pos + 48], "big")
+    eph_pub = data[pos + 48 : pos + 80]
+    ct = data[pos + 80 :]
+    ct_msg = tuple(int.from_bytes(ct[i : i + 32], "big") for i in range(0, len(ct), 32))
     p = ForwardPayload(params_id, C, nonce, eph_pub, ct_msg, ps)
     _check(p, allow_insecure)
     return p

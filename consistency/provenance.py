@@ -34,8 +34,7 @@ from schemes.groth16.snarkjs import vk_to_json
 
 from .errors import KeyMismatch
 
-__all__ = ["PROVENANCE_FILE", "single_party", "phase2", "write_provenance", "read_provenance",
-           "vk_sha256", "describe"]
+__all__ = ["PROVENANCE_FILE", "single_party", "phase2", "write_provenance", "read_provenance", "vk_sha256", "describe"]
 
 PROVENANCE_FILE = "provenance.json"
 _VERSION = 1
@@ -49,8 +48,9 @@ def single_party(vk: VerifyingKey) -> dict[str, Any]:
     return {"version": _VERSION, "setup": "single-party", "verifying_key_sha256": vk_sha256(vk)}
 
 
-def phase2(vk: VerifyingKey, report: ChainReport, *, ptau: dict[str, Any] | None,
-           chain_verified: bool) -> dict[str, Any]:
+def phase2(
+    vk: VerifyingKey, report: ChainReport, *, ptau: dict[str, Any] | None, chain_verified: bool
+) -> dict[str, Any]:
     contributions: list[dict[str, str | int | None]] = []
     for c in report.contributions:
         kind = "beacon" if c.type == 1 else "contribution"
@@ -61,9 +61,15 @@ def phase2(vk: VerifyingKey, report: ChainReport, *, ptau: dict[str, Any] | None
             item["beacon_hash"] = c.beacon_hash.hex()
             item["num_iterations_exp"] = c.num_iterations_exp
         contributions.append(item)
-    return {"version": _VERSION, "setup": "phase2", "verifying_key_sha256": vk_sha256(vk), "ptau": ptau,
-            "circuit_hash": report.cs_hash.hex(), "chain_verified": bool(chain_verified),
-            "contributions": contributions}
+    return {
+        "version": _VERSION,
+        "setup": "phase2",
+        "verifying_key_sha256": vk_sha256(vk),
+        "ptau": ptau,
+        "circuit_hash": report.cs_hash.hex(),
+        "chain_verified": bool(chain_verified),
+        "contributions": contributions,
+    }
 
 
 def write_provenance(keydir: str | os.PathLike[str], record: dict[str, Any]) -> None:
@@ -77,15 +83,18 @@ def read_provenance(keydir: str | os.PathLike[str], vk: VerifyingKey) -> dict[st
     try:
         data = f.read_bytes()
     except FileNotFoundError:
-        return {"version": _VERSION, "setup": "single-party", "legacy": True,
-                "verifying_key_sha256": vk_sha256(vk)}
+        return {"version": _VERSION, "setup": "single-party", "legacy": True, "verifying_key_sha256": vk_sha256(vk)}
     except OSError as exc:
         raise KeyMismatch(f"cannot read {f}: {exc.strerror or exc}") from None
     try:
         rec = strict_json.loads(data)
     except ValueError as exc:
         raise KeyMismatch(f"{f} is not valid JSON: {exc}") from None
-    if not isinstance(rec, dict) or rec.get("version") != _VERSION or rec.get("setup") not in ("single-party", "phase2"):
+    if (
+        not isinstance(rec, dict)
+        or rec.get("version") != _VERSION
+        or rec.get("setup") not in ("single-party", "phase2")
+    ):
         raise KeyMismatch(f"{f}: not a version-{_VERSION} provenance record")
     if rec.get("verifying_key_sha256") != vk_sha256(vk):
         raise KeyMismatch(f"{f} describes another verifying key")
@@ -105,17 +114,22 @@ def describe(rec: dict[str, Any]) -> list[str]:
     pt = rec.get("ptau")
     lines = ["setup: phase2 (public powers of tau + phase-2 contributions)"]
     if pt:
-        lines.append(f"  ptau: blake2b {pt['blake2b']}, power {pt['power']}, "
-                     f"{pt['phase1_contributions']} phase-1 contributions")
+        lines.append(
+            f"  ptau: blake2b {pt['blake2b']}, power {pt['power']}, {pt['phase1_contributions']} phase-1 contributions"
+        )
     else:
         lines.append("  ptau: unknown (key taken from a zkey without its ptau: chain NOT verified)")
     lines.append(f"  circuit hash: {rec['circuit_hash']}")
     cs = rec["contributions"]
-    lines.append(f"  phase-2 contributions: {len(cs)}"
-                 + (" (chain verified at setup)" if rec.get("chain_verified") else " (chain not verified)"))
+    lines.append(
+        f"  phase-2 contributions: {len(cs)}"
+        + (" (chain verified at setup)" if rec.get("chain_verified") else " (chain not verified)")
+    )
     for i, c in enumerate(cs, 1):
-        extra = (f" beacon {c['beacon_hash']} 2^{c['num_iterations_exp']}" if c["type"] == "beacon" else "")
+        extra = f" beacon {c['beacon_hash']} 2^{c['num_iterations_exp']}" if c["type"] == "beacon" else ""
         lines.append(f"  #{i} {c['type']:<12} {c['hash']}  {c.get('name') or ''}{extra}")
     if not cs:
-        lines.append("  WARNING: no phase-2 contribution: delta = gamma, anyone can forge proofs with this key (loaders refuse it)")
+        lines.append(
+            "  WARNING: no phase-2 contribution: delta = gamma, anyone can forge proofs with this key (loaders refuse it)"
+        )
     return lines

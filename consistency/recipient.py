@@ -32,8 +32,9 @@ class Opening:
     C: int
 
 
-def open_payload(payload: ForwardPayload, recipient_secret: RecipientSecretKey | bytes,
-                 params: ParameterSet | None = None) -> Opening:
+def open_payload(
+    payload: ForwardPayload, recipient_secret: RecipientSecretKey | bytes, params: ParameterSet | None = None
+) -> Opening:
     """Decrypt and check a forwarded message. Raises :class:`OpeningError` with the reason.
 
     ``params`` defaults to the set the payload carries (a decoded or admitted payload carries

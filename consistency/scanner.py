@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from collections.abc import Sequence
 
 from schemes.bfv.encryption import Ciphertext
 from schemes.bfv.evaluation import linear_score
@@ -28,8 +28,16 @@ from schemes.bfv.partial import score_residues
 from .errors import ConsistencyError
 from .params import ParameterSet
 
-__all__ = ["ScannerModel", "ScoreCiphertext", "load_scanner", "plaintext_score", "model_digest",
-           "score_ciphertext", "MODEL_TAG", "SCORE_CIPHERTEXT_TAG"]
+__all__ = [
+    "ScannerModel",
+    "ScoreCiphertext",
+    "load_scanner",
+    "plaintext_score",
+    "model_digest",
+    "score_ciphertext",
+    "MODEL_TAG",
+    "SCORE_CIPHERTEXT_TAG",
+]
 
 MODEL_TAG = b"GRC/model/v1"
 SCORE_CIPHERTEXT_TAG = b"GRC/score-ciphertext/v1"
@@ -52,10 +60,13 @@ class ScannerModel:
 
 def load_scanner(params: ParameterSet) -> ScannerModel:
     """The shipped model for ``params`` (consistency/data/scanner_weights_<name>.json)."""
-    raw = resources.files("consistency").joinpath("data").joinpath(f"scanner_weights_{params.data_name}.json").read_text()
+    raw = (
+        resources.files("consistency").joinpath("data").joinpath(f"scanner_weights_{params.data_name}.json").read_text()
+    )
     obj = json.loads(raw)
-    model = ScannerModel(tuple(obj["shape"]), tuple(int(w) for w in obj["weights"]), int(obj["bias"]),
-                         int(obj.get("threshold", 0)))
+    model = ScannerModel(
+        tuple(obj["shape"]), tuple(int(w) for w in obj["weights"]), int(obj["bias"]), int(obj.get("threshold", 0))
+    )
     if model.shape != params.shape or len(model.weights) != params.num_pixels:
         raise ConsistencyError(f"scanner weights do not fit parameter set {params.name}")
     return model
@@ -69,8 +80,13 @@ def plaintext_score(model: ScannerModel, pixels: bytes) -> int:
 def model_digest(params: ParameterSet, model: ScannerModel) -> bytes:
     """SHA-256 of ``"GRC/model/v1" || 0x00 || J`` with J the compact sorted-key JSON object
     ``{"bias", "params_id", "shape", "threshold", "weights"}`` (integers as JSON numbers)."""
-    obj = {"params_id": params.name, "shape": list(model.shape), "weights": [int(w) for w in model.weights],
-           "bias": int(model.bias), "threshold": int(model.threshold)}
+    obj = {
+        "params_id": params.name,
+        "shape": list(model.shape),
+        "weights": [int(w) for w in model.weights],
+        "bias": int(model.bias),
+        "threshold": int(model.threshold),
+    }
     j = json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(MODEL_TAG + b"\x00" + j).digest()
 
@@ -94,8 +110,9 @@ class ScoreCiphertext:
         return h.digest()
 
 
-def score_ciphertext(params: ParameterSet, model: ScannerModel,
-                     inference_input: Sequence[Ciphertext]) -> ScoreCiphertext:
+def score_ciphertext(
+    params: ParameterSet, model: ScannerModel, inference_input: Sequence[Ciphertext]
+) -> ScoreCiphertext:
     """``linear_score(ct_fhe, weights, bias)`` as residues per RNS modulus (deterministic)."""
     b = params.bfv
     return ScoreCiphertext(*score_residues(b, linear_score(b, list(inference_input), list(model.weights), model.bias)))

@@ -32,8 +32,9 @@ __all__ = ["send", "encrypt_for_scanner", "prepare_statement"]
 Progress = Callable[[str], None] | None
 
 
-def encrypt_for_scanner(params: ParameterSet, pk_fhe: PublicKey,
-                        pixels: bytes) -> tuple[tuple[Ciphertext, ...], tuple[EncryptionWitness, ...]]:
+def encrypt_for_scanner(
+    params: ParameterSet, pk_fhe: PublicKey, pixels: bytes
+) -> tuple[tuple[Ciphertext, ...], tuple[EncryptionWitness, ...]]:
     """The inference input: one BFV ciphertext per chunk of N pixels, and its randomness."""
     cts, wits = [], []
     for m in image_to_plaintexts(params.bfv, pixels):
@@ -43,8 +44,9 @@ def encrypt_for_scanner(params: ParameterSet, pk_fhe: PublicKey,
     return tuple(cts), tuple(wits)
 
 
-def prepare_statement(params: ParameterSet, pk_fhe: PublicKey, pixels: bytes, recipient_pub: bytes,
-                      context: bytes) -> tuple[Statement, Witness, bytes]:
+def prepare_statement(
+    params: ParameterSet, pk_fhe: PublicKey, pixels: bytes, recipient_pub: bytes, context: bytes
+) -> tuple[Statement, Witness, bytes]:
     """Everything but the proof: ``(statement, witness, eph_pub)`` with fresh randomness
     (salt, ephemeral key, nonce, BFV randomness)."""
     packed = pack(pixels)
@@ -57,8 +59,15 @@ def prepare_statement(params: ParameterSet, pk_fhe: PublicKey, pixels: bytes, re
     return stmt, Witness(pixels, rho, key, bfv_wit), eph_pub
 
 
-def send(image: np.ndarray | str | os.PathLike[str], recipient_pub: bytes, keys: ProverKeys, context: bytes, *,
-         progress: Progress = None, witness_out: str | os.PathLike[str] | None = None) -> Envelope:
+def send(
+    image: np.ndarray | str | os.PathLike[str],
+    recipient_pub: bytes,
+    keys: ProverKeys,
+    context: bytes,
+    *,
+    progress: Progress = None,
+    witness_out: str | os.PathLike[str] | None = None,
+) -> Envelope:
     """Make an envelope for ``image`` (uint8 array (H, W, C) or image file) to ``recipient_pub``.
 
     ``context`` is the server-issued message context (message id, sender, recipient); the
@@ -83,5 +92,6 @@ def send(image: np.ndarray | str | os.PathLike[str], recipient_pub: bytes, keys:
     say(f"{params.name}: proving ({r1cs.num_constraints} constraints)")
     proof = prove(keys.pk, r1cs, cs.assignment, progress=progress)
     keys.circuit_cache["r1cs"] = r1cs  # the prover checked it against the key
-    return Envelope(ENVELOPE_VERSION, params.name, stmt.C, stmt.ctx, stmt.nonce, eph_pub,
-                    stmt.ct_msg, stmt.ct_fhe, proof, params)
+    return Envelope(
+        ENVELOPE_VERSION, params.name, stmt.C, stmt.ctx, stmt.nonce, eph_pub, stmt.ct_msg, stmt.ct_fhe, proof, params
+    )

@@ -34,11 +34,11 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from collections.abc import Callable, Sequence
 
 from schemes.bfv.encryption import Ciphertext
 from schemes.groth16 import PreparedVerifyingKey, prepare_verifying_key
@@ -47,15 +47,22 @@ from schemes.groth16.snarkjs import proof_to_json, public_to_json
 from . import contexts as _contexts
 from .audit import AuditEvent, AuditSink, JsonlAuditSink
 from .envelope import Envelope, decode
-from .errors import OperationalError, RejectReason, Rejected, ReplayRejected
+from .errors import OperationalError, Rejected, RejectReason, ReplayRejected
 from .keys import VerifierKeys
 from .payload import ForwardPayload
 from .store import Claim, MemoryReplayStore, ReplayStore, SqliteReplayStore, context_digest
-from .verification import (Screened, check_context_size, context_bytes, peek_params_id, screen_envelope,
-                           submit_chunks, verify_decoded, verify_on_executor)
+from .verification import (
+    Screened,
+    check_context_size,
+    context_bytes,
+    peek_params_id,
+    screen_envelope,
+    submit_chunks,
+    verify_decoded,
+    verify_on_executor,
+)
 
-__all__ = ["Server", "VerifiedEnvelope", "AdmittedEnvelope", "ForwardPayload", "verify_envelope",
-           "verify_on_executor"]
+__all__ = ["Server", "VerifiedEnvelope", "AdmittedEnvelope", "ForwardPayload", "verify_envelope", "verify_on_executor"]
 
 _TOKEN = object()
 _log = logging.getLogger("consistency")
@@ -119,9 +126,14 @@ class VerifiedEnvelope:
         Groth16 proofs are re-randomizable: key the log by ``C``, never by the proof bytes.
         """
         e = self._env
-        return {"params_id": e.params_id, "C": str(e.C), "context": self._context.hex(),
-                "eph_pub": e.eph_pub.hex(), "public": public_to_json(e.public_inputs()),
-                "proof": proof_to_json(e.proof)}
+        return {
+            "params_id": e.params_id,
+            "C": str(e.C),
+            "context": self._context.hex(),
+            "eph_pub": e.eph_pub.hex(),
+            "public": public_to_json(e.public_inputs()),
+            "proof": proof_to_json(e.proof),
+        }
 
 
 class AdmittedEnvelope(VerifiedEnvelope):
@@ -147,16 +159,18 @@ class AdmittedEnvelope(VerifiedEnvelope):
         return ForwardPayload(e.params_id, e.C, e.nonce, e.eph_pub, e.ct_msg, e.params)
 
 
-def verify_envelope(keys: VerifierKeys, data: bytes | Envelope, context: bytes,
-                    pvk: PreparedVerifyingKey | None = None) -> VerifiedEnvelope:
+def verify_envelope(
+    keys: VerifierKeys, data: bytes | Envelope, context: bytes, pvk: PreparedVerifyingKey | None = None
+) -> VerifiedEnvelope:
     """Stateless verification (no issued-context, replay or store check): the size and format
     of the envelope, its parameter set, the binding of ``ctx`` to ``context``, the proof.
     Raises :class:`Rejected`."""
     context = context_bytes(context)
     check_context_size(context)
     screened = screen_envelope(keys.params, data)
-    ((env, rej),) = verify_decoded(keys, pvk or prepare_verifying_key(keys.vk),
-                                   [(screened.env or screened.data, context)])
+    ((env, rej),) = verify_decoded(
+        keys, pvk or prepare_verifying_key(keys.vk), [(screened.env or screened.data, context)]
+    )
     if rej is not None:
         raise rej
     return VerifiedEnvelope(_TOKEN, env, context)  # type: ignore[arg-type]  # env is set when rej is None
@@ -218,12 +232,20 @@ class Server:
     Thread-safe.
     """
 
-    def __init__(self, keys: VerifierKeys, store: ReplayStore | str | os.PathLike[str] | None = None, *,
-                 issue_contexts: bool = True, context_key: bytes | None = None,
-                 audit: AuditSink | str | os.PathLike[str] | None = None,
-                 default_ttl: timedelta = timedelta(minutes=15), max_ttl: timedelta = timedelta(days=7),
-                 grace: timedelta = timedelta(minutes=10), prune_interval: timedelta = timedelta(minutes=5),
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        keys: VerifierKeys,
+        store: ReplayStore | str | os.PathLike[str] | None = None,
+        *,
+        issue_contexts: bool = True,
+        context_key: bytes | None = None,
+        audit: AuditSink | str | os.PathLike[str] | None = None,
+        default_ttl: timedelta = timedelta(minutes=15),
+        max_ttl: timedelta = timedelta(days=7),
+        grace: timedelta = timedelta(minutes=10),
+        prune_interval: timedelta = timedelta(minutes=5),
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.keys = keys
         self._pvk = prepare_verifying_key(keys.vk)
         if store is None:
@@ -262,8 +284,9 @@ class Server:
 
     # -- contexts --------------------------------------------------------------------------------
 
-    def issue_context(self, sender: str | None = None, ttl: timedelta | None = None, *,
-                      recipient: str | None = None) -> bytes:
+    def issue_context(
+        self, sender: str | None = None, ttl: timedelta | None = None, *, recipient: str | None = None
+    ) -> bytes:
         """A fresh context for one message (printable ASCII, for ``send --ctx`` and HTTP
         headers), valid for ``ttl`` (default ``default_ttl``, at most ``max_ttl``) and accepted
         by every server that shares this server's store."""
@@ -295,8 +318,9 @@ class Server:
             raise result
         return result
 
-    def admit_many(self, items: Sequence[tuple[bytes | Envelope, bytes]], executor: Executor | Any = None, *,
-                   confirm: bool = False) -> list[AdmittedEnvelope | Rejected]:
+    def admit_many(
+        self, items: Sequence[tuple[bytes | Envelope, bytes]], executor: Executor | Any = None, *, confirm: bool = False
+    ) -> list[AdmittedEnvelope | Rejected]:
         """Admit many envelopes: per item an :class:`AdmittedEnvelope` or the :class:`Rejected`.
 
         Verification runs in this process (one batched pairing check, then each envelope alone
@@ -379,8 +403,7 @@ class Server:
 
     def _verify_here(self, items: Sequence[_Item]) -> None:
         """Steps 3-4 in this process."""
-        results = verify_decoded(self.keys, self._pvk,
-                                 [(it.passed.env or it.passed.data, it.context) for it in items])
+        results = verify_decoded(self.keys, self._pvk, [(it.passed.env or it.passed.data, it.context) for it in items])
         for it, (env, rej) in zip(items, results):
             it.verified, it.rejection = env, rej
 
@@ -417,29 +440,41 @@ class Server:
     def _claim_and_record(self, work: Sequence[_Item]) -> list[AdmittedEnvelope | Rejected]:
         """Steps 5-6."""
         passed = [it for it in work if it.rejection is None]
-        won = self.store.claim_many([Claim(it.context, it.passed.digest, it.expires_at)
-                                     for it in passed])
+        won = self.store.claim_many([Claim(it.context, it.passed.digest, it.expires_at) for it in passed])
         after = self._clock()
         for it, ok in zip(passed, won):
             if not ok:
                 it.rejection = ReplayRejected()
             elif it.expires_at is not None and after >= it.expires_at:
-                it.rejection = Rejected("context expired while the envelope was being admitted",
-                                        RejectReason.EXPIRED)
-        events = [AuditEvent(after, it.rejection is None, None if it.rejection is None else it.rejection.reason,
-                             it.screened.digest if it.screened else None, it.context_digest, it.params_id)
-                  for it in work]
+                it.rejection = Rejected("context expired while the envelope was being admitted", RejectReason.EXPIRED)
+        events = [
+            AuditEvent(
+                after,
+                it.rejection is None,
+                None if it.rejection is None else it.rejection.reason,
+                it.screened.digest if it.screened else None,
+                it.context_digest,
+                it.params_id,
+            )
+            for it in work
+        ]
         if self.audit is not None:
             self.audit.record(events)
         out: list[AdmittedEnvelope | Rejected] = []
         for it, ev in zip(work, events):
             env_hex = ev.envelope_digest.hex() if ev.envelope_digest else "-"
             if it.rejection is None:
-                _log.info("admitted envelope=%s context=%s params=%s", env_hex, ev.context_digest.hex(),
-                          self.keys.params.name)
+                _log.info(
+                    "admitted envelope=%s context=%s params=%s", env_hex, ev.context_digest.hex(), self.keys.params.name
+                )
                 out.append(AdmittedEnvelope(_TOKEN, it.verified, it.context))  # type: ignore[arg-type]  # set if not rejected
             else:
-                _log.info("rejected reason=%s envelope=%s context=%s: %.200r", it.rejection.reason.value,
-                          env_hex, ev.context_digest.hex(), str(it.rejection))
+                _log.info(
+                    "rejected reason=%s envelope=%s context=%s: %.200r",
+                    it.rejection.reason.value,
+                    env_hex,
+                    ev.context_digest.hex(),
+                    str(it.rejection),
+                )
                 out.append(it.rejection)
         return out

@@ -26,10 +26,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from collections.abc import Callable
 
 if TYPE_CHECKING:
     from .errors import Rejected
@@ -61,10 +61,10 @@ class _Timed:
 
 
 def _keys(params_name: str, say: Callable[[str], None]) -> ProverKeys:
-    from .demo import default_cache_dir
-    from .errors import KeyMismatch
     from schemes.bfv.keys import keygen
 
+    from .demo import default_cache_dir
+    from .errors import KeyMismatch
     from .keys import load_prover_keys, run_setup, write_keydir
     from .params import get_parameter_set
 
@@ -100,8 +100,15 @@ def _envelopes(keys: ProverKeys, n: int, key: bytes, say: Callable[[str], None])
     return out
 
 
-def _run(make_store: Callable[[Path], ReplayStore], keys: ProverKeys, items: list[tuple[bytes, bytes]], key: bytes,
-         mode: str, executor: Any = None, runs: int = 3) -> dict[str, float]:
+def _run(
+    make_store: Callable[[Path], ReplayStore],
+    keys: ProverKeys,
+    items: list[tuple[bytes, bytes]],
+    key: bytes,
+    mode: str,
+    executor: Any = None,
+    runs: int = 3,
+) -> dict[str, float]:
     from .audit import JsonlAuditSink
     from .server import AdmittedEnvelope, Server
 
@@ -117,7 +124,7 @@ def _run(make_store: Callable[[Path], ReplayStore], keys: ProverKeys, items: lis
             if mode == "admit":
                 results = [server.admit(d, c) for d, c in items]
             elif mode == "batch":
-                results = [r for i in range(0, len(items), 16) for r in server.admit_many(items[i:i + 16])]
+                results = [r for i in range(0, len(items), 16) for r in server.admit_many(items[i : i + 16])]
             else:
                 results = server.admit_many(items, executor)
             admitted = [r for r in results if isinstance(r, AdmittedEnvelope)]
@@ -130,8 +137,13 @@ def _run(make_store: Callable[[Path], ReplayStore], keys: ProverKeys, items: lis
             server.close()
     wall, st, au = (statistics.median(r[i] for r in rows) for i in range(3))
     n = len(items)
-    return {"rate": n / wall, "ms": 1000 * wall / n, "store_ms": 1000 * st / n, "share": st / wall,
-            "log_ms": 1000 * au / n}
+    return {
+        "rate": n / wall,
+        "ms": 1000 * wall / n,
+        "store_ms": 1000 * st / n,
+        "share": st / wall,
+        "log_ms": 1000 * au / n,
+    }
 
 
 def run_server_bench(args: argparse.Namespace) -> int:
@@ -165,12 +177,19 @@ def run_server_bench(args: argparse.Namespace) -> int:
         table.append(("SQLite, Dask LocalCluster", None, "skipped: pip install '.[cluster]'"))
     else:
         say(f"SQLite, Dask LocalCluster of {cores}")
-        with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address=None, worker_dashboard_address=None) as cluster, \
-                Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=cores,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                worker_dashboard_address=None,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             client.run(lambda: None)
-            table.append((f"SQLite, Dask LocalCluster x{cores}",
-                          _run(sqlite, keys, items, key, "dask", client), ""))
+            table.append((f"SQLite, Dask LocalCluster x{cores}", _run(sqlite, keys, items, key, "dask", client), ""))
 
     dsn = os.environ.get("CONSISTENCY_POSTGRES_DSN") or os.environ.get("CONSISTENCY_TEST_POSTGRES_DSN")
     if not dsn:
@@ -195,8 +214,10 @@ def run_server_bench(args: argparse.Namespace) -> int:
             for p in prefixes:
                 conn.execute(f"DROP TABLE IF EXISTS {p}claims, {p}context_key")
 
-    print(f"\nserver admissions: parameter set {keys.params.name}, {n} envelopes, {cores} cores, "
-          f"median of 3 runs, JSON Lines decision log on")
+    print(
+        f"\nserver admissions: parameter set {keys.params.name}, {n} envelopes, {cores} cores, "
+        f"median of 3 runs, JSON Lines decision log on"
+    )
     head = f"{'configuration':<34} {'adm/s':>8} {'ms/adm':>8} {'store ms':>9} {'store %':>8} {'log ms':>7}"
     print(head)
     print("-" * len(head))
@@ -204,7 +225,9 @@ def run_server_bench(args: argparse.Namespace) -> int:
         if r is None:
             print(f"{name:<34} {note}")
         else:
-            print(f"{name:<34} {r['rate']:8.1f} {r['ms']:8.2f} {r['store_ms']:9.3f} {100 * r['share']:7.1f}% "
-                  f"{r['log_ms']:7.3f}")
+            print(
+                f"{name:<34} {r['rate']:8.1f} {r['ms']:8.2f} {r['store_ms']:9.3f} {100 * r['share']:7.1f}% "
+                f"{r['log_ms']:7.3f}"
+            )
     sys.stdout.flush()
     return 0

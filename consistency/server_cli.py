@@ -17,9 +17,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
-from collections.abc import Callable
 
 from .errors import OperationalError, Rejected
 
@@ -44,8 +44,9 @@ def _open_store(a: argparse.Namespace) -> Any:
 
 
 def cmd_issue_context(a: argparse.Namespace) -> int:
-    from . import contexts
     import time
+
+    from . import contexts
 
     if not 0 < a.ttl <= 7 * 86400:
         print("error: --ttl must be in (0, 604800] seconds", file=sys.stderr)
@@ -68,8 +69,12 @@ def cmd_admit(a: argparse.Namespace) -> int:
     keys = load_verifier_keys(a.keys, allow_insecure=a.insecure)
     data = _read_bytes(a.envelope)
     try:
-        server = Server(keys, _open_store(a), issue_contexts=not a.raw_contexts,
-                        audit=a.audit or (a.store + ".audit.jsonl" if a.store else None))
+        server = Server(
+            keys,
+            _open_store(a),
+            issue_contexts=not a.raw_contexts,
+            audit=a.audit or (a.store + ".audit.jsonl" if a.store else None),
+        )
         v = server.admit(data, a.ctx.encode())
     except Rejected as exc:
         print(f"REJECTED {exc.reason.value}: {exc}", file=sys.stderr)
@@ -97,6 +102,7 @@ def cmd_audit_log(a: argparse.Namespace) -> int:
 
 def add_commands(add: Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]) -> None:
     """Register the server's subcommands with the CLI's ``add(name, fn, help)``."""
+
     def store_args(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--store", help="SQLite replay store (created 0600 if missing)")
         sp.add_argument("--postgres-dsn", default=None, help="use a PostgreSQL store instead")

@@ -29,15 +29,14 @@ import secrets
 import sqlite3
 import stat
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, Protocol, TypeVar, runtime_checkable
-from collections.abc import Callable, Sequence
 
 from .errors import OperationalError
 
-__all__ = ["Claim", "ReplayStore", "MemoryReplayStore", "SqliteReplayStore", "context_digest",
-           "CONTEXT_KEY_BYTES"]
+__all__ = ["Claim", "ReplayStore", "MemoryReplayStore", "SqliteReplayStore", "context_digest", "CONTEXT_KEY_BYTES"]
 
 _T = TypeVar("_T")
 
@@ -183,8 +182,10 @@ def _create_private_file(path: Path) -> None:
     if not stat.S_ISREG(st.st_mode):
         raise OperationalError(f"the replay store {path} is not a regular file")
     if st.st_mode & 0o077:
-        raise OperationalError(f"the replay store {path} holds the context MAC key but is accessible to "
-                               f"others (mode {stat.S_IMODE(st.st_mode):04o}); chmod 600 it")
+        raise OperationalError(
+            f"the replay store {path} holds the context MAC key but is accessible to "
+            f"others (mode {stat.S_IMODE(st.st_mode):04o}); chmod 600 it"
+        )
     if st.st_uid != os.geteuid():
         raise OperationalError(f"the replay store {path} belongs to another user")
 
@@ -226,8 +227,7 @@ class SqliteReplayStore(_ClaimOne):
             return self._conn
         _create_private_file(self.path)
         try:
-            conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False)
             try:
                 conn.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -284,7 +284,9 @@ class SqliteReplayStore(_ClaimOne):
             for key, env, exp in rows:
                 cur = conn.execute(
                     "INSERT INTO claims (context_digest, envelope_digest, expires_at, claimed_at) "
-                    "VALUES (?, ?, ?, ?) ON CONFLICT (context_digest) DO NOTHING", (key, env, exp, now))
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (context_digest) DO NOTHING",
+                    (key, env, exp, now),
+                )
                 out.append(cur.rowcount == 1)
             return out
 
@@ -301,8 +303,13 @@ class SqliteReplayStore(_ClaimOne):
         return row is not None
 
     def prune(self, before: int) -> int:
-        return self._transaction(lambda conn: conn.execute(
-            "DELETE FROM claims WHERE expires_at IS NOT NULL AND expires_at < ?", (int(before),)).rowcount)
+        return self._transaction(
+            lambda conn: (
+                conn.execute(
+                    "DELETE FROM claims WHERE expires_at IS NOT NULL AND expires_at < ?", (int(before),)
+                ).rowcount
+            )
+        )
 
     def context_key(self) -> bytes:
         if self._key is None:

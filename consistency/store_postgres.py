@@ -18,8 +18,8 @@ import re
 import secrets
 import threading
 import time
-from typing import TYPE_CHECKING, NoReturn, TypeVar
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from .errors import OperationalError
 from .store import CONTEXT_KEY_BYTES, Claim, _check_claim, _ClaimOne, context_digest
@@ -67,7 +67,7 @@ class PostgresReplayStore(_ClaimOne):
             self._connection()
 
     def __repr__(self) -> str:
-        return f"PostgresReplayStore(prefix={self._claims[:-len('claims')]!r})"  # never the DSN (password)
+        return f"PostgresReplayStore(prefix={self._claims[: -len('claims')]!r})"  # never the DSN (password)
 
     def __getstate__(self) -> NoReturn:
         raise TypeError("a replay store is not sent to other processes; open it there by its DSN")
@@ -97,12 +97,17 @@ class PostgresReplayStore(_ClaimOne):
                     " context_digest bytea PRIMARY KEY CHECK (length(context_digest) = 32),"
                     " envelope_digest bytea NOT NULL CHECK (length(envelope_digest) = 32),"
                     " expires_at bigint,"
-                    " claimed_at double precision NOT NULL)")
-                conn.execute(f"CREATE INDEX IF NOT EXISTS {self._claims}_expiry ON {self._claims} (expires_at)"
-                             " WHERE expires_at IS NOT NULL")
-                conn.execute(f"CREATE TABLE IF NOT EXISTS {self._keys} ("
-                             " id int PRIMARY KEY CHECK (id = 1),"
-                             " key bytea NOT NULL CHECK (length(key) = 32))")
+                    " claimed_at double precision NOT NULL)"
+                )
+                conn.execute(
+                    f"CREATE INDEX IF NOT EXISTS {self._claims}_expiry ON {self._claims} (expires_at)"
+                    " WHERE expires_at IS NOT NULL"
+                )
+                conn.execute(
+                    f"CREATE TABLE IF NOT EXISTS {self._keys} ("
+                    " id int PRIMARY KEY CHECK (id = 1),"
+                    " key bytea NOT NULL CHECK (length(key) = 32))"
+                )
         except psycopg.Error as exc:
             conn.close()
             raise self._error(exc) from None
@@ -136,11 +141,15 @@ class PostgresReplayStore(_ClaimOne):
         def run(conn: Connection[TupleRow]) -> list[bool]:
             # one statement (atomic on its own, one round trip); a key repeated within it is
             # inserted once, by its first occurrence
-            won = {bytes(r[0]) for r in conn.execute(
-                f"INSERT INTO {self._claims} (context_digest, envelope_digest, expires_at, claimed_at)"
-                " SELECT * FROM unnest(%s::bytea[], %s::bytea[], %s::bigint[], %s::float8[])"
-                " ON CONFLICT (context_digest) DO NOTHING RETURNING context_digest",
-                ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [now] * len(rows))).fetchall()}
+            won = {
+                bytes(r[0])
+                for r in conn.execute(
+                    f"INSERT INTO {self._claims} (context_digest, envelope_digest, expires_at, claimed_at)"
+                    " SELECT * FROM unnest(%s::bytea[], %s::bytea[], %s::bigint[], %s::float8[])"
+                    " ON CONFLICT (context_digest) DO NOTHING RETURNING context_digest",
+                    ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [now] * len(rows)),
+                ).fetchall()
+            }
             out = []
             for key, _, _ in rows:
                 out.append(key in won)
@@ -151,12 +160,20 @@ class PostgresReplayStore(_ClaimOne):
 
     def is_claimed(self, context: bytes) -> bool:
         key = context_digest(context)
-        return self._run(lambda conn: conn.execute(
-            f"SELECT 1 FROM {self._claims} WHERE context_digest = %s", (key,)).fetchone() is not None)
+        return self._run(
+            lambda conn: (
+                conn.execute(f"SELECT 1 FROM {self._claims} WHERE context_digest = %s", (key,)).fetchone() is not None
+            )
+        )
 
     def prune(self, before: int) -> int:
-        return self._run(lambda conn: conn.execute(
-            f"DELETE FROM {self._claims} WHERE expires_at IS NOT NULL AND expires_at < %s", (int(before),)).rowcount)
+        return self._run(
+            lambda conn: (
+                conn.execute(
+                    f"DELETE FROM {self._claims} WHERE expires_at IS NOT NULL AND expires_at < %s", (int(before),)
+                ).rowcount
+            )
+        )
 
     def context_key(self) -> bytes:
         if self._key is None:
@@ -164,8 +181,9 @@ class PostgresReplayStore(_ClaimOne):
 
             def run(conn: Connection[TupleRow]) -> bytes:
                 with conn.transaction():
-                    conn.execute(f"INSERT INTO {self._keys} (id, key) VALUES (1, %s) ON CONFLICT (id) DO NOTHING",
-                                 (fresh,))
+                    conn.execute(
+                        f"INSERT INTO {self._keys} (id, key) VALUES (1, %s) ON CONFLICT (id) DO NOTHING", (fresh,)
+                    )
                     row = conn.execute(f"SELECT key FROM {self._keys} WHERE id = 1").fetchone()
                     assert row is not None  # inserted above unless it was there already
                     return bytes(row[0])

@@ -19,22 +19,33 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Sequence
 
 from schemes.groth16 import InvalidProof, PreparedVerifyingKey, prepare_verifying_key, verify
 from schemes.groth16.batch import verify_batch
 
 from .context import MAX_CONTEXT_BYTES, derive_ctx
 from .envelope import MAGIC, Envelope, decode, encode, validate
-from .errors import EnvelopeFormatError, RejectReason, Rejected
+from .errors import EnvelopeFormatError, Rejected, RejectReason
 from .keys import VerifierKeys
 from .params import ParameterSet
 
-__all__ = ["Screened", "envelope_size", "peek_params_id", "screen_envelope", "check_context_size", "context_bytes",
-           "check_envelope", "verify_items", "plan_chunks", "worker_count", "verify_on_executor"]
+__all__ = [
+    "Screened",
+    "envelope_size",
+    "peek_params_id",
+    "screen_envelope",
+    "check_context_size",
+    "context_bytes",
+    "check_envelope",
+    "verify_items",
+    "plan_chunks",
+    "worker_count",
+    "verify_on_executor",
+]
 
 #: A worker's answer for one item: (index, SHA-256 of the bytes it verified, reason value or
 #: None when valid, message).
@@ -43,8 +54,9 @@ ItemResult = tuple[int, bytes, str | None, str]
 
 def envelope_size(params: ParameterSet) -> int:
     """The exact length of every envelope of ``params`` (specs/consistency.md section 7)."""
-    fields = (32 + 32 + 16 + 32 + 32 * params.ct_msg_len
-              + params.num_chunks * 2 * params.bfv.n * params.bfv.coeff_bytes + 256)
+    fields = (
+        32 + 32 + 16 + 32 + 32 * params.ct_msg_len + params.num_chunks * 2 * params.bfv.n * params.bfv.coeff_bytes + 256
+    )
     return len(MAGIC) + 2 + len(params.name.encode("ascii")) + 7 * 4 + fields
 
 
@@ -53,7 +65,7 @@ def peek_params_id(data: bytes) -> str | None:
     if len(data) < 6 or data[:4] != MAGIC:
         return None
     n = data[5]
-    raw = data[6:6 + n]
+    raw = data[6 : 6 + n]
     if len(raw) != n or not raw.isascii():
         return None
     name = raw.decode("ascii")
@@ -80,8 +92,10 @@ def screen_envelope(params: ParameterSet, data: Any) -> Screened:
     ranges. Raises Rejected (``format``, ``params``, ``too_large``)."""
     if isinstance(data, Envelope):
         if data.params_id != params.name:
-            raise _reject(RejectReason.PARAMS if isinstance(data.params_id, str) else RejectReason.FORMAT,
-                          f"envelope is for parameter set {data.params_id!r}, this server verifies {params.name!r}")
+            raise _reject(
+                RejectReason.PARAMS if isinstance(data.params_id, str) else RejectReason.FORMAT,
+                f"envelope is for parameter set {data.params_id!r}, this server verifies {params.name!r}",
+            )
         try:
             validate(data, params)
             raw = encode(data, allow_insecure=params.insecure)
@@ -94,7 +108,9 @@ def screen_envelope(params: ParameterSet, data: Any) -> Screened:
     raw = bytes(data)
     pid = peek_params_id(raw)
     if pid is not None and pid != params.name:
-        raise _reject(RejectReason.PARAMS, f"envelope is for parameter set {pid!r}, this server verifies {params.name!r}")
+        raise _reject(
+            RejectReason.PARAMS, f"envelope is for parameter set {pid!r}, this server verifies {params.name!r}"
+        )
     size = envelope_size(params)
     if len(raw) > size:
         raise _reject(RejectReason.TOO_LARGE, f"envelope is {len(raw)} bytes; a {params.name} envelope has {size}")
@@ -126,8 +142,10 @@ def check_envelope(params: ParameterSet, data: bytes | Envelope, context: bytes)
         except EnvelopeFormatError as exc:
             raise _reject(RejectReason.FORMAT, f"malformed envelope: {exc}") from None
     if env.params_id != params.name:
-        raise _reject(RejectReason.PARAMS, f"envelope is for parameter set {env.params_id!r}, "
-                                           f"this server verifies {params.name!r}")
+        raise _reject(
+            RejectReason.PARAMS,
+            f"envelope is for parameter set {env.params_id!r}, this server verifies {params.name!r}",
+        )
     check_context_size(context)
     if env.ctx != derive_ctx(context, env.eph_pub):
         raise _reject(RejectReason.BINDING, "ctx does not bind this message context and ephemeral key")
@@ -155,8 +173,9 @@ def verify_proofs(pvk: PreparedVerifyingKey, envs: Sequence[Envelope]) -> list[R
     return out
 
 
-def verify_decoded(keys: VerifierKeys, pvk: PreparedVerifyingKey,
-                   items: Sequence[tuple[bytes | Envelope, bytes]]) -> list[tuple[Envelope | None, Rejected | None]]:
+def verify_decoded(
+    keys: VerifierKeys, pvk: PreparedVerifyingKey, items: Sequence[tuple[bytes | Envelope, bytes]]
+) -> list[tuple[Envelope | None, Rejected | None]]:
     """:func:`check_envelope` and :func:`verify_proofs` for ``(data, context)`` pairs: per item
     ``(envelope, None)`` if valid, else ``(None, rejection)``."""
     out: list[tuple[Envelope | None, Rejected | None]] = []
@@ -180,8 +199,14 @@ def verify_items(keys: VerifierKeys, items: Sequence[tuple[int, bytes, bytes]]) 
     results = verify_decoded(keys, pvk, [(data, ctx) for _, data, ctx in items])
     out: list[ItemResult] = []
     for (i, data, _), (_, rej) in zip(items, results):
-        out.append((i, hashlib.sha256(data).digest(), None if rej is None else rej.reason.value,
-                    "" if rej is None else str(rej)))
+        out.append(
+            (
+                i,
+                hashlib.sha256(data).digest(),
+                None if rej is None else rej.reason.value,
+                "" if rej is None else str(rej),
+            )
+        )
     return out
 
 
@@ -219,8 +244,9 @@ def plan_chunks(n: int, workers: int, max_chunk: int = 64) -> list[range]:
     return out
 
 
-def submit_chunks(executor: Any, keys: VerifierKeys, items: Sequence[tuple[int, bytes, bytes]],
-                  chunk_size: int | None = None) -> list[Any]:
+def submit_chunks(
+    executor: Any, keys: VerifierKeys, items: Sequence[tuple[int, bytes, bytes]], chunk_size: int | None = None
+) -> list[Any]:
     """Submit :func:`verify_items` over ``items`` in chunks; return the futures. A Dask client
     gets the keys scattered once rather than with every task."""
     if chunk_size is not None:
@@ -235,8 +261,9 @@ def submit_chunks(executor: Any, keys: VerifierKeys, items: Sequence[tuple[int, 
     return [executor.submit(verify_items, keys_arg, [items[i] for i in c]) for c in chunks]
 
 
-def verify_on_executor(keys: VerifierKeys, items: Sequence[tuple[bytes, bytes]], executor: Executor,
-                       chunk_size: int | None = None) -> list[Rejected | None]:
+def verify_on_executor(
+    keys: VerifierKeys, items: Sequence[tuple[bytes, bytes]], executor: Executor, chunk_size: int | None = None
+) -> list[Rejected | None]:
     """Stateless verification of ``(envelope bytes, context)`` pairs on any executor (a process
     pool, a Dask client): per item None if valid or the :class:`Rejected` (with its reason).
     Nothing is admitted: use :meth:`Server.admit_many` for that, which claims without

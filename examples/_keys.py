@@ -15,8 +15,11 @@ from consistency.params import INSECURE_SETS, get_parameter_set
 
 def parse_args(doc: str) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=doc)
-    p.add_argument("--params", default="default",
-                   help="default (28x28, N = 4096), rgb32, toy (INSECURE) or default-2048-leaky (LEAKS)")
+    p.add_argument(
+        "--params",
+        default="default",
+        help="default (28x28, N = 4096), rgb32, toy (INSECURE) or default-2048-leaky (LEAKS)",
+    )
     return p.parse_args()
 
 

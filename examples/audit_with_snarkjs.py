@@ -26,8 +26,8 @@ from consistency.sender import send
 from consistency.server import Server
 from schemes.groth16.snarkjs import vk_to_json, write_proof, write_public
 from schemes.groth16.zkey import write_zkey
-from schemes.r1cs.iden3 import write_r1cs
 from schemes.key_agreement import generate_recipient_key
+from schemes.r1cs.iden3 import write_r1cs
 
 INTEROP = Path(__file__).resolve().parents[1] / "tests" / "interop"
 
@@ -46,8 +46,13 @@ def main() -> None:
     wtns = out / "witness.wtns" if args.reprove else None
     server = Server(keys.verifier)
     context = server.issue_context()
-    env = send(_shipped_image(keys.params.data_name, "benign"), generate_recipient_key().public_bytes(), keys, context,
-               witness_out=wtns)
+    env = send(
+        _shipped_image(keys.params.data_name, "benign"),
+        generate_recipient_key().public_bytes(),
+        keys,
+        context,
+        witness_out=wtns,
+    )
     record = server.admit(env, context).audit_record()
     (out / "verification_key.json").write_text(json.dumps(vk_to_json(keys.verifier.vk), indent=1))
     write_proof(out / "proof.json", env.proof)
@@ -68,11 +73,24 @@ def main() -> None:
     r1cs = build_circuit(keys.params, keys.pk_fhe).freeze()
     write_r1cs(r1cs, out / "circuit.r1cs")
     write_zkey(keys.pk, r1cs, out / "circuit.zkey")
-    for step in (["wtns", "check", str(out / "circuit.r1cs"), str(wtns)],
-                 ["groth16", "prove", str(out / "circuit.zkey"), str(wtns), str(out / "sj_proof.json"),
-                  str(out / "sj_public.json")],
-                 ["groth16", "verify", str(out / "verification_key.json"), str(out / "sj_public.json"),
-                  str(out / "sj_proof.json")]):
+    for step in (
+        ["wtns", "check", str(out / "circuit.r1cs"), str(wtns)],
+        [
+            "groth16",
+            "prove",
+            str(out / "circuit.zkey"),
+            str(wtns),
+            str(out / "sj_proof.json"),
+            str(out / "sj_public.json"),
+        ],
+        [
+            "groth16",
+            "verify",
+            str(out / "verification_key.json"),
+            str(out / "sj_public.json"),
+            str(out / "sj_proof.json"),
+        ],
+    ):
         r = run_snarkjs(cli, step, timeout=3600)
         print(f"snarkjs {step[0]} {step[1]}: " + (r.stdout.strip().splitlines() or [r.stderr.strip()])[-1])
         if r.returncode:

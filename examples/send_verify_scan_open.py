@@ -14,11 +14,11 @@ import numpy as np
 from _keys import cached_keys, parse_args
 
 from consistency.cli import progress_printer
+from consistency.committee import audit_record, combine, make_request
 from consistency.demo import _shipped_image
 from consistency.envelope import encode
 from consistency.image import image_bytes
 from consistency.recipient import open_payload
-from consistency.committee import audit_record, combine, make_request
 from consistency.scanner import load_scanner, plaintext_score
 from consistency.sender import send
 from consistency.server import Server
@@ -33,8 +33,9 @@ def main() -> None:
     for _i, kind in enumerate(("benign", "banned")):
         image = _shipped_image(params.data_name, kind)
         context = server.issue_context(sender="alice", recipient="bob")
-        data = encode(send(image, bob.public_bytes(), keys, context, progress=progress_printer()),
-                      allow_insecure=params.insecure)
+        data = encode(
+            send(image, bob.public_bytes(), keys, context, progress=progress_printer()), allow_insecure=params.insecure
+        )
         verified = server.admit(data, context)  # raises Rejected otherwise
         request = make_request(keys.verifier, data, context)
         answers = [member.answer(request) for member in committee.members(keys)]  # each checks, then decrypts
@@ -42,8 +43,10 @@ def main() -> None:
         audit_record(record.encode(), keys.verifier, committee.committee)
         he = record.score
         plain = plaintext_score(model, image_bytes(image, params))
-        print(f"{kind}: envelope {len(data)} bytes, verified; score committee {he} = plaintext {plain}: "
-              f"{'BLOCK' if record.verdict == 'banned' else 'forward'}")
+        print(
+            f"{kind}: envelope {len(data)} bytes, verified; score committee {he} = plaintext {plain}: "
+            f"{'BLOCK' if record.verdict == 'banned' else 'forward'}"
+        )
         assert he == plain
         if record.verdict != "banned":
             opened = open_payload(verified.forward_payload, bob, params)

@@ -47,7 +47,9 @@ def main() -> None:
     cs = build_circuit(p, keys.pk_fhe, replace(stmt, ct_fhe=ct_fhe), replace(wit, bfv=bfv_wit))
     assert not cs.is_satisfied()
     failing = cs.freeze().first_failure(cs.assignment)
-    print(f"2. mixed witness fails constraint #{failing} ({cs.freeze().constraint_name(failing)}): no proof can be made")
+    print(
+        f"2. mixed witness fails constraint #{failing} ({cs.freeze().constraint_name(failing)}): no proof can be made"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,16 @@ _CsrBytes = tuple[bytes, bytes, bytes]
 class R1cs:
     """A frozen constraint system: CSR matrices A, B, C plus negacyclic blocks added to A."""
 
-    def __new__(cls, num_variables: int, num_public: int, num_rows: int, a: _CsrBytes, b: _CsrBytes,
-                c: _CsrBytes, blocks: list[tuple[int, bytes, bytes]]) -> R1cs: ...
+    def __new__(
+        cls,
+        num_variables: int,
+        num_public: int,
+        num_rows: int,
+        a: _CsrBytes,
+        b: _CsrBytes,
+        c: _CsrBytes,
+        blocks: list[tuple[int, bytes, bytes]],
+    ) -> R1cs: ...
     @property
     def num_variables(self) -> int: ...
     @property
@@ -61,9 +69,20 @@ class R1cs:
 class ProverKey:
     """A Groth16 proving key in native memory."""
 
-    def __new__(cls, alpha_g1: bytes, beta_g1: bytes, delta_g1: bytes, beta_g2: bytes, delta_g2: bytes,
-                a_query: G1Points, b_g1_query: G1Points, b_g2_query: G2Points, l_query: G1Points,
-                h_query: G1Points, num_public: int) -> ProverKey: ...
+    def __new__(
+        cls,
+        alpha_g1: bytes,
+        beta_g1: bytes,
+        delta_g1: bytes,
+        beta_g2: bytes,
+        delta_g2: bytes,
+        a_query: G1Points,
+        b_g1_query: G1Points,
+        b_g2_query: G2Points,
+        l_query: G1Points,
+        h_query: G1Points,
+        num_public: int,
+    ) -> ProverKey: ...
     @property
     def num_variables(self) -> int: ...
     @property
@@ -74,8 +93,9 @@ class ProverKey:
 class PreparedVerifyingKey:
     """A Groth16 verifying key with its pairing and Miller-loop precomputation."""
 
-    def __new__(cls, alpha_g1: bytes, beta_g2: bytes, gamma_g2: bytes, delta_g2: bytes,
-                ic: bytes) -> PreparedVerifyingKey: ...
+    def __new__(
+        cls, alpha_g1: bytes, beta_g2: bytes, gamma_g2: bytes, delta_g2: bytes, ic: bytes
+    ) -> PreparedVerifyingKey: ...
     @property
     def num_public(self) -> int: ...
     def verify(self, public_inputs: bytes, a: bytes, b: bytes, c: bytes) -> bool: ...

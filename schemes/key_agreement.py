@@ -26,8 +26,6 @@ Only pycryptodome is used for X25519 and HKDF.
 
 from __future__ import annotations
 
-from .errors import SchemesError
-
 import hmac
 import os
 from pathlib import Path
@@ -38,6 +36,7 @@ from Crypto.Protocol.KDF import HKDF
 from Crypto.PublicKey import ECC
 
 from .bn254.fields import R
+from .errors import SchemesError
 from .secret_file import write_secret_file
 
 __all__ = [
@@ -103,13 +102,15 @@ def _require_bytes(data: object, what: str, error: type[KeyAgreementError]) -> b
 # u-coordinates (mod p) of the points of order 1, 2, 4 and 8 on Curve25519 and its twist
 # (cr.yp.to/ecdh.html#validate): X25519 of any of them with a clamped scalar (a multiple of
 # the cofactor 8) is the point at infinity, encoded as all zeros.
-_SMALL_ORDER_U = frozenset({
-    0,
-    1,
-    325606250916557431795983626356110631294008115727848805560023387167927233504,
-    39382357235489614581723060781553021112529911719440698176882885853963445705823,
-    _P25519 - 1,
-})
+_SMALL_ORDER_U = frozenset(
+    {
+        0,
+        1,
+        325606250916557431795983626356110631294008115727848805560023387167927233504,
+        39382357235489614581723060781553021112529911719440698176882885853963445705823,
+        _P25519 - 1,
+    }
+)
 
 
 def validate_public_key(data: bytes, what: str = "X25519 public key") -> bytes:
@@ -133,9 +134,7 @@ def validate_public_key(data: bytes, what: str = "X25519 public key") -> bytes:
 def _import_public(raw: bytes) -> ECC.EccKey:
     u = (int.from_bytes(raw, "little") & ((1 << 255) - 1)) % _P25519
     if u in _SMALL_ORDER_U:
-        raise LowOrderPointError(
-            "X25519 public key has small order; the shared secret would not be contributory"
-        )
+        raise LowOrderPointError("X25519 public key has small order; the shared secret would not be contributory")
     try:
         return import_x25519_public_key(raw)
     except ValueError as exc:
@@ -153,9 +152,7 @@ def x25519(scalar: bytes, u: bytes) -> bytes:
     u_raw = _require_bytes(u, "X25519 u-coordinate", InvalidPublicKeyError)
     peer = _import_public(u_raw)
     try:
-        shared = key_agreement(
-            static_priv=import_x25519_private_key(k), static_pub=peer, kdf=bytes
-        )
+        shared = key_agreement(static_priv=import_x25519_private_key(k), static_pub=peer, kdf=bytes)
     except ValueError as exc:  # pycryptodome: the result is the point at infinity
         raise LowOrderPointError("X25519 result is the point at infinity") from exc
     if hmac.compare_digest(shared, bytes(KEY_BYTES)):
@@ -205,8 +202,7 @@ class RecipientSecretKey:
         data = Path(path).read_bytes()
         if len(data) != KEY_BYTES:
             raise InvalidSecretKeyError(
-                f"secret key file {os.fspath(path)!r} must hold exactly {KEY_BYTES} bytes, "
-                f"got {len(data)}"
+                f"secret key file {os.fspath(path)!r} must hold exactly {KEY_BYTES} bytes, got {len(data)}"
             )
         return cls(data)
 

@@ -16,17 +16,18 @@ the first, so a file with ``{"x": 1, "x": 2}`` could mean different things to tw
 
 from __future__ import annotations
 
-from .errors import SchemesError
-
 import json
 import re
-from typing import Any
 from collections.abc import Callable
+from typing import Any
+
+from .errors import SchemesError
 
 __all__ = ["MAX_DEPTH", "DuplicateKey", "loads"]
 
 #: Deeper than any format of this library (snarkjs G2 points: object > list > list > string).
 MAX_DEPTH = 32
+
 
 class DuplicateKey(SchemesError, ValueError):
     """A JSON object repeats a key."""
@@ -44,8 +45,12 @@ def _check_depth(text: str, max_depth: int) -> None:
             raise ValueError(f"JSON nested deeper than {max_depth} levels")
 
 
-def loads(data: str | bytes, *, max_depth: int = MAX_DEPTH,
-          object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None) -> Any:
+def loads(
+    data: str | bytes,
+    *,
+    max_depth: int = MAX_DEPTH,
+    object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
+) -> Any:
     """Parse JSON text (``bytes`` must be UTF-8) with at most ``max_depth`` nested containers.
 
     Raises ``ValueError`` (``json.JSONDecodeError``, ``UnicodeDecodeError``, the depth error or

@@ -54,11 +54,18 @@ def snarkjs_ptau(snarkjs, tmp_path_factory):
         out = shared / f"pot{power}_final.ptau"
         with _exclusive_lock(shared / f"pot{power}.lock"):
             if not out.is_file():
-                for args in (["powersoftau", "new", "bn128", power, shared / f"pot{power}_0.ptau"],
-                             ["powersoftau", "contribute", shared / f"pot{power}_0.ptau",
-                              shared / f"pot{power}_1.ptau", "--name=test", "-e=test entropy"],
-                             ["powersoftau", "prepare", "phase2", shared / f"pot{power}_1.ptau",
-                              shared / f"pot{power}.tmp"]):
+                for args in (
+                    ["powersoftau", "new", "bn128", power, shared / f"pot{power}_0.ptau"],
+                    [
+                        "powersoftau",
+                        "contribute",
+                        shared / f"pot{power}_0.ptau",
+                        shared / f"pot{power}_1.ptau",
+                        "--name=test",
+                        "-e=test entropy",
+                    ],
+                    ["powersoftau", "prepare", "phase2", shared / f"pot{power}_1.ptau", shared / f"pot{power}.tmp"],
+                ):
                     proc = snarkjs(*args, timeout=900)
                     assert proc.returncode == 0, proc.stdout + proc.stderr
                 (shared / f"pot{power}.tmp").rename(out)

@@ -133,14 +133,14 @@ def circuit_solutions(params, pk, m, ct0, ct1):
 
 def _any_witness():
     from schemes.bfv import EncryptionWitness
+
     return EncryptionWitness(u=[0] * N, e0=[0] * N, e1=[0] * N)
 
 
 def make_ct(params, pk, m, u, e0, e1):
     p0 = ring_mul([int(v) for v in pk.p0], u)
     p1 = ring_mul([int(v) for v in pk.p1], u)
-    return ([(p0[i] + e0[i] + params.delta * m[i]) % Q for i in range(N)],
-            [(p1[i] + e1[i]) % Q for i in range(N)])
+    return ([(p0[i] + e0[i] + params.delta * m[i]) % Q for i in range(N)], [(p1[i] + e1[i]) % Q for i in range(N)])
 
 
 def test_gadget_witnesses_equal_the_relation_exhaustively(tiny):
@@ -149,11 +149,11 @@ def test_gadget_witnesses_equal_the_relation_exhaustively(tiny):
     u, e0, e1 = [1, -1, 0, 1], [2, -2, 0, 1], [-1, 2, -2, 0]  # errors at the bound
     ct0, ct1 = make_ct(params, pk, m, u, e0, e1)
     cases = [
-        (m, ct0, ct1),                                     # honest
-        ([0, 0, 1, 1], ct0, ct1),                          # another message, same ciphertext
-        (m, [(ct0[0] + 1) % Q] + ct0[1:], ct1),            # e0[0] = B + 1
-        (m, ct0, [(ct1[0] - 2) % Q] + ct1[1:]),            # e1[0] = -B - 1
-        (m, [0] * N, [Q - 1] * N),                         # extreme ciphertext values
+        (m, ct0, ct1),  # honest
+        ([0, 0, 1, 1], ct0, ct1),  # another message, same ciphertext
+        (m, [(ct0[0] + 1) % Q] + ct0[1:], ct1),  # e0[0] = B + 1
+        (m, ct0, [(ct1[0] - 2) % Q] + ct1[1:]),  # e1[0] = -B - 1
+        (m, [0] * N, [Q - 1] * N),  # extreme ciphertext values
     ]
     honest_found = False
     for mm, c0, c1 in cases:
@@ -169,12 +169,15 @@ def test_search_detects_a_missing_error_bound(tiny, monkeypatch):
     """The search is not vacuous: with the error range widened from [0, 2B] to [0, 2B + 2] (the
     defence removed), e0[0] = B + 1 becomes provable."""
     import schemes.bfv.gadget as gadget
+
     params, pk = tiny
     m = [1, 0, 1, 1]
     ct0, ct1 = make_ct(params, pk, m, [1, -1, 0, 1], [B + 1, 0, 0, 0], [0, 0, 0, 0])
     assert circuit_solutions(params, pk, m, ct0, ct1)[0] == native_solutions(params, pk, m, ct0, ct1) == set()
     real = gadget.alloc_bounded
-    monkeypatch.setattr(gadget, "alloc_bounded",
-                        lambda cs, value, bound, name, offset=0:
-                        real(cs, value, bound + 2 if bound == 2 * B else bound, name, offset))
+    monkeypatch.setattr(
+        gadget,
+        "alloc_bounded",
+        lambda cs, value, bound, name, offset=0: real(cs, value, bound + 2 if bound == 2 * B else bound, name, offset),
+    )
     assert circuit_solutions(params, pk, m, ct0, ct1)[0] != native_solutions(params, pk, m, ct0, ct1)

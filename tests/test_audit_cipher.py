@@ -23,8 +23,9 @@ def test_nonce_length_alias_is_real_natively_but_unprovable():
     cs = ConstraintSystem(with_witness=True)
     n_pub = cs.public_input(nonce + (1 << 128), "nonce")  # claimed: l = 1, nonce N + 2^128
     ct_pub = [cs.public_input(v, f"ct[{i}]") for i, v in enumerate(ct)]
-    out = encrypt_gadget(cs, [cs.witness(a, "m0")], [cs.witness(k, f"k{i}") for i, k in enumerate(key)],
-                         n_pub, 1, "cipher")
+    out = encrypt_gadget(
+        cs, [cs.witness(a, "m0")], [cs.witness(k, f"k{i}") for i, k in enumerate(key)], n_pub, 1, "cipher"
+    )
     for i, (got, want) in enumerate(zip(out, ct_pub, strict=True)):
         cs.enforce_equal(got, want, f"bind[{i}]")
     assert [x.value for x in out] == ct  # the alias: the duplex computes exactly this ciphertext

@@ -8,27 +8,40 @@ DEFAULT both have two RNS primes (K = 2).
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ring_reference import negacyclic as schoolbook_negacyclic
+
 from schemes.bfv import DEFAULT, DeterministicRng, decrypt, encrypt, toy_params
-from schemes.bfv.dkg import (KEY_COMMIT_DOMAIN, TRITS_PER_ELEMENT, KeygenWitness, commit_secret,
-                             contribution_from_secret, crs_polynomials, generate_share, joint_public_key,
-                             joint_secret_key, pack_ternary)
-from schemes.bfv.dkg_gadget import (KeygenStatement, keygen_circuit, keygen_num_public, keygen_public_inputs,
-                                    keygen_quotient_ranges)
+from schemes.bfv.dkg import (
+    KEY_COMMIT_DOMAIN,
+    TRITS_PER_ELEMENT,
+    KeygenWitness,
+    commit_secret,
+    contribution_from_secret,
+    crs_polynomials,
+    generate_share,
+    joint_public_key,
+    joint_secret_key,
+    pack_ternary,
+)
+from schemes.bfv.dkg_gadget import (
+    KeygenStatement,
+    keygen_circuit,
+    keygen_num_public,
+    keygen_public_inputs,
+    keygen_quotient_ranges,
+)
 from schemes.bfv.errors import InvalidKeyError
 from schemes.bfv.moduli import crt, moduli
 from schemes.bn254.fields import R
-from schemes.r1cs.bits import bounded_weights
 from schemes.poseidon import poseidon_sponge
+from schemes.r1cs.bits import bounded_weights
 from schemes.r1cs.testing import assert_witness_mutations_fail
 
 TOY = toy_params(i_know_this_is_insecure=True)
 SEED = b"dkg test committee seed, 32 byte"
 TAG = 0x1234_5678_9ABC
-
-
 
 
 def committee(params, rng, parties=3):
@@ -64,10 +77,10 @@ def test_crs_is_public_deterministic_and_one_per_modulus():
 def test_pack_ternary_is_base_3_and_commitment_is_the_sponge():
     s = [1, -1, 0, 1] + [0] * 200
     packed = pack_ternary(s)
-    assert TRITS_PER_ELEMENT == 150 and 3 ** TRITS_PER_ELEMENT < int(R)
+    assert TRITS_PER_ELEMENT == 150 and 3**TRITS_PER_ELEMENT < int(R)
     assert len(packed) == 2
-    assert packed[0] == 2 + 0 * 3 + 1 * 9 + 2 * 27 + sum(3 ** j for j in range(4, 150))
-    assert packed[1] == sum(3 ** j for j in range(54))
+    assert packed[0] == 2 + 0 * 3 + 1 * 9 + 2 * 27 + sum(3**j for j in range(4, 150))
+    assert packed[1] == sum(3**j for j in range(54))
     assert commit_secret(s, 7) == poseidon_sponge([7, *packed], int.from_bytes(b"GRC/SKC1", "big"))
     assert KEY_COMMIT_DOMAIN == 0x4752432F534B4331
     assert commit_secret(s, 7) != commit_secret(s, 8) != commit_secret([0] + s[1:], 8)
@@ -108,6 +121,7 @@ def test_joint_key_needs_members_one_to_n_once():
 
 # --------------------------------------------------------------------------- the relation
 
+
 def honest(params, seed=b"honest", member=1):
     rng = DeterministicRng(seed)
     crs = crs_polynomials(params, SEED)
@@ -138,6 +152,7 @@ def test_native_vs_gadget(params):
     assert [by_name[f"s[{j}]"] for j in range(params.n)] == [x % r for x in wit.s]
     for k, (a, q, rng_k) in enumerate(zip(crs, moduli(params), keygen_quotient_ranges(params, crs))):
         from schemes.bfv.gadget import centered_poly
+
         prod = schoolbook_negacyclic(centered_poly(a, q), list(wit.s))
         for i in range(params.n):
             num = prod[i] - wit.e[i] + stmt.contribution.b[k][i]
@@ -177,8 +192,10 @@ def test_rogue_and_malformed_contributions_are_unprovable():
     # rogue: b_3 = b* - b_1 - b_2 (per prime) where b* = -a s* + e* is a key the attacker knows
     s_star, e_star = w3.s, w3.e
     b_star = contribution_from_secret(params, crs, 3, s_star, e_star, w3.salt).b
-    rogue_b = tuple(tuple((b_star[k][i] - made[0][1].b[k][i] - made[1][1].b[k][i]) % qk for i in range(n))
-                    for k, qk in enumerate(mods))
+    rogue_b = tuple(
+        tuple((b_star[k][i] - made[0][1].b[k][i] - made[1][1].b[k][i]) % qk for i in range(n))
+        for k, qk in enumerate(mods)
+    )
     rogue = KeygenStatement(TAG, type(c3)(3, rogue_b, c3.h))
     assert _unsatisfied(params, crs, rogue, w3)  # the attacker's best witness: its own s*, e*
     # |e| = B + 1 at one coefficient (b computed by hand with that e)
@@ -201,10 +218,14 @@ def test_rogue_and_malformed_contributions_are_unprovable():
     # a non-ternary s (b computed from it by hand)
     s_bad = list(w3.s)
     s_bad[0] = 2
-    b_bad = tuple(tuple((-prod[i] + w3.e[i]) % qk for i in range(n))
-                  for a, qk in zip(crs, mods) for prod in [schoolbook_negacyclic(list(a), s_bad)])
-    assert _unsatisfied(params, crs, KeygenStatement(TAG, type(c3)(3, b_bad, c3.h)),
-                        KeygenWitness(tuple(s_bad), w3.e, w3.salt))
+    b_bad = tuple(
+        tuple((-prod[i] + w3.e[i]) % qk for i in range(n))
+        for a, qk in zip(crs, mods)
+        for prod in [schoolbook_negacyclic(list(a), s_bad)]
+    )
+    assert _unsatisfied(
+        params, crs, KeygenStatement(TAG, type(c3)(3, b_bad, c3.h)), KeygenWitness(tuple(s_bad), w3.e, w3.salt)
+    )
 
 
 def test_public_inputs_bind_tag_and_member():

@@ -8,12 +8,30 @@ defence rejects it, by checking that the system with that defence's rows removed
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from schemes.bfv import (DEFAULT, Ciphertext, DeterministicRng, EncryptionWitness, InvalidCiphertextError,
-                         encrypt, encrypt_with_randomness, keygen, toy_params)
-from schemes.bfv.gadget import (centered_poly, encryption_gadget, negacyclic_mul_exact, pack_ciphertext,
-                                pack_shift, quotient_ranges, row_bound, unpack_public_input)
+from schemes.bfv import (
+    DEFAULT,
+    Ciphertext,
+    DeterministicRng,
+    EncryptionWitness,
+    InvalidCiphertextError,
+    encrypt,
+    encrypt_with_randomness,
+    keygen,
+    toy_params,
+)
+from schemes.bfv.gadget import (
+    centered_poly,
+    encryption_gadget,
+    negacyclic_mul_exact,
+    pack_ciphertext,
+    pack_shift,
+    quotient_ranges,
+    row_bound,
+    unpack_public_input,
+)
 from schemes.bn254.fields import R as _R_MPZ
 from schemes.r1cs import ConstraintSystem, LinearCombination
 from schemes.r1cs.bits import assert_in_range, bounded_weights
@@ -70,6 +88,7 @@ def reference_quotients(params, pk, m, ct, w):
 
 # --------------------------------------------------------------------------- native vs gadget
 
+
 @settings(max_examples=8, deadline=None)
 @given(pixels=st.lists(st.integers(0, 255), min_size=1, max_size=TOY.n), seed=st.integers(0, 2**32))
 def test_honest_encryption_satisfies_the_gadget(pixels, seed):
@@ -106,6 +125,7 @@ def test_packing_of_the_public_inputs():
 
 # --------------------------------------------------------------------------- mutations
 
+
 def test_witness_mutations_fail_toy():
     rng = DeterministicRng(b"mutations")
     _, pk = keygen(TOY, rng)
@@ -134,6 +154,7 @@ def test_witness_mutations_fail_with_padding_rows(n_pixels):
 
 # --------------------------------------------------------------------------- unprovable statements
 
+
 def _unsatisfied(params, pk, pixels, ct, witness):
     cs, _ = build(params, pk, pixels, ct, witness)
     return not cs.is_satisfied()
@@ -161,8 +182,10 @@ def test_rns_components_encrypting_different_messages_are_unprovable(params):
     ct2 = encrypt_with_randomness(params, pk, m2, w)
     q1, q2 = params.moduli
     crt = lambda a, b: (a * q2 * pow(q2, -1, q1) + b * q1 * pow(q1, -1, q2)) % params.q  # noqa: E731
-    mixed = Ciphertext(tuple(crt(a % q1, b % q2) for a, b in zip(ct.c0, ct2.c0)),
-                       tuple(crt(a % q1, b % q2) for a, b in zip(ct.c1, ct2.c1)))
+    mixed = Ciphertext(
+        tuple(crt(a % q1, b % q2) for a, b in zip(ct.c0, ct2.c0)),
+        tuple(crt(a % q1, b % q2) for a, b in zip(ct.c1, ct2.c1)),
+    )
     assert mixed != ct and mixed != ct2
     if params is TOY:
         assert not _unsatisfied(params, pk, m, ct, w) and not _unsatisfied(params, pk, m2, ct2, w)
@@ -217,8 +240,9 @@ def test_ciphertext_under_another_key_is_unprovable():
 
 # --------------------------------------------------------------------------- forged witnesses
 
+
 def _wire(lc: LinearCombination) -> int:
-    (var, coeff), = lc.terms.items()
+    ((var, coeff),) = lc.terms.items()
     assert coeff == 1
     return var
 
@@ -260,8 +284,12 @@ def build_forged(params, pk, pixels, ct, w_bad):
     k0, k1 = reference_quotients_any(params, pk, pixels, ct, w_bad)
     r0, r1 = quotient_ranges(params, pk)
     b = params.error_bound
-    targets = {"e0": (w_bad.e0, -b, 2 * b), "e1": (w_bad.e1, -b, 2 * b),
-               "k0": (k0, r0.lo, r0.hi - r0.lo), "k1": (k1, r1.lo, r1.hi - r1.lo)}
+    targets = {
+        "e0": (w_bad.e0, -b, 2 * b),
+        "e1": (w_bad.e1, -b, 2 * b),
+        "k0": (k0, r0.lo, r0.hi - r0.lo),
+        "k1": (k1, r1.lo, r1.hi - r1.lo),
+    }
     for kind, (vals, offset, bound) in targets.items():
         for i in range(params.n):
             _set_bounded(cs, f"bfv/{kind}[{i}]", vals[i] - offset, bound)
@@ -297,8 +325,7 @@ def reference_quotients_any(params, pk, m, ct, w):
     return [x // q for x in num0], [x // q for x in num1]
 
 
-@pytest.mark.parametrize("field, value", [("e0", TOY.error_bound + 1), ("e1", -TOY.error_bound - 1),
-                                          ("e0", 1000)])
+@pytest.mark.parametrize("field, value", [("e0", TOY.error_bound + 1), ("e1", -TOY.error_bound - 1), ("e0", 1000)])
 def test_attack_out_of_range_error_is_caught_by_its_bit_rows(field, value):
     """e_5 outside [-B, B] with every dense row satisfied: only the booleanity rows of that
     error's bits reject it; without them the forged witness would be accepted."""
@@ -352,6 +379,7 @@ def test_attack_shifted_quotients_keep_the_packed_row_but_break_the_split():
 
 
 # --------------------------------------------------------------------------- shape, inputs, windows
+
 
 def test_shape_mode_builds_the_same_system():
     rng = DeterministicRng(b"shape")

@@ -8,10 +8,20 @@ from fractions import Fraction
 
 import gmpy2
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from schemes.bfv import (DEFAULT, BfvParams, InsecureParametersError, InvalidParametersError,
-                         NoiseBudgetError, leaky_2048_params, num_chunks, params_digest, toy_params)
+from schemes.bfv import (
+    DEFAULT,
+    BfvParams,
+    InsecureParametersError,
+    InvalidParametersError,
+    NoiseBudgetError,
+    leaky_2048_params,
+    num_chunks,
+    params_digest,
+    toy_params,
+)
 from schemes.bfv.budget import log2_fraction, noise_limit
 from schemes.bfv.params import INSECURE_ENV_VAR, is_prime, security_problem
 
@@ -187,20 +197,23 @@ def test_secure_label_requires_the_flooding_target(monkeypatch):
         dataclasses.replace(DEFAULT, moduli=(Q1,), t=2**12, weight_l1_max=8)
 
 
-@pytest.mark.parametrize("change, error", [
-    ({"moduli": (Q1, 8193)}, InvalidParametersError),              # 3 * 2731, = 1 mod 8192
-    ({"moduli": (Q1, 1152921504606904321)}, InvalidParametersError),  # 61 bits: above 2^55
-    ({"moduli": (Q1, Q1)}, InvalidParametersError),                # not distinct
-    ({"moduli": ()}, InvalidParametersError),
-    ({"moduli": Q1}, InvalidParametersError),                      # not a tuple
-    ({"n": 3000}, InvalidParametersError),                          # not a power of two
-    ({"n": 2**26}, InvalidParametersError),                         # q_i = 1 mod 2^24 only, 2N = 2^27
-    ({"t": 2**22}, NoiseBudgetError),                               # scores would wrap
-    ({"weight_l1_max": 16500}, NoiseBudgetError),                   # 255 * 16500 > (t-1)/2
-    ({"t": 2**80}, NoiseBudgetError),                               # limit 2^28 < worst-case noise
-    ({"parties": 0}, InvalidParametersError),
-    ({"t": True}, InvalidParametersError),
-])
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({"moduli": (Q1, 8193)}, InvalidParametersError),  # 3 * 2731, = 1 mod 8192
+        ({"moduli": (Q1, 1152921504606904321)}, InvalidParametersError),  # 61 bits: above 2^55
+        ({"moduli": (Q1, Q1)}, InvalidParametersError),  # not distinct
+        ({"moduli": ()}, InvalidParametersError),
+        ({"moduli": Q1}, InvalidParametersError),  # not a tuple
+        ({"n": 3000}, InvalidParametersError),  # not a power of two
+        ({"n": 2**26}, InvalidParametersError),  # q_i = 1 mod 2^24 only, 2N = 2^27
+        ({"t": 2**22}, NoiseBudgetError),  # scores would wrap
+        ({"weight_l1_max": 16500}, NoiseBudgetError),  # 255 * 16500 > (t-1)/2
+        ({"t": 2**80}, NoiseBudgetError),  # limit 2^28 < worst-case noise
+        ({"parties": 0}, InvalidParametersError),
+        ({"t": True}, InvalidParametersError),
+    ],
+)
 def test_invalid_parameter_sets_are_rejected(change, error):
     with pytest.raises(error):
         dataclasses.replace(DEFAULT, **change)
@@ -222,8 +235,17 @@ def test_is_prime_agrees_with_gmpy2(n):
 
 def test_is_prime_on_strong_pseudoprimes():
     # strong pseudoprimes to several small bases (OEIS A014233 entries) and a Carmichael number
-    for n in (2047, 1373653, 25326001, 3215031751, 2152302898747, 3474749660383,
-              341550071728321, 3825123056546413051, 561):
+    for n in (
+        2047,
+        1373653,
+        25326001,
+        3215031751,
+        2152302898747,
+        3474749660383,
+        341550071728321,
+        3825123056546413051,
+        561,
+    ):
         assert not is_prime(n)
 
 

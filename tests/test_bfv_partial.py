@@ -5,29 +5,32 @@ mutations, unprovable partials, and a Groth16 round trip on the toy ring."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ring_reference import negacyclic as schoolbook_negacyclic
+
 from schemes.bfv import DeterministicRng, toy_params
 from schemes.bfv.dkg import crs_polynomials, generate_share, joint_public_key
 from schemes.bfv.encryption import decode_coefficients
 from schemes.bfv.errors import InvalidCiphertextError, InvalidKeyError
 from schemes.bfv.moduli import moduli
-from schemes.bfv.partial import (PartialWitness, ScorePartial, combine_score, partial_decrypt_score,
-                                 score_coefficient)
+from schemes.bfv.partial import PartialWitness, ScorePartial, combine_score, partial_decrypt_score, score_coefficient
+from schemes.bfv.partial_gadget import (
+    PartialStatement,
+    partial_circuit,
+    partial_num_public,
+    partial_public_inputs,
+    partial_quotient_ranges,
+)
 from schemes.bfv.sampling import sample_flooding
-from schemes.bfv.partial_gadget import (PartialStatement, partial_circuit, partial_num_public,
-                                        partial_public_inputs, partial_quotient_ranges)
 from schemes.bn254.fields import R
-from schemes.r1cs.bits import bounded_weights
 from schemes.groth16 import InvalidProof, insecure_setup_from_seed, prepare_verifying_key, prove, verify
+from schemes.r1cs.bits import bounded_weights
 from schemes.r1cs.testing import assert_witness_mutations_fail
 
 TOY = toy_params(i_know_this_is_insecure=True)
 SEED = b"partial test committee seed, 32b"
 TAG = 987654321
-
-
 
 
 def world(params, seed=b"world"):
@@ -45,8 +48,8 @@ def encrypt_by_hand(params, pk, m, rng):
     n, q = params.n, params.q
     raw = rng.random_bytes(3 * n)
     u = [b % 3 - 1 for b in raw[:n]]
-    e0 = [b % 7 - 3 for b in raw[n:2 * n]]
-    e1 = [b % 7 - 3 for b in raw[2 * n:]]
+    e0 = [b % 7 - 3 for b in raw[n : 2 * n]]
+    e1 = [b % 7 - 3 for b in raw[2 * n :]]
     pu0, pu1 = schoolbook_negacyclic(list(pk.p0), u), schoolbook_negacyclic(list(pk.p1), u)
     c0 = [(pu0[i] + e0[i] + params.delta * m[i]) % q for i in range(n)]
     c1 = [(pu1[i] + e1[i]) % q for i in range(n)]
@@ -115,6 +118,7 @@ def test_flood_sampling_covers_exactly_the_interval():
 
 # --------------------------------------------------------------------------- the relation
 
+
 def statement(params, seed=b"stmt", member=1, flood=None):
     rng, made, pk = world(params, seed)
     m = [0] * (params.n - 1) + [12345]
@@ -171,8 +175,7 @@ def test_wrong_partials_are_unprovable():
     params = TOY
     stmt, share, wit, made = statement(params, b"wrong")
     assert _satisfied(params, stmt, share, wit)
-    plus_one = PartialStatement(stmt.tag, stmt.member, stmt.h, ((stmt.d[0] + 1) % params.moduli[0], stmt.d[1]),
-                                stmt.c1)
+    plus_one = PartialStatement(stmt.tag, stmt.member, stmt.h, ((stmt.d[0] + 1) % params.moduli[0], stmt.d[1]), stmt.c1)
     assert not _satisfied(params, plus_one, share, wit)
     other_share = made[1][0]
     d_other = partial_decrypt_score(params, other_share, stmt.c1, flood=wit.flood)[0].d
@@ -202,8 +205,10 @@ def test_groth16_round_trip_toy():
     proof = prove(pk, r1cs, cs.assignment)
     pvk = prepare_verifying_key(pk.vk)
     verify(pvk, partial_public_inputs(stmt), proof)
-    for bad in (PartialStatement(stmt.tag, stmt.member, stmt.h, ((stmt.d[0] + 1) % TOY.q,), stmt.c1),
-                PartialStatement(stmt.tag, 2, stmt.h, stmt.d, stmt.c1),
-                PartialStatement(stmt.tag + 1, stmt.member, stmt.h, stmt.d, stmt.c1)):
+    for bad in (
+        PartialStatement(stmt.tag, stmt.member, stmt.h, ((stmt.d[0] + 1) % TOY.q,), stmt.c1),
+        PartialStatement(stmt.tag, 2, stmt.h, stmt.d, stmt.c1),
+        PartialStatement(stmt.tag + 1, stmt.member, stmt.h, stmt.d, stmt.c1),
+    ):
         with pytest.raises(InvalidProof):
             verify(pvk, partial_public_inputs(bad), proof)

@@ -8,7 +8,8 @@ import random
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemes.bfv import DEFAULT, leaky_2048_params, toy_params
 from schemes.bfv.gadget import negacyclic_mul_exact
@@ -50,9 +51,13 @@ def _arr(values):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(2, 2**55 - 1).flatmap(
-    lambda q: st.tuples(st.just(q), st.lists(st.tuples(st.integers(0, q - 1), st.integers(0, q - 1)),
-                                             min_size=1, max_size=50))))
+@given(
+    st.integers(2, 2**55 - 1).flatmap(
+        lambda q: st.tuples(
+            st.just(q), st.lists(st.tuples(st.integers(0, q - 1), st.integers(0, q - 1)), min_size=1, max_size=50)
+        )
+    )
+)
 def test_mulmod_is_exact(case):
     q, pairs = case
     a = _arr([x for x, _ in pairs] + [q - 1])

@@ -16,13 +16,32 @@ from math import floor
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ring_reference import negacyclic as schoolbook
-from schemes.bfv import (DEFAULT, DeterministicRng, InvalidCiphertextError, InvalidKeyError, PublicKey,
-                         RnsBasis, ScorePartial, combine_score, crs_polynomials, decrypt, encrypt,
-                         encrypt_with_randomness, generate_share, get_rns_ring, joint_public_key,
-                         joint_secret_key, keygen, leaky_2048_params, linear_score, toy_params)
+
+from schemes.bfv import (
+    DEFAULT,
+    DeterministicRng,
+    InvalidCiphertextError,
+    InvalidKeyError,
+    PublicKey,
+    RnsBasis,
+    ScorePartial,
+    combine_score,
+    crs_polynomials,
+    decrypt,
+    encrypt,
+    encrypt_with_randomness,
+    generate_share,
+    get_rns_ring,
+    joint_public_key,
+    joint_secret_key,
+    keygen,
+    leaky_2048_params,
+    linear_score,
+    toy_params,
+)
 from schemes.bfv.partial import partial_decrypt_score, score_residues
 
 TOY = toy_params(i_know_this_is_insecure=True)
@@ -32,13 +51,12 @@ SEED = b"rns committee common reference seed"
 
 # --------------------------------------------------------------------------- the reference
 
+
 def textbook_crt(residues, moduli) -> int:
     q = 1
     for m in moduli:
         q *= m
     return sum(r * (q // m) * pow(q // m, -1, m) for r, m in zip(residues, moduli)) % q
-
-
 
 
 def kronecker(a, b, q):
@@ -60,8 +78,10 @@ def reference_encrypt(params, pk, m, w):
     mm = list(m) + [0] * (n - len(m))
     mul = schoolbook if n <= 64 else (lambda a, b, q: kronecker(list(a), list(b), q))
     pu0, pu1 = mul(list(pk.p0), list(w.u), q), mul(list(pk.p1), list(w.u), q)
-    return ([(pu0[i] + w.e0[i] + (q // params.t) * mm[i]) % q for i in range(n)],
-            [(pu1[i] + w.e1[i]) % q for i in range(n)])
+    return (
+        [(pu0[i] + w.e0[i] + (q // params.t) * mm[i]) % q for i in range(n)],
+        [(pu1[i] + w.e1[i]) % q for i in range(n)],
+    )
 
 
 def reference_decode(params, x: int) -> int:
@@ -81,6 +101,7 @@ def _partials(params, secrets, ct, rng=None):
 
 
 # --------------------------------------------------------------------------- CRT and the ring
+
 
 @pytest.mark.parametrize("params", [TOY, DEFAULT, LEAKY], ids=lambda p: p.name)
 def test_crt_agrees_with_the_textbook_formula(params):
@@ -117,11 +138,16 @@ def test_rns_product_default_against_big_integer_products():
     sparse = [0] * n
     sparse[0], sparse[1], sparse[n - 1], sparse[2000] = q - 1, 12345, 2**100 + 7, 1
     assert ring.to_ints(ring.mul(ring.from_ints(sparse), ring.from_ints(a))) == schoolbook(sparse, a, q)
-    assert ring.centered(ring.from_ints([q - 1, 1, q // 2, q // 2 + 1] + [0] * (n - 4)))[:4] == \
-        [-1, 1, q // 2, q // 2 + 1 - q]
+    assert ring.centered(ring.from_ints([q - 1, 1, q // 2, q // 2 + 1] + [0] * (n - 4)))[:4] == [
+        -1,
+        1,
+        q // 2,
+        q // 2 + 1 - q,
+    ]
 
 
 # --------------------------------------------------------------------------- encryption and decryption
+
 
 @settings(max_examples=10, deadline=None)
 @given(m=st.lists(st.integers(0, TOY.t - 1), max_size=TOY.n), seed=st.integers(0, 2**32))
@@ -171,6 +197,7 @@ def test_rns_components_of_different_messages_do_not_decrypt_to_either():
 
 
 # --------------------------------------------------------------------------- dot product and threshold
+
 
 def test_dot_product_and_one_coefficient_threshold_decryption_equal_the_reference():
     rng = DeterministicRng(b"rns scanner")

@@ -4,22 +4,41 @@ of the score, and the worst-case noise budget."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ring_reference import negacyclic as int_negacyclic
-from schemes.bfv import (DEFAULT, DeterministicRng, EncryptionWitness, PublicKey,
-                         ScannerBudgetError, ScorePartial, SecretKey, add, add_plain, combine_score,
-                         crs_polynomials, decrypt, decryption_is_correct, decryption_noise,
-                         dot_product_weights, encrypt_image, encrypt_with_randomness,
-                         generate_share, image_to_plaintexts, joint_public_key, joint_secret_key,
-                         linear_score, mul_plain, toy_params)
+
+from schemes.bfv import (
+    DEFAULT,
+    DeterministicRng,
+    EncryptionWitness,
+    PublicKey,
+    ScannerBudgetError,
+    ScorePartial,
+    SecretKey,
+    add,
+    add_plain,
+    combine_score,
+    crs_polynomials,
+    decrypt,
+    decryption_is_correct,
+    decryption_noise,
+    dot_product_weights,
+    encrypt_image,
+    encrypt_with_randomness,
+    generate_share,
+    image_to_plaintexts,
+    joint_public_key,
+    joint_secret_key,
+    linear_score,
+    mul_plain,
+    toy_params,
+)
 from schemes.bfv.moduli import crt_poly, residues
 from schemes.bfv.partial import partial_decrypt_score
 
 TOY = toy_params(i_know_this_is_insecure=True)
 SEED = b"scanner committee reference seed"
-
-
 
 
 def centered(x: int, t: int) -> int:
@@ -71,8 +90,8 @@ def test_plaintext_operations():
     rng = DeterministicRng(b"ops")
     secrets, pk = _committee(TOY, rng)
     sk = joint_secret_key(TOY, secrets)
-    (ct_a, _), = encrypt_image(TOY, pk, list(range(64)), rng)
-    (ct_b, _), = encrypt_image(TOY, pk, [3] * 64, rng)
+    ((ct_a, _),) = encrypt_image(TOY, pk, list(range(64)), rng)
+    ((ct_b, _),) = encrypt_image(TOY, pk, [3] * 64, rng)
     t = TOY.t
     assert decrypt(TOY, sk, add(TOY, ct_a, ct_b)) == [i + 3 for i in range(64)]
     assert decrypt(TOY, sk, add_plain(TOY, ct_a, [-1] * 64)) == [(i - 1) % t for i in range(64)]
@@ -103,14 +122,20 @@ def _worst_case_pipeline(params, num_pixels, rng):
     bias = params.bias_max
     pairs = encrypt_image(params, pk, pixels, rng)
     cts = [ct for ct, _ in pairs]
-    fresh = [max(map(abs, decryption_noise(params, sk, ct, m)))
-             for ct, m in zip(cts, image_to_plaintexts(params, pixels))]
+    fresh = [
+        max(map(abs, decryption_noise(params, sk, ct, m))) for ct, m in zip(cts, image_to_plaintexts(params, pixels))
+    ]
     score_ct = linear_score(params, cts, weights, bias)
     score = sum(w * x for w, x in zip(weights, pixels)) + bias
     k = params.score_index
     dot_noise = decryption_noise(params, sk, score_ct, [0] * k + [score])[k]
-    return dict(fresh=max(fresh), dot=dot_noise, score=score,
-                got=_threshold_score(params, secrets, score_ct, rng), l1=sum(map(abs, weights)))
+    return dict(
+        fresh=max(fresh),
+        dot=dot_noise,
+        score=score,
+        got=_threshold_score(params, secrets, score_ct, rng),
+        l1=sum(map(abs, weights)),
+    )
 
 
 @pytest.mark.parametrize("shape", [28 * 28, 32 * 32 * 3, 64 * 64])
@@ -183,14 +208,14 @@ def test_honest_score_noise_has_the_stated_variance():
     p, n = TOY, TOY.n
     weights = [((5 * i) % 15) - 7 for i in range(n)]
     l2_sq = sum(w * w for w in weights)
-    predicted = p.sigma ** 2 * (4 * p.parties * n / 3 + 1) * (l2_sq + 1)
+    predicted = p.sigma**2 * (4 * p.parties * n / 3 + 1) * (l2_sq + 1)
     samples = []
     for trial in range(300):
         rng = DeterministicRng(b"honest noise %d" % trial)
         secrets, pk = _committee(p, rng)
         sk = joint_secret_key(p, secrets)
         pixels = [(7 * i + trial) % 256 for i in range(n)]
-        (ct, _), = encrypt_image(p, pk, pixels, rng)
+        ((ct, _),) = encrypt_image(p, pk, pixels, rng)
         mask = [0] * n  # a known mask plaintext keeps the integer plaintext known
         mask_ct, _ = encrypt_image(p, pk, mask, rng)[0]
         total = add(p, linear_score(p, [ct], weights, 0), mask_ct)
@@ -226,7 +251,7 @@ def test_leaky_set_full_decryption_leaks():
         rng = DeterministicRng(b"leak %d" % seed)
         secrets, pk = _committee(p, rng)
         sk = joint_secret_key(p, secrets)
-        (ct, _), = encrypt_image(p, pk, pixels, rng)
+        ((ct, _),) = encrypt_image(p, pk, pixels, rng)
         mask = [(1103515245 * i + seed) % p.t for i in range(n)]  # the mask of section 7, known here
         mask[n - 1] = 0
         mask_ct, _ = encrypt(p, pk, mask, rng)

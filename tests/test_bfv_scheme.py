@@ -7,20 +7,51 @@ import os
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from schemes.bfv import (DEFAULT, Ciphertext, DeterministicRng, EncryptionWitness,
-                         InvalidCiphertextError, InvalidKeyError, InvalidPlaintextError,
-                         InvalidWitnessError, NonCanonicalEncodingError, PublicKey,
-                         ciphertext_from_bytes, ciphertext_to_bytes, combine_score, crs_polynomials,
-                         decrypt, decrypt_image, encrypt, encrypt_image, encrypt_with_randomness,
-                         generate_share, image_to_plaintexts, joint_public_key, joint_secret_key,
-                         keygen, plaintexts_to_image, public_key_digest, public_key_from_bytes,
-                         public_key_to_bytes, toy_params)
+from schemes.bfv import (
+    DEFAULT,
+    Ciphertext,
+    DeterministicRng,
+    EncryptionWitness,
+    InvalidCiphertextError,
+    InvalidKeyError,
+    InvalidPlaintextError,
+    InvalidWitnessError,
+    NonCanonicalEncodingError,
+    PublicKey,
+    ciphertext_from_bytes,
+    ciphertext_to_bytes,
+    combine_score,
+    crs_polynomials,
+    decrypt,
+    decrypt_image,
+    encrypt,
+    encrypt_image,
+    encrypt_with_randomness,
+    generate_share,
+    image_to_plaintexts,
+    joint_public_key,
+    joint_secret_key,
+    keygen,
+    plaintexts_to_image,
+    public_key_digest,
+    public_key_from_bytes,
+    public_key_to_bytes,
+    toy_params,
+)
 from schemes.bfv.moduli import residues
 from schemes.bfv.partial import partial_decrypt_score
-from schemes.bfv.sampling import (SystemRandomSource, sample_flooding, sample_gaussian, sample_ternary,
-                                  sample_uniform_mod, sample_uniform_rns, sample_uniform_signed)
+from schemes.bfv.sampling import (
+    SystemRandomSource,
+    sample_flooding,
+    sample_gaussian,
+    sample_ternary,
+    sample_uniform_mod,
+    sample_uniform_rns,
+    sample_uniform_signed,
+)
 
 TOY = toy_params(i_know_this_is_insecure=True)
 SEED = b"committee common reference seed!"
@@ -68,8 +99,11 @@ def test_single_party_round_trip_toy(m, seed):
 
 
 @settings(max_examples=20, deadline=None)
-@given(m=st.lists(st.integers(0, TOY.t - 1), min_size=1, max_size=TOY.n),
-       parties=st.integers(1, 3), seed=st.integers(0, 2**32))
+@given(
+    m=st.lists(st.integers(0, TOY.t - 1), min_size=1, max_size=TOY.n),
+    parties=st.integers(1, 3),
+    seed=st.integers(0, 2**32),
+)
 def test_threshold_round_trip_toy(m, parties, seed):
     rng = DeterministicRng(seed)
     secrets, _, pk = _committee(TOY, parties, rng)
@@ -84,7 +118,9 @@ def test_threshold_round_trip_default():
     secrets, _, pk = _committee(DEFAULT, 3, rng)
     m = [(37 * i + 11) % DEFAULT.t for i in range(DEFAULT.n)]
     ct, _ = encrypt(DEFAULT, pk, m, rng)
-    parts = [partial_decrypt_score(DEFAULT, s, residues(ct.c1, DEFAULT.moduli))[0] for s in secrets]  # system randomness
+    parts = [
+        partial_decrypt_score(DEFAULT, s, residues(ct.c1, DEFAULT.moduli))[0] for s in secrets
+    ]  # system randomness
     assert combine_score(DEFAULT, [ct.c0[-1] % q for q in DEFAULT.moduli], parts) == m[-1]
     assert decrypt(DEFAULT, joint_secret_key(DEFAULT, secrets), ct) == m
 
@@ -186,7 +222,7 @@ def test_bad_inputs_are_rejected():
 def test_image_encoding_round_trip(pixels):
     chunks = image_to_plaintexts(TOY, pixels)
     assert len(chunks) == math.ceil(len(pixels) / TOY.n)
-    assert [v for c in chunks for v in c][:len(pixels)] == pixels
+    assert [v for c in chunks for v in c][: len(pixels)] == pixels
     assert plaintexts_to_image(TOY, chunks, len(pixels)) == pixels
 
 

@@ -5,19 +5,39 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from py_ecc.optimized_bn128 import (
-    FQ, FQ2, G1 as PY_G1, G2 as PY_G2, add as py_add, b2 as PY_B2, multiply as py_mul,
-    neg as py_neg, normalize,
+    FQ,
+    FQ2,
+    normalize,
+)
+from py_ecc.optimized_bn128 import (
+    G1 as PY_G1,
+)
+from py_ecc.optimized_bn128 import (
+    G2 as PY_G2,
+)
+from py_ecc.optimized_bn128 import (
+    add as py_add,
+)
+from py_ecc.optimized_bn128 import (
+    b2 as PY_B2,
+)
+from py_ecc.optimized_bn128 import (
+    multiply as py_mul,
+)
+from py_ecc.optimized_bn128 import (
+    neg as py_neg,
 )
 
 from schemes.bn254 import curve as C
-from schemes.bn254.fields import P, R, fp2_add, fp2_mul, fp2_sqr, fp_sqrt, fp_inv
+from schemes.bn254.fields import P, R, fp2_add, fp2_mul, fp2_sqr, fp_inv, fp_sqrt
 
 PI, RI = int(P), int(R)
 U = 4965661367192848881
-TRACE = 6 * U * U + 1            # trace of Frobenius of E(Fp): #E(Fp) = p + 1 - t = r
-COFACTOR2 = 2 * PI - RI          # #E'(Fp2) = r (2p - r)
+TRACE = 6 * U * U + 1  # trace of Frobenius of E(Fp): #E(Fp) = p + 1 - t = r
+COFACTOR2 = 2 * PI - RI  # #E'(Fp2) = r (2p - r)
 scalar = st.integers(1, RI - 1)
 FAST = settings(max_examples=15, deadline=None)
 SLOW = settings(max_examples=4, deadline=None)
@@ -75,6 +95,7 @@ def twist_point(seed: int):
 
 # ------------------------------------------------------------------------------- constants
 
+
 def test_generators_and_constants_match_py_ecc():
     assert C.G1_GEN == from_py_g1(PY_G1)
     assert C.G2_GEN == from_py_g2(PY_G2)
@@ -91,6 +112,7 @@ def test_group_orders():
 
 
 # -------------------------------------------------------------------------------------- G1
+
 
 @FAST
 @given(scalar, scalar)
@@ -138,6 +160,7 @@ def test_g1_jacobian_helpers_with_scaled_z(a, b, z1, z2):
 
 # -------------------------------------------------------------------------------------- G2
 
+
 @SLOW
 @given(scalar, scalar)
 def test_g2_add_and_mul_match_py_ecc(a, b):
@@ -178,10 +201,11 @@ def test_g2_jacobian_helpers_with_scaled_z(a, b, z):
 
 # ------------------------------------------------------------------------- G2 subgroup check
 
+
 def test_subgroup_test_soundness_conditions():
     """The arithmetic facts the psi-based test relies on (see g2_in_subgroup's docstring)."""
     lam = 6 * U * U
-    assert (PI - lam) % RI == 0                      # psi acts as [p] = [6u^2] on G2
+    assert (PI - lam) % RI == 0  # psi acts as [p] = [6u^2] on G2
     assert math.gcd(lam * lam - TRACE * lam + PI, COFACTOR2) == 1
     assert COFACTOR2 % RI != 0
     assert C.SIX_U_SQUARED == lam
@@ -201,14 +225,14 @@ def test_psi_characteristic_polynomial_and_twist_order(seed):
 @pytest.mark.parametrize("seed", [1, 1000, 2**200])
 def test_subgroup_check_on_non_subgroup_points(seed):
     q = twist_point(seed)
-    assert C.g2_mul(q, RI) is not None                       # reference: [r] q != O
+    assert C.g2_mul(q, RI) is not None  # reference: [r] q != O
     assert not C.g2_in_subgroup(q)
-    cleared = C.g2_mul(q, COFACTOR2)                         # cofactor clearing lands in G2
+    cleared = C.g2_mul(q, COFACTOR2)  # cofactor clearing lands in G2
     assert cleared is not None and C.g2_mul(cleared, RI) is None
     assert C.g2_in_subgroup(cleared)
-    torsion = C.g2_mul(q, RI)                                # order divides the cofactor only
+    torsion = C.g2_mul(q, RI)  # order divides the cofactor only
     assert torsion is not None and not C.g2_in_subgroup(torsion)
-    assert C.g2_psi(cleared) == C.g2_mul(cleared, PI)       # psi = [p] on G2
+    assert C.g2_psi(cleared) == C.g2_mul(cleared, PI)  # psi = [p] on G2
 
 
 # ------------------------------------------------------------------------------- encodings
@@ -255,7 +279,7 @@ def test_g1_decoder_rejections():
     with pytest.raises(C.InvalidPoint, match="64 bytes"):
         C.g1_from_bytes(C.g1_to_bytes(C.G1_GEN)[:-1])
     with pytest.raises(C.InvalidPoint, match="canonical"):
-        C.g1_from_bytes(enc(x + PI, y))         # same point mod P, non-canonical
+        C.g1_from_bytes(enc(x + PI, y))  # same point mod P, non-canonical
     with pytest.raises(C.InvalidPoint, match="canonical"):
         C.g1_from_bytes(enc(x, y + PI))
     with pytest.raises(C.InvalidPoint, match="not on the curve"):
@@ -282,8 +306,8 @@ def test_g2_decoder_rejections():
         C.g2_from_bytes(bytes(good) + b"\x00")
     for i in range(4):  # each coordinate pushed to coordinate + P
         bad = bytearray(good)
-        v = int.from_bytes(bad[32 * i:32 * i + 32], "big") + PI
-        bad[32 * i:32 * i + 32] = v.to_bytes(32, "big")
+        v = int.from_bytes(bad[32 * i : 32 * i + 32], "big") + PI
+        bad[32 * i : 32 * i + 32] = v.to_bytes(32, "big")
         with pytest.raises(C.InvalidPoint, match="canonical"):
             C.g2_from_bytes(bytes(bad))
     off = bytearray(good)

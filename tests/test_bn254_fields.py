@@ -11,7 +11,8 @@ and every tower operation must commute with it.
 
 from __future__ import annotations
 
-from hypothesis import Phase, given, settings, strategies as st
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 from py_ecc.optimized_bn128 import FQ2, FQ12, field_modulus
 
 from schemes.bn254 import fields as F
@@ -52,6 +53,7 @@ def test_moduli_match_py_ecc_and_spec():
 
 # ------------------------------------------------------------------------------ Fp and Fp2
 
+
 @FAST
 @given(fp2, fp2)
 def test_fp2_ring_ops_match_py_ecc(a, b):
@@ -63,7 +65,7 @@ def test_fp2_ring_ops_match_py_ecc(a, b):
     assert FQ2(list(F.fp2_neg(a))) == -pa
     assert FQ2(list(F.fp2_mul_xi(a))) == pa * FQ2([9, 1])
     assert FQ2(list(F.fp2_mul_fp(a, b[0]))) == pa * b[0]
-    assert FQ2(list(F.fp2_conj(a))) == pa ** PI  # Frobenius
+    assert FQ2(list(F.fp2_conj(a))) == pa**PI  # Frobenius
 
 
 @FAST
@@ -82,6 +84,7 @@ def test_fp_sqrt_and_inv(a):
 
 
 # ------------------------------------------------------------------------------------- Fp6
+
 
 @FAST
 @given(fp6, fp6)
@@ -105,6 +108,7 @@ def test_fp6_inv(a):
 
 
 # ------------------------------------------------------------------------------------ Fp12
+
 
 def test_w_and_i_embedding():
     w = T.fp12_from_w_coeffs([(0, 0), (1, 0)] + [(0, 0)] * 4)
@@ -137,7 +141,7 @@ def test_fp12_inv_matches_py_ecc(a):
 @given(fp12)
 def test_fp12_frobenius_matches_py_ecc_power(a):
     pa = to_py_ecc(a)
-    assert to_py_ecc(T.fp12_frobenius(a, 1)) == pa ** PI
+    assert to_py_ecc(T.fp12_frobenius(a, 1)) == pa**PI
     assert to_py_ecc(T.fp12_frobenius(a, 2)) == pa ** (PI * PI)
 
 
@@ -157,8 +161,7 @@ def test_fp12_frobenius_composes(a):
 @given(fp12, fp12)
 def test_frobenius_is_a_ring_homomorphism(a, b):
     for n in (1, 2, 3):
-        assert T.fp12_frobenius(T.fp12_mul(a, b), n) == T.fp12_mul(
-            T.fp12_frobenius(a, n), T.fp12_frobenius(b, n))
+        assert T.fp12_frobenius(T.fp12_mul(a, b), n) == T.fp12_mul(T.fp12_frobenius(a, n), T.fp12_frobenius(b, n))
 
 
 @SLOW

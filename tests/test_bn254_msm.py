@@ -16,9 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from py_ecc import optimized_bn128 as ref
 
+from schemes.bn254.curve import g1_add, g1_mul, g2_add, g2_mul
 from schemes.bn254.fields import P, R
 from schemes.bn254.fixed_base import fixed_base_mul_g1, fixed_base_mul_g2
-from schemes.bn254.curve import g1_add, g1_mul, g2_add, g2_mul
 from schemes.bn254.msm import MSMInputError, msm_g1, msm_g2
 
 R_INT = int(R)
@@ -69,8 +69,7 @@ G1_POOL = [to_affine(ref.multiply(ref.G1, _rng.randrange(1, R_INT))) for _ in ra
 G2_POOL = [to_affine(ref.multiply(ref.G2, _rng.randrange(1, R_INT))) for _ in range(4)]
 
 SCALARS = st.one_of(
-    st.sampled_from([0, 1, 2, 3, R_INT - 1, R_INT - 2, R_INT, R_INT + 1, -1, -2,
-                     R_INT // 2, R_INT // 2 + 1]),
+    st.sampled_from([0, 1, 2, 3, R_INT - 1, R_INT - 2, R_INT, R_INT + 1, -1, -2, R_INT // 2, R_INT // 2 + 1]),
     st.integers(0, 255),
     st.integers(0, R_INT - 1),
     st.integers(-2 * R_INT, 2 * R_INT),
@@ -109,14 +108,14 @@ def test_msm_g1_matches_py_ecc(data):
         ([G1_POOL[0]], [R_INT]),
         ([None], [5]),
         ([None, None], [0, 0]),
-        ([G1_POOL[0], G1_POOL[0]], [1, 1]),                 # P + P: doubling in a bucket
-        ([G1_POOL[0], neg(G1_POOL[0])], [1, 1]),            # P + (-P) = O
-        ([G1_POOL[0], G1_POOL[0]], [1, R_INT - 1]),         # P - P = O
-        ([G1_POOL[0], neg(G1_POOL[0]), G1_POOL[0]], [7, 7, 7]),   # O + P inside a bucket run
-        ([G1_POOL[0]] * 9, [3] * 9),                         # long run of equal points
+        ([G1_POOL[0], G1_POOL[0]], [1, 1]),  # P + P: doubling in a bucket
+        ([G1_POOL[0], neg(G1_POOL[0])], [1, 1]),  # P + (-P) = O
+        ([G1_POOL[0], G1_POOL[0]], [1, R_INT - 1]),  # P - P = O
+        ([G1_POOL[0], neg(G1_POOL[0]), G1_POOL[0]], [7, 7, 7]),  # O + P inside a bucket run
+        ([G1_POOL[0]] * 9, [3] * 9),  # long run of equal points
         ([G1_POOL[0], G1_POOL[1], neg(G1_POOL[0])], [5, 9, 5]),
         ([G1_POOL[1], G1_POOL[1]], [R_INT // 2, R_INT // 2 + 1]),
-        ([(1, 2)], [R_INT - 1]),                              # the generator
+        ([(1, 2)], [R_INT - 1]),  # the generator
     ],
 )
 def test_msm_g1_edge_cases(points, scalars):
@@ -146,8 +145,16 @@ def _curve_msm(points, scalars, add, mul):
 
 def _mixed_scalars(rng, n):
     """Every size class of the native MSM, and negatives of each (scalars above R/2)."""
-    small = [0, 1, R_INT - 1, rng.randrange(256), rng.randrange(1 << 16), rng.randrange(1 << 64),
-             rng.randrange(1 << 128), rng.randrange(R_INT)]
+    small = [
+        0,
+        1,
+        R_INT - 1,
+        rng.randrange(256),
+        rng.randrange(1 << 16),
+        rng.randrange(1 << 64),
+        rng.randrange(1 << 128),
+        rng.randrange(R_INT),
+    ]
     return [(-k if rng.random() < 0.3 else k) for k in (rng.choice(small) for _ in range(n))]
 
 

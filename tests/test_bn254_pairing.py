@@ -10,16 +10,40 @@ import sys
 import textwrap
 
 import pytest
-from hypothesis import Phase, given, settings, strategies as st
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 from py_ecc.optimized_bn128 import (
-    FQ, FQ2, FQ12, G1 as PY_G1, G2 as PY_G2, multiply as py_mul, pairing as py_pairing,
+    FQ,
+    FQ2,
+    FQ12,
+)
+from py_ecc.optimized_bn128 import (
+    G1 as PY_G1,
+)
+from py_ecc.optimized_bn128 import (
+    G2 as PY_G2,
+)
+from py_ecc.optimized_bn128 import (
+    multiply as py_mul,
+)
+from py_ecc.optimized_bn128 import (
+    pairing as py_pairing,
 )
 from py_ecc.optimized_bn128.optimized_pairing import ate_loop_count
 
 from schemes.bn254 import pairing as PR
 from schemes.bn254 import tower as T
 from schemes.bn254.curve import (
-    G1_GEN, G2_GEN, B2, InvalidPoint, g1_add, g1_mul, g1_neg, g2_add, g2_mul, g2_neg,
+    B2,
+    G1_GEN,
+    G2_GEN,
+    InvalidPoint,
+    g1_add,
+    g1_mul,
+    g1_neg,
+    g2_add,
+    g2_mul,
+    g2_neg,
 )
 from schemes.bn254.fields import P, R, fp2_add, fp2_mul, fp2_sqr, fp_inv, fp_sqrt
 
@@ -70,6 +94,7 @@ def non_subgroup_twist_point():
 
 # ----------------------------------------------------------------------------- vs py_ecc
 
+
 def test_loop_parameters():
     assert PR.ATE_LOOP_COUNT == ate_loop_count == 6 * U + 2
     digits = (1,) + PR._LOOP_DIGITS
@@ -105,6 +130,7 @@ def test_final_exponentiation_is_the_plain_power(f):
 
 
 # ------------------------------------------------------------------------------ algebra
+
 
 @settings(max_examples=4, deadline=None)
 @given(scalar, scalar)
@@ -150,6 +176,7 @@ def test_prepared_equals_affine_and_multi_loop_is_the_product(a, b):
 
 # -------------------------------------------------------------------------- pairing checks
 
+
 def groth16_like(a, b, alpha, beta, gamma, delta, ell):
     """Points of a valid Groth16-shaped equation e(A, B) = e(alpha, beta) e(L, gamma) e(C, delta)
     built from discrete logs: c = (a b - alpha beta - ell gamma) / delta (mod r)."""
@@ -166,8 +193,7 @@ def test_groth16_shaped_check(a, b, alpha, beta, gamma, delta, ell):
     preps = [PR.prepare_g2(g2[k]) for k in ("beta", "gamma", "delta")]
 
     def check(A, B, C):
-        return PR.pairing_check(
-            [(g1_neg(A), B), (g1["alpha"], preps[0]), (g1["L"], preps[1]), (C, preps[2])])
+        return PR.pairing_check([(g1_neg(A), B), (g1["alpha"], preps[0]), (g1["L"], preps[1]), (C, preps[2])])
 
     assert check(g1["A"], g2["B"], g1["C"]) is True
     assert check(g1["A"], g2["B"], g1_add(g1["C"], G1_GEN)) is False
@@ -177,6 +203,7 @@ def test_groth16_shaped_check(a, b, alpha, beta, gamma, delta, ell):
 
 
 # ------------------------------------------------------------------------------ rejections
+
 
 def test_invalid_inputs_are_rejected():
     x, y = G1_GEN
@@ -200,6 +227,7 @@ def test_invalid_inputs_are_rejected():
 
 # --------------------------------------------------------------------------- pure Python
 
+
 def test_pure_python_backend_gives_the_same_pairing():
     """SCHEMES_PURE_PYTHON=1 (plain ints instead of gmpy2) computes the same values."""
     script = textwrap.dedent("""
@@ -212,8 +240,7 @@ def test_pure_python_backend_gives_the_same_pairing():
         print(",".join(map(str, e)))
     """)
     env = dict(os.environ, SCHEMES_PURE_PYTHON="1")
-    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     expected = PR.pairing(g1_mul(G1_GEN, 5), G2_GEN)
     assert tuple(int(v) for v in out.stdout.strip().split(",")) == expected

@@ -17,8 +17,15 @@ from hypothesis import strategies as st
 
 import schemes.commitment as cm
 from schemes.bn254.fields import R
-from schemes.commitment import (COMMIT_DOMAIN, InvalidOpening, commit, commit_image,
-                                random_salt, verify_image_opening, verify_opening)
+from schemes.commitment import (
+    COMMIT_DOMAIN,
+    InvalidOpening,
+    commit,
+    commit_image,
+    random_salt,
+    verify_image_opening,
+    verify_opening,
+)
 from schemes.commitment.gadget import commit_gadget, commit_image_gadget
 from schemes.packing import pack
 from schemes.packing.gadget import alloc_bytes, pack_gadget
@@ -131,12 +138,21 @@ def test_verify_opening():
     values, rho = [3, 1, 4, 1, 5], random_salt()
     c = commit(values, rho)
     assert verify_opening(c, values, rho) is None
-    for bad_values, bad_rho in [([3, 1, 4, 1, 6], rho), (values, (rho + 1) % R),
-                                (values[:-1], rho), (values + [0], rho)]:
+    for bad_values, bad_rho in [
+        ([3, 1, 4, 1, 6], rho),
+        (values, (rho + 1) % R),
+        (values[:-1], rho),
+        (values + [0], rho),
+    ]:
         with pytest.raises(InvalidOpening):
             verify_opening(c, bad_values, bad_rho)
-    for malformed in [(c + R, values, rho), (c, values + [R], rho), (c, values, R + rho),
-                      (-1, values, rho), ("1", values, rho)]:
+    for malformed in [
+        (c + R, values, rho),
+        (c, values + [R], rho),
+        (c, values, R + rho),
+        (-1, values, rho),
+        ("1", values, rho),
+    ]:
         with pytest.raises(InvalidOpening):
             verify_opening(*malformed)
 

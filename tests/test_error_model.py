@@ -18,11 +18,31 @@ from schemes.poseidon_cipher.errors import DecryptionError
 from schemes.r1cs.errors import R1CSError
 from schemes.strict_json import DuplicateKey
 
-NOT_VALUE_ERRORS = [ce.Rejected, ce.ReplayRejected, ce.OperationalError, ce.OpeningError, InvalidProof,
-                    ce.ConsistencyError]
-VALUE_ERRORS = [ce.EnvelopeFormatError, ce.UnknownParameterSet, ce.KeyMismatch, ImageError, PayloadFormatError,
-                EncodingError, KeyMismatch, UnsatisfiedWitness, BfvError, InvalidPoint, MSMInputError,
-                KeyAgreementError, DecryptionError, R1CSError, DuplicateKey]
+NOT_VALUE_ERRORS = [
+    ce.Rejected,
+    ce.ReplayRejected,
+    ce.OperationalError,
+    ce.OpeningError,
+    InvalidProof,
+    ce.ConsistencyError,
+]
+VALUE_ERRORS = [
+    ce.EnvelopeFormatError,
+    ce.UnknownParameterSet,
+    ce.KeyMismatch,
+    ImageError,
+    PayloadFormatError,
+    EncodingError,
+    KeyMismatch,
+    UnsatisfiedWitness,
+    BfvError,
+    InvalidPoint,
+    MSMInputError,
+    KeyAgreementError,
+    DecryptionError,
+    R1CSError,
+    DuplicateKey,
+]
 
 
 @pytest.mark.parametrize("cls", NOT_VALUE_ERRORS + VALUE_ERRORS)
@@ -53,9 +73,19 @@ def test_committee_errors_follow_the_model():
     files and mismatched inputs are bad arguments."""
     import consistency.committee.errors as ke
 
-    refusals = [ke.RequestRefused, ke.UnverifiedEnvelope, ke.ReplayRefused, ke.ModelMismatch, ke.BudgetExhausted,
-                ke.ForeignRequest, ke.MalformedRequest, ke.ContributionRefused, ke.PartialRefused,
-                ke.RecordRefused, ke.CorruptLog]
+    refusals = [
+        ke.RequestRefused,
+        ke.UnverifiedEnvelope,
+        ke.ReplayRefused,
+        ke.ModelMismatch,
+        ke.BudgetExhausted,
+        ke.ForeignRequest,
+        ke.MalformedRequest,
+        ke.ContributionRefused,
+        ke.PartialRefused,
+        ke.RecordRefused,
+        ke.CorruptLog,
+    ]
     for cls in refusals + [ke.MalformedCommitteeFile, ke.CommitteeMismatch]:
         assert issubclass(cls, ce.ConsistencyError) and issubclass(cls, SchemesError)
     for cls in refusals:

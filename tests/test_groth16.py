@@ -3,15 +3,26 @@
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemes.bn254.curve import G1_GEN, G2_GEN, g1_add, g1_mul, g2_mul
 from schemes.bn254.fields import R
 from schemes.bn254.pairing import pairing
 from schemes.bn254.tower import fp12_eq, fp12_mul
-from schemes.groth16 import (InvalidProof, KeyMismatch, Proof, UnsatisfiedWitness,
-                             insecure_setup_from_seed, is_valid_proof, prepare_verifying_key,
-                             prove, setup, verify, verify_proof)
+from schemes.groth16 import (
+    InvalidProof,
+    KeyMismatch,
+    Proof,
+    UnsatisfiedWitness,
+    insecure_setup_from_seed,
+    is_valid_proof,
+    prepare_verifying_key,
+    prove,
+    setup,
+    verify,
+    verify_proof,
+)
 from schemes.groth16.domain import Domain
 from schemes.groth16.example import cubic_circuit, synthetic_circuit
 from schemes.groth16.generator import ToxicWaste, setup_with_toxic_waste
@@ -133,7 +144,7 @@ def test_h_scalars_satisfy_the_qap_identity(mixed):
     assert lhs == (at_tau(a) * at_tau(b) - at_tau(c)) % R_INT
     # and the extra rows carry the public wires: row m + k has a = w_k
     m = r1cs.num_constraints
-    assert a[m:] == cs.assignment[:r1cs.num_public + 1]
+    assert a[m:] == cs.assignment[: r1cs.num_public + 1]
 
 
 def test_domain_rule_matches_snarkjs():
@@ -216,8 +227,7 @@ def test_verification_equation_by_hand(cubic):
     for x, ic in zip(cs.public_values, vk.ic[1:]):
         s = g1_add(s, g1_mul(ic, x))
     lhs = pairing(proof.a, proof.b)
-    rhs = fp12_mul(fp12_mul(pairing(vk.alpha_g1, vk.beta_g2), pairing(s, vk.gamma_g2)),
-                   pairing(proof.c, vk.delta_g2))
+    rhs = fp12_mul(fp12_mul(pairing(vk.alpha_g1, vk.beta_g2), pairing(s, vk.gamma_g2)), pairing(proof.c, vk.delta_g2))
     assert fp12_eq(lhs, rhs)
 
 
@@ -225,8 +235,11 @@ def test_forged_proof_from_random_points_rejected(cubic):
     r1cs, pk, pvk = cubic
     rng = random.Random(9)
     for _ in range(3):
-        fake = Proof(a=g1_mul(G1_GEN, rng.randrange(1, R_INT)), b=g2_mul(G2_GEN, rng.randrange(1, R_INT)),
-                     c=g1_mul(G1_GEN, rng.randrange(1, R_INT)))
+        fake = Proof(
+            a=g1_mul(G1_GEN, rng.randrange(1, R_INT)),
+            b=g2_mul(G2_GEN, rng.randrange(1, R_INT)),
+            c=g1_mul(G1_GEN, rng.randrange(1, R_INT)),
+        )
         with pytest.raises(InvalidProof):
             verify(pvk, [1, 2], fake)
 

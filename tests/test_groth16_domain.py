@@ -3,11 +3,11 @@
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemes.bn254.fields import R
-from schemes.groth16.domain import (MAX_LOG_SIZE, Domain, DomainTooLarge, batch_inverse,
-                                    root_of_unity)
+from schemes.groth16.domain import MAX_LOG_SIZE, Domain, DomainTooLarge, batch_inverse, root_of_unity
 
 R_INT = int(R)
 scalars = st.integers(min_value=0, max_value=R_INT - 1)

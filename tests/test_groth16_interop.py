@@ -11,12 +11,19 @@ import struct
 import pytest
 
 from schemes.bn254.fields import R
-from schemes.groth16 import (InvalidProof, insecure_setup_from_seed, prepare_verifying_key, prove,
-                             verify)
+from schemes.groth16 import InvalidProof, insecure_setup_from_seed, prepare_verifying_key, prove, verify
 from schemes.groth16.example import EXAMPLE_FILES, run_example, synthetic_circuit
-from schemes.groth16.snarkjs import (proof_to_json, public_to_json, read_proof, read_public,
-                                     read_verification_key, vk_to_json, write_proof, write_public,
-                                     write_verification_key)
+from schemes.groth16.snarkjs import (
+    proof_to_json,
+    public_to_json,
+    read_proof,
+    read_public,
+    read_verification_key,
+    vk_to_json,
+    write_proof,
+    write_public,
+    write_verification_key,
+)
 from schemes.groth16.zkey import read_zkey, write_zkey
 from schemes.r1cs.iden3 import write_r1cs, write_wtns
 
@@ -59,8 +66,7 @@ def mixed(tmp_path_factory):
 def test_our_proof_verifies_with_snarkjs(snarkjs, example):
     out, public = example
     assert json.loads((out / "public.json").read_text()) == [str(x) for x in public]
-    text = ok(snarkjs("groth16", "verify", out / "verification_key.json", out / "public.json",
-                      out / "proof.json"))
+    text = ok(snarkjs("groth16", "verify", out / "verification_key.json", out / "public.json", out / "proof.json"))
     assert "OK!" in text
 
 
@@ -71,8 +77,7 @@ def test_tampered_public_input_fails_in_snarkjs(snarkjs, example, tmp_path, inde
     bad = list(public)
     bad[index] = (bad[index] + 1) % R_INT
     write_public(tmp_path / "public.json", bad)
-    proc = snarkjs("groth16", "verify", out / "verification_key.json", tmp_path / "public.json",
-                   out / "proof.json")
+    proc = snarkjs("groth16", "verify", out / "verification_key.json", tmp_path / "public.json", out / "proof.json")
     assert proc.returncode != 0
     assert "Invalid proof" in plain(proc.stdout + proc.stderr)
 
@@ -123,8 +128,7 @@ def test_mixed_proof_verifies_with_snarkjs(snarkjs, mixed, tmp_path):
     proof = prove(pk, r1cs, cs.assignment)
     (tmp_path / "proof.json").write_text(json.dumps(proof_to_json(proof)))
     (tmp_path / "public.json").write_text(json.dumps(public_to_json(cs.public_values)))
-    assert "OK!" in ok(snarkjs("groth16", "verify", out / "vk.json", tmp_path / "public.json",
-                               tmp_path / "proof.json"))
+    assert "OK!" in ok(snarkjs("groth16", "verify", out / "vk.json", tmp_path / "public.json", tmp_path / "proof.json"))
 
 
 def _sections(path):
@@ -133,7 +137,7 @@ def _sections(path):
     pos, out = 12, {}
     for _ in range(n):
         sid, size = struct.unpack_from("<IQ", data, pos)
-        out[sid] = data[pos + 12:pos + 12 + size]
+        out[sid] = data[pos + 12 : pos + 12 + size]
         pos += 12 + size
     return out
 
@@ -176,11 +180,13 @@ def test_snarkjs_uses_the_same_roots_of_unity(snarkjs_cli):
     from schemes.groth16.domain import root_of_unity
 
     ffjs = snarkjs_cli.parents[2] / "ffjavascript"
-    script = (f"const ff = require({json.dumps(str(ffjs))});"
-              "ff.buildBn128(true).then(c => {"
-              "const out = [];"
-              "for (let k = 0; k <= 28; k++) out.push(c.Fr.toString(c.Fr.w[k]));"
-              "console.log(JSON.stringify(out)); return c.terminate(); });")
+    script = (
+        f"const ff = require({json.dumps(str(ffjs))});"
+        "ff.buildBn128(true).then(c => {"
+        "const out = [];"
+        "for (let k = 0; k <= 28; k++) out.push(c.Fr.toString(c.Fr.w[k]));"
+        "console.log(JSON.stringify(out)); return c.terminate(); });"
+    )
     proc = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1]) == [str(root_of_unity(k)) for k in range(29)]
@@ -190,8 +196,7 @@ def test_phase2_contribution_on_our_zkey(snarkjs, example, tmp_path):
     """A snarkjs phase-2 contribution continues from our key; both provers work with the result."""
     out, public = example
     t = tmp_path
-    ok(snarkjs("zkey", "contribute", out / "circuit.zkey", t / "c1.zkey", "-e=phase two entropy",
-               "-n=interop"))
+    ok(snarkjs("zkey", "contribute", out / "circuit.zkey", t / "c1.zkey", "-e=phase two entropy", "-n=interop"))
     ok(snarkjs("zkey", "export", "verificationkey", t / "c1.zkey", t / "vk.json"))
     vk = read_verification_key(t / "vk.json")
     ours = read_verification_key(out / "verification_key.json")

@@ -12,7 +12,7 @@ import struct
 import pytest
 
 from schemes.groth16 import prepare_verifying_key, prove, verify
-from schemes.groth16.ceremony import (CeremonyError, beacon, contribute, read_chain, verify_chain)
+from schemes.groth16.ceremony import CeremonyError, beacon, contribute, read_chain, verify_chain
 from schemes.groth16.example import synthetic_circuit
 from schemes.groth16.ptau import PtauError, open_ptau
 from schemes.groth16.ptau_setup import setup_from_ptau
@@ -46,7 +46,7 @@ def world(tmp_path_factory, snarkjs, snarkjs_ptau):
 
 def sections(data: bytes) -> dict:
     """{id: (payload offset, length)} of a binfile."""
-    n, = struct.unpack_from("<I", data, 8)
+    (n,) = struct.unpack_from("<I", data, 8)
     pos, out = 12, {}
     for _ in range(n):
         sid, size = struct.unpack_from("<IQ", data, pos)
@@ -58,12 +58,13 @@ def sections(data: bytes) -> dict:
 def patched(src, dst, sid, rel, new: bytes):
     data = bytearray(src.read_bytes())
     off = sections(bytes(data))[sid][0] + rel
-    data[off:off + len(new)] = new
+    data[off : off + len(new)] = new
     dst.write_bytes(bytes(data))
     return dst
 
 
 # -- keys from the ptau ----------------------------------------------------------------------
+
 
 def test_zkey_is_byte_identical_to_snarkjs_groth16_setup(world, snarkjs, tmp_path):
     out, cs, r1cs, ptau = world
@@ -92,8 +93,9 @@ def test_ptau_too_small_is_refused(snarkjs_ptau, tmp_path):
         setup_from_ptau(r1cs, snarkjs_ptau(POWER), tmp_path / "k.zkey")
 
 
-@pytest.mark.parametrize("attack", ["truncated", "magic", "unprepared", "section_size", "noncanonical",
-                                    "off_curve", "not_bn254"])
+@pytest.mark.parametrize(
+    "attack", ["truncated", "magic", "unprepared", "section_size", "noncanonical", "off_curve", "not_bn254"]
+)
 def test_bad_ptau_is_refused(world, tmp_path, attack):
     out, _cs, r1cs, ptau = world
     data = bytearray(ptau.read_bytes())
@@ -101,7 +103,7 @@ def test_bad_ptau_is_refused(world, tmp_path, attack):
     bad = tmp_path / "bad.ptau"
     lag_block = sec[12][0] + (64 - 1) * 64  # the 64-point Lagrange block of tauG1
     if attack == "truncated":
-        bad.write_bytes(bytes(data[:len(data) // 2]))
+        bad.write_bytes(bytes(data[: len(data) // 2]))
         match = "truncated|past the end"
     elif attack == "magic":
         bad.write_bytes(b"zkey" + bytes(data[4:]))
@@ -111,12 +113,12 @@ def test_bad_ptau_is_refused(world, tmp_path, attack):
         match = "not prepared for phase 2"
     elif attack == "section_size":
         off = sec[3][0] - 8
-        data[off:off + 8] = struct.pack("<Q", sec[3][1] - 128)
-        del data[sec[3][0]:sec[3][0] + 128]
+        data[off : off + 8] = struct.pack("<Q", sec[3][1] - 128)
+        del data[sec[3][0] : sec[3][0] + 128]
         bad.write_bytes(bytes(data))
         match = "section 3 has"
     elif attack == "noncanonical":
-        data[lag_block + 64 * 5:lag_block + 64 * 5 + 32] = b"\xff" * 32  # x >= p
+        data[lag_block + 64 * 5 : lag_block + 64 * 5 + 32] = b"\xff" * 32  # x >= p
         bad.write_bytes(bytes(data))
         match = "canonical"
     elif attack == "off_curve":
@@ -138,11 +140,14 @@ def test_open_ptau_header(world):
 
 # -- contributions ---------------------------------------------------------------------------
 
+
 def test_chacha_matches_rfc7539_block_zero():
     rng = ChaCha((0,) * 8)
     stream = b"".join(struct.pack("<I", rng.next_u32()) for _ in range(16))
-    assert stream.hex() == ("76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7"
-                            "da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586")
+    assert stream.hex() == (
+        "76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7"
+        "da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +186,7 @@ def test_contribution_hash_matches_snarkjs_output(world, chain, snarkjs):
     words = "".join(text.split())
     for c in read_chain(chain / "k3.zkey").contributions:
         h = c.hash.hex()
-        assert "".join(h[i:i + 8] for i in range(0, 128, 8)) in words
+        assert "".join(h[i : i + 8] for i in range(0, 128, 8)) in words
 
 
 def _c10(chain, key="k3.zkey"):
@@ -190,17 +195,20 @@ def _c10(chain, key="k3.zkey"):
     return 68 + len(c1.encode())
 
 
-@pytest.mark.parametrize("attack,match,snarkjs_rejects", [
-    ("g2_spx", "proof of knowledge|ratio", True),          # contribution #2's G2 key replaced
-    ("g1_sx", "transcript", True),                          # g1_sx changed: the transcript no longer matches
-    ("delta_after", "deltaAfter|transcript", True),
-    ("l_point", "L section", True),
-    ("h_point", "H section", True),
-    ("ic_point", "IC section", True),
-    ("beacon_hash", "beacon", True),
-    ("unknown_param", "parameters unknown", False),
-    ("truncated_10", "truncated|trailing|past section 10", False),
-])
+@pytest.mark.parametrize(
+    "attack,match,snarkjs_rejects",
+    [
+        ("g2_spx", "proof of knowledge|ratio", True),  # contribution #2's G2 key replaced
+        ("g1_sx", "transcript", True),  # g1_sx changed: the transcript no longer matches
+        ("delta_after", "deltaAfter|transcript", True),
+        ("l_point", "L section", True),
+        ("h_point", "H section", True),
+        ("ic_point", "IC section", True),
+        ("beacon_hash", "beacon", True),
+        ("unknown_param", "parameters unknown", False),
+        ("truncated_10", "truncated|trailing|past section 10", False),
+    ],
+)
 def test_tampered_chain_is_rejected(world, chain, snarkjs, tmp_path, attack, match, snarkjs_rejects):
     out, _cs, r1cs, ptau = world
     src = chain / "k3.zkey"
@@ -234,8 +242,8 @@ def test_tampered_chain_is_rejected(world, chain, snarkjs, tmp_path, attack, mat
     else:
         d = bytearray(data)
         off, size = sec[10]
-        d[off - 8:off] = struct.pack("<Q", size - 5)
-        del d[off + size - 5:off + size]
+        d[off - 8 : off] = struct.pack("<Q", size - 5)
+        del d[off + size - 5 : off + size]
         bad.write_bytes(bytes(d))
     with pytest.raises(CeremonyError, match=match):
         verify_chain(bad, r1cs, ptau)
@@ -266,46 +274,49 @@ def test_contribute_refuses_garbage(tmp_path):
 HDR = 4 + 32 + 4 + 32 + 12  # zkey section 2: field header and sizes, then the points
 
 
-@pytest.mark.parametrize("attack,match", [
-    ("alpha", "alpha, beta or gamma"),
-    ("delta_2", "delta_2 does not match"),
-    ("delta_1", "delta_1 is not the last"),
-    ("a_point", "A section"),
-    ("b1_point", "B1 section"),
-    ("b2_point", "B2 section"),
-    ("coef", "coefficient section"),
-    ("l_size", "L section has the wrong size|runs past|inconsistent"),
-    ("ctype", "unknown type"),
-    ("beacon_exp", "exponent 9 outside"),
-    ("beacon_exp_big", "more than this verifier recomputes"),
-])
+@pytest.mark.parametrize(
+    "attack,match",
+    [
+        ("alpha", "alpha, beta or gamma"),
+        ("delta_2", "delta_2 does not match"),
+        ("delta_1", "delta_1 is not the last"),
+        ("a_point", "A section"),
+        ("b1_point", "B1 section"),
+        ("b2_point", "B2 section"),
+        ("coef", "coefficient section"),
+        ("l_size", "L section has the wrong size|runs past|inconsistent"),
+        ("ctype", "unknown type"),
+        ("beacon_exp", "exponent 9 outside"),
+        ("beacon_exp_big", "more than this verifier recomputes"),
+    ],
+)
 def test_more_tampering_is_rejected(world, chain, tmp_path, attack, match):
     _out, _cs, r1cs, ptau = world
     src = chain / "k3.zkey"
     data = bytearray(src.read_bytes())
     sec = sections(bytes(data))
     c1 = read_chain(src).contributions[0]
-    g1 = c1.encode()[64:128]   # a valid G1 point (g1_s of #1)
+    g1 = c1.encode()[64:128]  # a valid G1 point (g1_s of #1)
     g2 = c1.encode()[192:320]  # a valid G2 point (g2_spx of #1)
     bad = tmp_path / "bad.zkey"
     o2 = sec[2][0] + HDR
     if attack == "alpha":
-        data[o2:o2 + 64] = g1
+        data[o2 : o2 + 64] = g1
     elif attack == "delta_2":
-        data[o2 + 64 * 3 + 128 * 2:o2 + 64 * 3 + 128 * 3] = g2
+        data[o2 + 64 * 3 + 128 * 2 : o2 + 64 * 3 + 128 * 3] = g2
     elif attack == "delta_1":
-        data[o2 + 64 * 2 + 128 * 2:o2 + 64 * 3 + 128 * 2] = g1
+        data[o2 + 64 * 2 + 128 * 2 : o2 + 64 * 3 + 128 * 2] = g1
     elif attack in ("a_point", "b1_point"):
         off = sec[5 if attack == "a_point" else 6][0]
-        data[off:off + 64] = g1
+        data[off : off + 64] = g1
     elif attack == "b2_point":
-        data[sec[7][0]:sec[7][0] + 128] = g2
+        data[sec[7][0] : sec[7][0] + 128] = g2
     elif attack == "coef":
         data[sec[4][0] + 4 + 12] ^= 1
     elif attack == "l_size":
         off, size = sec[8]
-        data[off - 8:off] = struct.pack("<Q", size - 64)
-        del data[off + size - 64:off + size]
+        data[off - 8 : off] = struct.pack("<Q", size - 64)
+        del data[off + size - 64 : off + size]
     elif attack in ("beacon_exp", "beacon_exp_big"):
         cs_ = read_chain(src).contributions
         off = sec[10][0] + 68 + len(cs_[0].encode()) + len(cs_[1].encode())
@@ -314,7 +325,7 @@ def test_more_tampering_is_rejected(world, chain, tmp_path, attack, match):
         data[off + k + 1] = 9 if attack == "beacon_exp" else 40
     else:
         off = sec[10][0] + 68 + 3 * 64 + 128 + 64
-        data[off:off + 4] = struct.pack("<I", 7)
+        data[off : off + 4] = struct.pack("<I", 7)
     bad.write_bytes(bytes(data))
     with pytest.raises(CeremonyError, match=match):
         verify_chain(bad, r1cs, ptau)
@@ -334,13 +345,16 @@ def test_check_circuit(world, chain, tmp_path):
         check_circuit(tmp_path / "c.zkey", r1cs)
 
 
-@pytest.mark.parametrize("attack,match", [
-    ("version", "version"),
-    ("duplicate", "duplicated"),
-    ("trailing", "trailing"),
-    ("header_len", "header has the wrong length"),
-    ("power", "power"),
-])
+@pytest.mark.parametrize(
+    "attack,match",
+    [
+        ("version", "version"),
+        ("duplicate", "duplicated"),
+        ("trailing", "trailing"),
+        ("header_len", "header has the wrong length"),
+        ("power", "power"),
+    ],
+)
 def test_more_bad_ptau(world, tmp_path, attack, match):
     _out, _cs, r1cs, ptau = world
     data = bytearray(ptau.read_bytes())
@@ -348,15 +362,15 @@ def test_more_bad_ptau(world, tmp_path, attack, match):
     if attack == "version":
         data[4:8] = struct.pack("<I", 2)
     elif attack == "duplicate":  # section 7 renamed 6: two sections 6
-        data[sec[7][0] - 12:sec[7][0] - 8] = struct.pack("<I", 6)
+        data[sec[7][0] - 12 : sec[7][0] - 8] = struct.pack("<I", 6)
     elif attack == "trailing":
         data += b"\0"
     elif attack == "header_len":
         off, size = sec[1]
-        data[off - 8:off] = struct.pack("<Q", size + 4)
-        data[off + size:off + size] = b"\0\0\0\0"
+        data[off - 8 : off] = struct.pack("<Q", size + 4)
+        data[off + size : off + size] = b"\0\0\0\0"
     else:
-        data[sec[1][0] + 36:sec[1][0] + 40] = struct.pack("<I", 0)
+        data[sec[1][0] + 36 : sec[1][0] + 40] = struct.pack("<I", 0)
     (tmp_path / "bad.ptau").write_bytes(bytes(data))
     with pytest.raises(PtauError, match=match):
         setup_from_ptau(r1cs, tmp_path / "bad.ptau", tmp_path / "k.zkey")

@@ -5,18 +5,36 @@ import json
 import math
 
 import pytest
+from test_groth16_verifier import twist_point_outside_g2
 
 from schemes.bn254.curve import U, g2_in_subgroup
 from schemes.bn254.fields import P, R
-from schemes.groth16 import (EncodingError, InvalidPointEncoding, NonCanonicalCoordinate,
-                             NonCanonicalScalar, insecure_setup_from_seed, prepare_verifying_key,
-                             prove, verify)
+from schemes.groth16 import (
+    EncodingError,
+    InvalidPointEncoding,
+    NonCanonicalCoordinate,
+    NonCanonicalScalar,
+    insecure_setup_from_seed,
+    prepare_verifying_key,
+    prove,
+    verify,
+)
 from schemes.groth16.example import cubic_circuit
-from schemes.groth16.snarkjs import (SNARKJS_GT_EXPONENT, proof_from_json, proof_to_json,
-                                     public_from_json, public_to_json, read_proof, read_public,
-                                     read_verification_key, vk_from_json, vk_to_json, write_proof,
-                                     write_public, write_verification_key)
-from test_groth16_verifier import twist_point_outside_g2
+from schemes.groth16.snarkjs import (
+    SNARKJS_GT_EXPONENT,
+    proof_from_json,
+    proof_to_json,
+    public_from_json,
+    public_to_json,
+    read_proof,
+    read_public,
+    read_verification_key,
+    vk_from_json,
+    vk_to_json,
+    write_proof,
+    write_public,
+    write_verification_key,
+)
 
 P_INT, R_INT = int(P), int(R)
 
@@ -32,8 +50,17 @@ def objs():
 
 def test_shapes_follow_snarkjs(objs):
     vk, proof, public, vkj, pj = objs
-    assert set(vkj) == {"protocol", "curve", "nPublic", "vk_alpha_1", "vk_beta_2", "vk_gamma_2",
-                        "vk_delta_2", "vk_alphabeta_12", "IC"}
+    assert set(vkj) == {
+        "protocol",
+        "curve",
+        "nPublic",
+        "vk_alpha_1",
+        "vk_beta_2",
+        "vk_gamma_2",
+        "vk_delta_2",
+        "vk_alphabeta_12",
+        "IC",
+    }
     assert (vkj["protocol"], vkj["curve"], vkj["nPublic"]) == ("groth16", "bn128", 2)
     assert vkj["vk_alpha_1"] == [str(vk.alpha_g1[0]), str(vk.alpha_g1[1]), "1"]
     (x0, x1), (y0, y1) = vk.beta_g2
@@ -61,8 +88,11 @@ def test_round_trips(objs, tmp_path):
     write_verification_key(tmp_path / "vk.json", vk)
     write_proof(tmp_path / "proof.json", proof)
     write_public(tmp_path / "public.json", public)
-    vk2, proof2, public2 = (read_verification_key(tmp_path / "vk.json"), read_proof(tmp_path / "proof.json"),
-                            read_public(tmp_path / "public.json"))
+    vk2, proof2, public2 = (
+        read_verification_key(tmp_path / "vk.json"),
+        read_proof(tmp_path / "proof.json"),
+        read_public(tmp_path / "public.json"),
+    )
     assert (vk2, proof2, public2) == (vk, proof, public)
     verify(prepare_verifying_key(vk2), public2, proof2)
 
@@ -131,8 +161,7 @@ def test_proof_g2_errors(objs):
     bad([x[0], y, z], EncodingError)
     pt = twist_point_outside_g2()
     assert not g2_in_subgroup(pt)
-    bad([[str(pt[0][0]), str(pt[0][1])], [str(pt[1][0]), str(pt[1][1])], ["1", "0"]],
-        InvalidPointEncoding, "subgroup")
+    bad([[str(pt[0][0]), str(pt[0][1])], [str(pt[1][0]), str(pt[1][1])], ["1", "0"]], InvalidPointEncoding, "subgroup")
 
 
 def test_header_errors(objs):

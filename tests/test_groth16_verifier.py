@@ -2,10 +2,9 @@
 
 import pytest
 
-from schemes.bn254.curve import G2_GEN, g1_neg, g2_in_subgroup, g2_is_on_curve, g2_neg
+from schemes.bn254.curve import B2, G2_GEN, g1_neg, g2_in_subgroup, g2_is_on_curve, g2_neg
 from schemes.bn254.fields import P, R, fp2_add, fp2_mul, fp2_sqr
 from schemes.bn254.tower import fp2_pow
-from schemes.bn254.curve import B2
 from schemes.groth16 import InvalidProof, Proof, insecure_setup_from_seed, prepare_verifying_key, prove, verify
 from schemes.groth16.example import cubic_circuit
 

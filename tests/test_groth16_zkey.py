@@ -5,15 +5,23 @@ import struct
 import pytest
 
 from schemes.bn254.fields import P, R
-from schemes.groth16 import (EncodingError, InvalidPointEncoding, KeyMismatch, NonCanonicalCoordinate,
-                             insecure_setup_from_seed, prepare_verifying_key, prove, verify)
+from schemes.groth16 import (
+    EncodingError,
+    InvalidPointEncoding,
+    KeyMismatch,
+    NonCanonicalCoordinate,
+    insecure_setup_from_seed,
+    prepare_verifying_key,
+    prove,
+    verify,
+)
 from schemes.groth16.example import cubic_circuit, synthetic_circuit
 from schemes.groth16.zkey import read_zkey, write_zkey
 from schemes.r1cs import ConstraintSystem
 
 P_INT, R_INT = int(P), int(R)
-MONT_INV_P = pow(2 ** 256, -1, P_INT)
-COEF_INV = pow(2 ** 512, -1, R_INT)
+MONT_INV_P = pow(2**256, -1, P_INT)
+COEF_INV = pow(2**512, -1, R_INT)
 
 
 def parse(path):
@@ -25,7 +33,7 @@ def parse(path):
     pos, out = 12, {}
     for _ in range(n):
         sid, size = struct.unpack_from("<IQ", data, pos)
-        out[sid] = data[pos + 12:pos + 12 + size]
+        out[sid] = data[pos + 12 : pos + 12 + size]
         pos += 12 + size
     assert pos == len(data)
     return out
@@ -34,13 +42,13 @@ def parse(path):
 def g1(b):
     if not any(b):
         return None
-    return tuple(int.from_bytes(b[i:i + 32], "little") * MONT_INV_P % P_INT for i in (0, 32))
+    return tuple(int.from_bytes(b[i : i + 32], "little") * MONT_INV_P % P_INT for i in (0, 32))
 
 
 def g2(b):
     if not any(b):
         return None
-    c = [int.from_bytes(b[i:i + 32], "little") * MONT_INV_P % P_INT for i in range(0, 128, 32)]
+    c = [int.from_bytes(b[i : i + 32], "little") * MONT_INV_P % P_INT for i in range(0, 128, 32)]
     return ((c[0], c[1]), (c[2], c[3]))
 
 
@@ -61,8 +69,7 @@ def small_block_circuit(reverse):
     poly = [2, 0, -7, 1]
     n = 4
     xs = [1, 4, 1, 3] if reverse else [3, 1, 4, 1]  # input values in the order given to the block
-    outs = [sum((poly[i - j] if j <= i else -poly[n + i - j]) * xs[j] for j in range(n)) % R_INT
-            for i in range(n)]
+    outs = [sum((poly[i - j] if j <= i else -poly[n + i - j]) * xs[j] for j in range(n)) % R_INT for i in range(n)]
     o = [cs.witness(v, f"o{i}") for i, v in enumerate(outs)]
     cs.enforce_negacyclic(poly, list(reversed(ins)) if reverse else ins, o, "blk")
     return cs
@@ -90,12 +97,12 @@ def test_layout_matches_snarkjs_format(tmp_path, name):
     assert struct.unpack_from("<I", h, 36)[0] == 32 and int.from_bytes(h[40:72], "little") == R_INT
     assert struct.unpack_from("<III", h, 72) == (r1cs.num_variables, r1cs.num_public, pk.domain_size)
     o = 84
-    assert g1(h[o:o + 64]) == pk.vk.alpha_g1
-    assert g1(h[o + 64:o + 128]) == pk.beta_g1
-    assert g2(h[o + 128:o + 256]) == pk.vk.beta_g2
-    assert g2(h[o + 256:o + 384]) == pk.vk.gamma_g2
-    assert g1(h[o + 384:o + 448]) == pk.delta_g1
-    assert g2(h[o + 448:o + 576]) == pk.vk.delta_g2
+    assert g1(h[o : o + 64]) == pk.vk.alpha_g1
+    assert g1(h[o + 64 : o + 128]) == pk.beta_g1
+    assert g2(h[o + 128 : o + 256]) == pk.vk.beta_g2
+    assert g2(h[o + 256 : o + 384]) == pk.vk.gamma_g2
+    assert g1(h[o + 384 : o + 448]) == pk.delta_g1
+    assert g2(h[o + 448 : o + 576]) == pk.vk.delta_g2
     assert len(h) == o + 576
 
     coefs = s[4]
@@ -103,7 +110,7 @@ def test_layout_matches_snarkjs_format(tmp_path, name):
     got = []
     for k in range(count):
         m, row, wire = struct.unpack_from("<III", coefs, 4 + 44 * k)
-        v = int.from_bytes(coefs[4 + 44 * k + 12:4 + 44 * k + 44], "little")
+        v = int.from_bytes(coefs[4 + 44 * k + 12 : 4 + 44 * k + 44], "little")
         assert v < R_INT
         got.append((m, row, wire, v * COEF_INV % R_INT))
     assert len(coefs) == 4 + 44 * count
@@ -113,7 +120,7 @@ def test_layout_matches_snarkjs_format(tmp_path, name):
 
     def points(sec, size, dec):
         assert len(sec) % size == 0
-        return tuple(dec(sec[i:i + size]) for i in range(0, len(sec), size))
+        return tuple(dec(sec[i : i + size]) for i in range(0, len(sec), size))
 
     assert points(s[3], 64, g1) == pk.vk.ic
     assert points(s[5], 64, g1) == pk.a_query
@@ -184,18 +191,18 @@ def test_read_errors(tmp_path, zkey_bytes):
     # a non-canonical coordinate (>= p) in the H section
     bad = bytearray(d)
     o, _ = section_offset(d, 9)
-    bad[o:o + 32] = (P_INT + 1).to_bytes(32, "little")
+    bad[o : o + 32] = (P_INT + 1).to_bytes(32, "little")
     corrupt(tmp_path, bad, NonCanonicalCoordinate)
     # alpha at infinity
     bad = bytearray(d)
     o, _ = section_offset(d, 2)
-    bad[o + 84:o + 148] = bytes(64)
+    bad[o + 84 : o + 148] = bytes(64)
     corrupt(tmp_path, bad, InvalidPointEncoding, "infinity")
     # the last coefficient (wire 2's consistency row) removed from section 4
     o, size = section_offset(d, 4)
     count = struct.unpack_from("<I", d, o)[0]
-    sec = struct.pack("<I", count - 1) + d[o + 4:o + size - 44]
-    bad = d[:o - 8] + struct.pack("<Q", size - 44) + sec + d[o + size:]
+    sec = struct.pack("<I", count - 1) + d[o + 4 : o + size - 44]
+    bad = d[: o - 8] + struct.pack("<Q", size - 44) + sec + d[o + size :]
     corrupt(tmp_path, bad, EncodingError, "input-consistency")
 
 
@@ -218,4 +225,4 @@ def test_fingerprint_covers_sections_2_to_9(tmp_path):
     end = len(data) - (12 + 68)  # section 10 (header + 64-byte hash + u32)
     assert struct.unpack_from("<I", data, start)[0] == 2
     assert struct.unpack_from("<I", data, end)[0] == 10
-    assert data[end + 12:end + 76] == hashlib.blake2b(data[start:end], digest_size=64).digest()
+    assert data[end + 12 : end + 76] == hashlib.blake2b(data[start:end], digest_size=64).digest()

@@ -99,9 +99,7 @@ def montgomery_double(x: int, z: int) -> tuple[int, int]:
 
 def test_hkdf_reference_matches_rfc5869_case_1():
     okm = hkdf_sha256(b"\x0b" * 22, bytes(range(13)), bytes(range(0xF0, 0xFA)), 42)
-    assert okm.hex() == (
-        "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"
-    )
+    assert okm.hex() == ("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865")
 
 
 @pytest.mark.parametrize("scalar,u,expected", RFC7748_VECTORS)

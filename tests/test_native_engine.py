@@ -21,15 +21,35 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from py_ecc import optimized_bn128 as ref
+from test_groth16_verifier import twist_point_outside_g2
 
 from schemes import _native
-from schemes.bn254.curve import (G1_GEN, G2_GEN, InvalidPoint, U, g1_add, g1_from_ints, g1_mul, g1_neg,
-                                 g2_add, g2_from_ints, g2_mul, g2_neg)
+from schemes.bn254.curve import (
+    G1_GEN,
+    G2_GEN,
+    InvalidPoint,
+    U,
+    g1_add,
+    g1_from_ints,
+    g1_mul,
+    g1_neg,
+    g2_add,
+    g2_from_ints,
+    g2_mul,
+    g2_neg,
+)
 from schemes.bn254.fields import P, R
 from schemes.bn254.pairing import final_exponentiation, multi_miller_loop, pairing
 from schemes.bn254.tower import fp12_eq, fp12_pow
-from schemes.bn254.vectors import (G1Vector, G2Vector, g1_from_le, g1_to_le, g2_to_le, scalars_from_bytes,
-                                   scalars_to_bytes)
+from schemes.bn254.vectors import (
+    G1Vector,
+    G2Vector,
+    g1_from_le,
+    g1_to_le,
+    g2_to_le,
+    scalars_from_bytes,
+    scalars_to_bytes,
+)
 from schemes.groth16 import insecure_setup_from_seed, prepare_verifying_key
 from schemes.groth16.domain import Domain, root_of_unity
 from schemes.groth16.example import synthetic_circuit
@@ -37,7 +57,6 @@ from schemes.groth16.prover import prove_with_randomness
 from schemes.groth16.r1cs_to_qap import domain_for, odd_coset_products, row_values
 from schemes.groth16.verifier import verify
 from schemes.r1cs.negacyclic import negacyclic_mul
-from test_groth16_verifier import twist_point_outside_g2
 
 R_INT = int(R)
 P_INT = int(P)
@@ -52,8 +71,11 @@ def le(xs) -> bytes:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.integers(1, 40).flatmap(lambda n: st.tuples(st.lists(FIELD, min_size=n, max_size=n),
-                                                      st.lists(FIELD, min_size=n, max_size=n))))
+@given(
+    st.integers(1, 40).flatmap(
+        lambda n: st.tuples(st.lists(FIELD, min_size=n, max_size=n), st.lists(FIELD, min_size=n, max_size=n))
+    )
+)
 def test_negacyclic_product_matches_kronecker(px):
     """Any length: powers of two take the coset NTT, others the folded linear product."""
     p, x = px
@@ -125,8 +147,15 @@ def test_r1cs_first_failure_matches_python(mixed):
 def test_r1cs_construction_refuses_inconsistent_matrices():
     empty = (b"\0\0\0\0", b"", b"")
     with pytest.raises(ValueError, match="wire"):
-        _native.R1cs(2, 0, 1, (b"\0\0\0\0\1\0\0\0", b"\5\0\0\0", le([1])), (b"\0\0\0\0" * 2, b"", b""),
-                     (b"\0\0\0\0" * 2, b"", b""), [])
+        _native.R1cs(
+            2,
+            0,
+            1,
+            (b"\0\0\0\0\1\0\0\0", b"\5\0\0\0", le([1])),
+            (b"\0\0\0\0" * 2, b"", b""),
+            (b"\0\0\0\0" * 2, b"", b""),
+            [],
+        )
     with pytest.raises(ValueError, match="row pointers"):
         _native.R1cs(2, 0, 1, empty, empty, empty, [])
     with pytest.raises(ValueError, match="block"):
@@ -138,6 +167,7 @@ def test_r1cs_construction_refuses_inconsistent_matrices():
 
 def reference_prove(pk, r1cs, w, r, s):
     """Groth16 from its formulas, with the Python reference domain and curve arithmetic."""
+
     def msm(points, scalars, add, mul):
         acc = None
         for pt, k in zip(points, scalars):
@@ -154,7 +184,7 @@ def reference_prove(pk, r1cs, w, r, s):
     A = g1_add(g1_add(vk.alpha_g1, msm(pk.a_query, w, g1_add, g1_mul)), g1_mul(pk.delta_g1, r))
     B = g2_add(g2_add(vk.beta_g2, msm(pk.b_g2_query, w, g2_add, g2_mul)), g2_mul(vk.delta_g2, s))
     B1 = g1_add(g1_add(pk.beta_g1, msm(pk.b_g1_query, w, g1_add, g1_mul)), g1_mul(pk.delta_g1, s))
-    C = g1_add(msm(pk.l_query, w[l + 1:], g1_add, g1_mul), msm(pk.h_query, p, g1_add, g1_mul))
+    C = g1_add(msm(pk.l_query, w[l + 1 :], g1_add, g1_mul), msm(pk.h_query, p, g1_add, g1_mul))
     C = g1_add(g1_add(C, g1_mul(A, s)), g1_mul(B1, r))
     C = g1_add(C, g1_neg(g1_mul(pk.delta_g1, r * s % R_INT)))
     return A, B, C
@@ -185,9 +215,12 @@ def test_verifier_agrees_with_the_reference_pairing_equation(mixed):
     pvk = prepare_verifying_key(pk.vk)
     proof = prove_with_randomness(pk, r1cs, cs.assignment, 11, 13)
     xs = cs.public_values
-    cases = [(xs, proof), ([(xs[0] + 1) % R_INT, xs[1]], proof),
-             (xs, type(proof)(a=proof.c, b=proof.b, c=proof.a)),
-             (xs, type(proof)(a=g1_neg(proof.a), b=proof.b, c=proof.c))]
+    cases = [
+        (xs, proof),
+        ([(xs[0] + 1) % R_INT, xs[1]], proof),
+        (xs, type(proof)(a=proof.c, b=proof.b, c=proof.a)),
+        (xs, type(proof)(a=g1_neg(proof.a), b=proof.b, c=proof.c)),
+    ]
     for inputs, pr in cases:
         native = pvk.native.verify(le(inputs), g1_to_le(pr.a), g2_to_le(pr.b), g1_to_le(pr.c))
         assert native == reference_accepts(pk.vk, inputs, pr)
@@ -208,7 +241,9 @@ def test_precomputed_ic_table_gives_the_reference_combination():
     g2 = g2_to_le(G2_GEN)
     key = _native.PreparedVerifyingKey(g1_to_le(G1_GEN), g2, g2, g2, ic)
     full = [rng.randrange(R_INT) for _ in range(l)]
-    mixed = [rng.choice([0, 1, 255, R_INT - 1, R_INT - 2, rng.randrange(1 << 64), rng.randrange(R_INT)]) for _ in range(l)]
+    mixed = [
+        rng.choice([0, 1, 255, R_INT - 1, R_INT - 2, rng.randrange(1 << 64), rng.randrange(R_INT)]) for _ in range(l)
+    ]
     for xs in (full, mixed, [0] * l, [0] * (l - 1) + [R_INT - 1]):
         k = (ks[0] + sum(x * kj for x, kj in zip(xs, ks[1:]))) % R_INT
         got = g1_from_le(bytes(key.public_input_combination(le(xs))))

@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schemes.bn254.fields import R
-from schemes.packing import (BYTES_PER_ELEMENT, PackingError, element_widths, pack,
-                             packed_length, unpack)
+from schemes.packing import BYTES_PER_ELEMENT, PackingError, element_widths, pack, packed_length, unpack
 from schemes.packing.gadget import ByteWires, alloc_bytes, pack_gadget
 from schemes.r1cs import ConstraintSystem
 from schemes.r1cs.testing import assert_witness_mutations_fail
@@ -45,8 +44,18 @@ def test_examples_from_the_formula():
 
 
 @pytest.mark.parametrize(
-    "n,count,last", [(0, 0, None), (1, 1, 1), (30, 1, 30), (31, 1, 31), (32, 2, 1), (62, 2, 31),
-                     (64, 3, 2), (784, 26, 9), (3072, 100, 3)]
+    "n,count,last",
+    [
+        (0, 0, None),
+        (1, 1, 1),
+        (30, 1, 30),
+        (31, 1, 31),
+        (32, 2, 1),
+        (62, 2, 31),
+        (64, 3, 2),
+        (784, 26, 9),
+        (3072, 100, 3),
+    ],
 )
 def test_element_counts_and_widths(n, count, last):
     assert packed_length(n) == count

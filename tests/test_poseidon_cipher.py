@@ -6,13 +6,20 @@ import json
 import pathlib
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemes.bn254.fields import R
 from schemes.poseidon import permute
 from schemes.poseidon_cipher import (
-    DecryptionError, InvalidNonce, InvalidPadding, InvalidTag, MalformedCiphertext,
-    ciphertext_length, decrypt, encrypt,
+    DecryptionError,
+    InvalidNonce,
+    InvalidPadding,
+    InvalidTag,
+    MalformedCiphertext,
+    ciphertext_length,
+    decrypt,
+    encrypt,
 )
 
 R_INT = int(R)
@@ -26,8 +33,12 @@ nonces = st.integers(0, TWO128 - 1)
 
 
 def parse(v):
-    return ([int(x) for x in v["plaintext"]], [int(x) for x in v["key"]], int(v["nonce"]),
-            [int(x) for x in v["ciphertext"]])
+    return (
+        [int(x) for x in v["plaintext"]],
+        [int(x) for x in v["key"]],
+        int(v["nonce"]),
+        [int(x) for x in v["ciphertext"]],
+    )
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=lambda v: f"l={len(v['plaintext'])}")

@@ -27,8 +27,7 @@ def circuit(pt, key, nonce, with_witness=True, public_ct=None):
     n = len(pt)
     expected = public_ct if public_ct is not None else (encrypt(pt, key, nonce) if w else None)
     cs = ConstraintSystem(with_witness=w)
-    ct_pub = [cs.public_input(expected[i] if w else None, f"ct{i}")
-              for i in range(3 * (-(-n // 3)) + 1)]
+    ct_pub = [cs.public_input(expected[i] if w else None, f"ct{i}") for i in range(3 * (-(-n // 3)) + 1)]
     nonce_pub = cs.public_input(nonce if w else None, "nonce")
     key_w = [cs.witness(k if w else None, f"key{i}") for i, k in enumerate(key)]
     pt_w = [cs.witness(m if w else None, f"pt{i}") for i, m in enumerate(pt)]

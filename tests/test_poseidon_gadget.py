@@ -10,7 +10,10 @@ import pytest
 from schemes.bn254.fields import R
 from schemes.poseidon import permute, poseidon, poseidon_sponge
 from schemes.poseidon.gadget import (
-    permutation_constraints, permute_gadget, poseidon_gadget, poseidon_sponge_gadget,
+    permutation_constraints,
+    permute_gadget,
+    poseidon_gadget,
+    poseidon_sponge_gadget,
 )
 from schemes.poseidon.parameters import PARTIAL_ROUNDS, parameters
 from schemes.r1cs import ConstraintSystem, LinearCombination

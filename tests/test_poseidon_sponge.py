@@ -7,7 +7,8 @@ by the circomlibjs vectors (``poseidon`` of 16 inputs is ``permute([0] + inputs)
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemes.bn254.fields import R
 from schemes.poseidon import InvalidFieldElement, permute, poseidon, poseidon_sponge
@@ -24,7 +25,7 @@ SPEC_VECTORS = [
 
 def sponge_by_definition(inputs, domain):
     state = [domain + len(inputs) * TWO64] + [0] * 16
-    chunks = [inputs[i:i + 16] for i in range(0, len(inputs), 16)] or [[]]
+    chunks = [inputs[i : i + 16] for i in range(0, len(inputs), 16)] or [[]]
     for chunk in chunks:
         for k, x in enumerate(chunk):
             state[1 + k] = (state[1 + k] + x) % R
@@ -40,7 +41,7 @@ def test_spec_vectors(inputs, domain, expected):
 
 def test_one_chunk_is_poseidonex_permutation():
     """One full chunk = circomlib PoseidonEx(16, 1) with initialState = domain + 16 * 2^64."""
-    xs = [(7 ** i) % R for i in range(16)]
+    xs = [(7**i) % R for i in range(16)]
     assert poseidon_sponge(xs, 5) == permute([5 + 16 * TWO64, *xs])[0]
 
 

@@ -7,8 +7,15 @@ import pytest
 
 from schemes.bn254.fields import R
 from schemes.r1cs import ConstraintSystem
-from schemes.r1cs.bits import (MAX_BITS, alloc_bounded, assert_bool, assert_in_range, assert_in_signed_range,
-                               bounded_weights, to_bits)
+from schemes.r1cs.bits import (
+    MAX_BITS,
+    alloc_bounded,
+    assert_bool,
+    assert_in_range,
+    assert_in_signed_range,
+    bounded_weights,
+    to_bits,
+)
 from schemes.r1cs.testing import assert_witness_mutations_fail
 
 R = int(R)
@@ -92,15 +99,37 @@ def expected_count(lo, hi):
     return k + 1 if w == (1 << k) - 1 else 2 * (k + 1)
 
 
-RANGES = [(0, 0), (5, 5), (0, 1), (0, 255), (3, 10), (100, 355), (0, 1000),
-          (R - 10, R - 1), (1 << 100, (1 << 100) + (1 << 60)), (0, (1 << MAX_BITS) - 1),
-          (7, 7 + (1 << MAX_BITS) - 2)]
+RANGES = [
+    (0, 0),
+    (5, 5),
+    (0, 1),
+    (0, 255),
+    (3, 10),
+    (100, 355),
+    (0, 1000),
+    (R - 10, R - 1),
+    (1 << 100, (1 << 100) + (1 << 60)),
+    (0, (1 << MAX_BITS) - 1),
+    (7, 7 + (1 << MAX_BITS) - 2),
+]
 
 
 @pytest.mark.parametrize("lo,hi", RANGES)
 def test_assert_in_range_matches_native_comparison(lo, hi):
-    probes = {lo, hi, lo + 1, hi - 1, (lo + hi) // 2, lo - 1, hi + 1, 0, R - 1, R - 2,
-              lo + (1 << (hi - lo).bit_length()), hi + (1 << (hi - lo).bit_length())}
+    probes = {
+        lo,
+        hi,
+        lo + 1,
+        hi - 1,
+        (lo + hi) // 2,
+        lo - 1,
+        hi + 1,
+        0,
+        R - 1,
+        R - 2,
+        lo + (1 << (hi - lo).bit_length()),
+        hi + (1 << (hi - lo).bit_length()),
+    }
     for x in probes:
         xf = x % R
         cs = range_system(xf, lo, hi)
@@ -151,8 +180,18 @@ def signed_range_system(x, bound):
     return cs
 
 
-SIGNED = [(0, 0), (1, -1), (1, 1), (19, -19), (19, 0), (19, 19), (19, 7), (100, -63),
-          ((1 << 200) + 3, -(1 << 199)), ((1 << (MAX_BITS - 1)) - 1, 5)]
+SIGNED = [
+    (0, 0),
+    (1, -1),
+    (1, 1),
+    (19, -19),
+    (19, 0),
+    (19, 19),
+    (19, 7),
+    (100, -63),
+    ((1 << 200) + 3, -(1 << 199)),
+    ((1 << (MAX_BITS - 1)) - 1, 5),
+]
 
 
 @pytest.mark.parametrize("bound,x", SIGNED)
@@ -186,6 +225,7 @@ def test_shape_mode_counts_equal_witness_mode():
 
 
 # --------------------------------------------------------------------------- alloc_bounded
+
 
 @pytest.mark.parametrize("bound", list(range(0, 70)) + [2**20 - 1, 2**20, 3 * 2**19 + 5])
 def test_alloc_bounded_represents_exactly_zero_to_bound(bound):

@@ -39,8 +39,13 @@ def _raw_combinations(data: bytes):
     for _ in range(3 * m):
         (n,) = struct.unpack_from("<I", data, pos)
         pos += 4
-        yield [(struct.unpack_from("<I", data, pos + 36 * k)[0],
-                int.from_bytes(data[pos + 36 * k + 4:pos + 36 * k + 36], "little")) for k in range(n)]
+        yield [
+            (
+                struct.unpack_from("<I", data, pos + 36 * k)[0],
+                int.from_bytes(data[pos + 36 * k + 4 : pos + 36 * k + 36], "little"),
+            )
+            for k in range(n)
+        ]
         pos += 36 * n
 
 

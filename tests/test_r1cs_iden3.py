@@ -9,8 +9,7 @@ import pytest
 
 from schemes.bn254.fields import R
 from schemes.r1cs import ConstraintSystem, R1CSFormatError
-from schemes.r1cs.iden3 import (R1csFile, read_r1cs, read_wtns, write_r1cs, write_r1cs_file,
-                                write_wtns)
+from schemes.r1cs.iden3 import R1csFile, read_r1cs, read_wtns, write_r1cs, write_r1cs_file, write_wtns
 from schemes.r1cs.negacyclic import negacyclic_mul
 
 R = int(R)
@@ -100,19 +99,40 @@ def small_system():
     cs = ConstraintSystem()
     x = cs.public_input(3, "x")
     y = cs.witness(4, "y")
-    z = cs.mul(x, y, "z")          # (w1) * (w2) = (w3)
+    z = cs.mul(x, y, "z")  # (w1) * (w2) = (w3)
     cs.enforce_equal(z - 1, 11, "z-1=11")  # (-1 w0 + w3) * (w0) = (11 w0)
     return cs
 
 
 def test_write_r1cs_hand_built_layout():
     expected = (
-        b"r1cs" + u32(1) + u32(3)
-        + u32(1) + u64(64) + u32(32) + PRIME_LE + u32(4) + u32(0) + u32(1) + u32(2) + u64(4) + u32(2)
-        + u32(2) + u64(120 + 156)
-        + lc((1, 1)) + lc((2, 1)) + lc((3, 1))
-        + lc((0, R - 1), (3, 1)) + lc((0, 1)) + lc((0, 11))
-        + u32(3) + u64(32) + u64(0) + u64(1) + u64(2) + u64(3)
+        b"r1cs"
+        + u32(1)
+        + u32(3)
+        + u32(1)
+        + u64(64)
+        + u32(32)
+        + PRIME_LE
+        + u32(4)
+        + u32(0)
+        + u32(1)
+        + u32(2)
+        + u64(4)
+        + u32(2)
+        + u32(2)
+        + u64(120 + 156)
+        + lc((1, 1))
+        + lc((2, 1))
+        + lc((3, 1))
+        + lc((0, R - 1), (3, 1))
+        + lc((0, 1))
+        + lc((0, 11))
+        + u32(3)
+        + u64(32)
+        + u64(0)
+        + u64(1)
+        + u64(2)
+        + u64(3)
     )
     assert to_bytes(write_r1cs, small_system().freeze()) == expected
 
@@ -120,9 +140,19 @@ def test_write_r1cs_hand_built_layout():
 def test_write_wtns_hand_built_layout_and_round_trip(tmp_path):
     w = small_system().assignment
     assert w == [1, 3, 4, 12]
-    expected = (b"wtns" + u32(2) + u32(2)
-                + u32(1) + u64(40) + u32(32) + PRIME_LE + u32(4)
-                + u32(2) + u64(128) + b"".join(fe(v) for v in w))
+    expected = (
+        b"wtns"
+        + u32(2)
+        + u32(2)
+        + u32(1)
+        + u64(40)
+        + u32(32)
+        + PRIME_LE
+        + u32(4)
+        + u32(2)
+        + u64(128)
+        + b"".join(fe(v) for v in w)
+    )
     path = tmp_path / "w.wtns"
     write_wtns(w, path)
     assert path.read_bytes() == expected
@@ -149,8 +179,7 @@ def test_dense_block_rows_by_hand():
     cs.enforce_negacyclic([5, 7], [u0, u1], [o0, o1], "blk")
     # M = [[5, -7], [7, 5]] for p = 5 + 7X mod X^2 + 1
     f = read_r1cs(io.BytesIO(to_bytes(write_r1cs, cs.freeze())))
-    assert f.constraints == [([(1, 5), (2, R - 7)], [(0, 1)], [(3, 1)]),
-                             ([(1, 7), (2, 5)], [(0, 1)], [(4, 1)])]
+    assert f.constraints == [([(1, 5), (2, R - 7)], [(0, 1)], [(3, 1)]), ([(1, 7), (2, 5)], [(0, 1)], [(4, 1)])]
     assert cs.is_satisfied()
 
 
@@ -161,13 +190,25 @@ def test_round_trip_and_fast_dense_path_equals_generic_encoding(n):
     r = cs.freeze()
     data = to_bytes(write_r1cs, r)
     f = read_r1cs(io.BytesIO(data))
-    assert (f.n_wires, f.n_pub_out, f.n_pub_in, f.n_prv_in, f.n_labels) == \
-           (r.num_variables, 0, r.num_public, r.num_private, r.num_variables)
+    assert (f.n_wires, f.n_pub_out, f.n_pub_in, f.n_prv_in, f.n_labels) == (
+        r.num_variables,
+        0,
+        r.num_public,
+        r.num_private,
+        r.num_variables,
+    )
     assert f.constraints == [tuple(row) for row in r.iter_rows()]
     assert f.wire_to_label == list(range(r.num_variables))
     # the generic per-term writer (no numpy window trick) gives identical bytes
-    generic = R1csFile(r.num_variables, 0, r.num_public, r.num_private, r.num_variables,
-                       [list(row) for row in r.iter_rows()], list(range(r.num_variables)))
+    generic = R1csFile(
+        r.num_variables,
+        0,
+        r.num_public,
+        r.num_private,
+        r.num_variables,
+        [list(row) for row in r.iter_rows()],
+        list(range(r.num_variables)),
+    )
     assert to_bytes(write_r1cs_file, generic) == data
     w = cs.assignment
     assert f.to_r1cs().evaluate(w) == r.evaluate(w) and f.to_r1cs().is_satisfied(w)
@@ -196,25 +237,28 @@ def test_repeated_unsorted_inputs_and_zero_coefficients_are_merged():
 # Offsets in SPEC_EXAMPLE: header section content starts at 24 (fs), prime at 28; the
 # constraint section content starts at 100 (nA of constraint 0), its first term at 104.
 def corrupt(data, offset, new):
-    return data[:offset] + new + data[offset + len(new):]
+    return data[:offset] + new + data[offset + len(new) :]
 
 
-@pytest.mark.parametrize("mutate,match", [
-    (lambda d: b"r1cz" + d[4:], "magic"),
-    (lambda d: corrupt(d, 4, u32(2)), "version"),
-    (lambda d: d[:-3], "truncated"),
-    (lambda d: d + b"\x00", "trailing"),
-    (lambda d: corrupt(d, 28, (R + 2).to_bytes(32, "little")), "prime"),
-    (lambda d: corrupt(d, 24, u32(16)), "field size"),
-    # first A term of constraint 0: wire 5 -> 9 (>= nWires)
-    (lambda d: corrupt(d, 104, u32(9)), "wire id 9"),
-    # first A coefficient of constraint 0 -> R (non-canonical)
-    (lambda d: corrupt(d, 108, R.to_bytes(32, "little")), ">= R"),
-    # header section type 1 -> 2: two constraint sections
-    (lambda d: corrupt(d, 12, u32(2)), "duplicate"),
-    # label section type 3 -> 4: a custom-gates section
-    (lambda d: corrupt(d, len(d) - 56 - 12, u32(4)), "custom"),
-])
+@pytest.mark.parametrize(
+    "mutate,match",
+    [
+        (lambda d: b"r1cz" + d[4:], "magic"),
+        (lambda d: corrupt(d, 4, u32(2)), "version"),
+        (lambda d: d[:-3], "truncated"),
+        (lambda d: d + b"\x00", "trailing"),
+        (lambda d: corrupt(d, 28, (R + 2).to_bytes(32, "little")), "prime"),
+        (lambda d: corrupt(d, 24, u32(16)), "field size"),
+        # first A term of constraint 0: wire 5 -> 9 (>= nWires)
+        (lambda d: corrupt(d, 104, u32(9)), "wire id 9"),
+        # first A coefficient of constraint 0 -> R (non-canonical)
+        (lambda d: corrupt(d, 108, R.to_bytes(32, "little")), ">= R"),
+        # header section type 1 -> 2: two constraint sections
+        (lambda d: corrupt(d, 12, u32(2)), "duplicate"),
+        # label section type 3 -> 4: a custom-gates section
+        (lambda d: corrupt(d, len(d) - 56 - 12, u32(4)), "custom"),
+    ],
+)
 def test_malformed_r1cs_rejected(mutate, match):
     with pytest.raises(R1CSFormatError, match=match):
         read_r1cs(io.BytesIO(mutate(SPEC_EXAMPLE)))
@@ -251,9 +295,13 @@ def test_unknown_sections_are_ignored():
 
 def test_malformed_wtns_rejected_and_bad_witness_not_written():
     good = to_bytes(write_wtns, [1, 2, 3])
-    for bad, match in ((b"wtnz" + good[4:], "magic"), (corrupt(good, 4, u32(1)), "version"),
-                       (good[:-1], "truncated"), (corrupt(good, len(good) - 32, R.to_bytes(32, "little")), ">= R"),
-                       (corrupt(good, 28, bytes(32)), "prime")):
+    for bad, match in (
+        (b"wtnz" + good[4:], "magic"),
+        (corrupt(good, 4, u32(1)), "version"),
+        (good[:-1], "truncated"),
+        (corrupt(good, len(good) - 32, R.to_bytes(32, "little")), ">= R"),
+        (corrupt(good, 28, bytes(32)), "prime"),
+    ):
         with pytest.raises(R1CSFormatError, match=match):
             read_wtns(io.BytesIO(bad))
     for w in ([2, 3], [1, R], [1, -1], []):

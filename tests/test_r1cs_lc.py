@@ -1,7 +1,8 @@
 """LinearCombination arithmetic against a plain dict model over Z/RZ."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemes.bn254.fields import R
 from schemes.r1cs import ConstraintSystem, LinearCombination, WitnessUnavailable

@@ -3,7 +3,8 @@
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemes.bn254.fields import R
 from schemes.r1cs.negacyclic import negacyclic_matrix_entry, negacyclic_mul, transpose_poly
@@ -42,9 +43,14 @@ def test_extreme_values_do_not_overflow_slots():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(1, 16).flatmap(lambda n: st.tuples(
-    st.lists(st.integers(-2**300, 2**300), min_size=n, max_size=n),
-    st.lists(st.integers(0, R - 1), min_size=n, max_size=n))))
+@given(
+    st.integers(1, 16).flatmap(
+        lambda n: st.tuples(
+            st.lists(st.integers(-(2**300), 2**300), min_size=n, max_size=n),
+            st.lists(st.integers(0, R - 1), min_size=n, max_size=n),
+        )
+    )
+)
 def test_signed_and_oversized_polynomials_are_reduced(px):
     p, x = px
     assert negacyclic_mul(p, x) == schoolbook_negacyclic([v % R for v in p], x)

@@ -41,9 +41,13 @@ def test_snarkjs_reads_counts_and_checks_witnesses(tmp_path, snarkjs):
     info = snarkjs("r1cs", "info", tmp_path / "c.r1cs")
     assert info.returncode == 0, info.stderr
     text = info.stdout + info.stderr
-    for label, value in (("Wires", r.num_variables), ("Constraints", r.num_constraints),
-                         ("Public Inputs", r.num_public), ("Private Inputs", r.num_private),
-                         ("Outputs", 0)):
+    for label, value in (
+        ("Wires", r.num_variables),
+        ("Constraints", r.num_constraints),
+        ("Public Inputs", r.num_public),
+        ("Private Inputs", r.num_private),
+        ("Outputs", 0),
+    ):
         assert f"# of {label}: {value}\n" in text.replace("\x1b[0m", ""), (label, text)
 
     write_wtns(good.assignment, tmp_path / "good.wtns")

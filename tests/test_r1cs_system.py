@@ -5,8 +5,13 @@ import random
 import pytest
 
 from schemes.bn254.fields import R
-from schemes.r1cs import (ConstraintSystem, InvalidAssignment, LinearCombination,
-                          UnsatisfiedConstraint, WitnessUnavailable)
+from schemes.r1cs import (
+    ConstraintSystem,
+    InvalidAssignment,
+    LinearCombination,
+    UnsatisfiedConstraint,
+    WitnessUnavailable,
+)
 from schemes.r1cs.bits import assert_in_range, to_bits
 
 R = int(R)
@@ -89,10 +94,10 @@ def _circuit(cs, vals):
     assert_in_range(cs, x, 3, 1000, "xr")
     n = 8
     poly = [(-1) ** i * (i + 3) for i in range(n)]
-    u = [cs.witness((lambda i=i: (w("x") >> i) % 3) if cs.with_witness else None, f"u[{i}]")
-         for i in range(n)]
+    u = [cs.witness((lambda i=i: (w("x") >> i) % 3) if cs.with_witness else None, f"u[{i}]") for i in range(n)]
     if cs.with_witness:
         from schemes.r1cs.negacyclic import negacyclic_mul
+
         outs = negacyclic_mul(poly, [v.value for v in u])
     o = [cs.witness(outs[i] if cs.with_witness else None, f"o[{i}]") for i in range(n)]
     cs.enforce_negacyclic(poly, u, [oi + bits[0] - bits[0] for oi in o], "blk")
@@ -105,8 +110,7 @@ def test_shape_mode_builds_identical_system():
     shape = _circuit(ConstraintSystem(with_witness=False), vals)
     full.check()
     a, b = full.freeze(), shape.freeze()
-    assert (a.num_constraints, a.num_variables, a.num_public) == \
-           (b.num_constraints, b.num_variables, b.num_public)
+    assert (a.num_constraints, a.num_variables, a.num_public) == (b.num_constraints, b.num_variables, b.num_public)
     assert a.names == b.names and a.wire_names == b.wire_names
     assert list(a.iter_rows()) == list(b.iter_rows())
     assert a.digest() == b.digest()
@@ -223,6 +227,7 @@ def test_bad_constraint_arguments():
 def test_enforce_bool_is_the_row_of_enforce_x_times_x_minus_one():
     """cs.enforce_bool(x) builds exactly enforce(x, x - 1, 0): same matrices, same digest, same
     verdicts; a combination that is not one wire takes the general form."""
+
     def build(use_bool, value):
         cs = ConstraintSystem()
         x = cs.witness(value, "x")

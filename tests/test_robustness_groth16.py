@@ -19,14 +19,28 @@ from hypothesis import strategies as st
 
 from schemes.bn254.curve import G1_GEN, g1_add, g1_neg
 from schemes.bn254.fields import P, R
-from schemes.groth16 import (EncodingError, InvalidProof, Proof, insecure_setup_from_seed,
-                             prepare_verifying_key, prove, verify)
+from schemes.groth16 import (
+    EncodingError,
+    InvalidProof,
+    Proof,
+    insecure_setup_from_seed,
+    prepare_verifying_key,
+    prove,
+    verify,
+)
 from schemes.groth16 import batch as batch_module
 from schemes.groth16.batch import verify_batch
 from schemes.groth16.example import cubic_circuit
 from schemes.groth16.keyfile import read_proving_key, write_proving_key
-from schemes.groth16.snarkjs import (proof_from_json, proof_to_json, read_proof, read_public,
-                                     read_verification_key, vk_from_json, vk_to_json)
+from schemes.groth16.snarkjs import (
+    proof_from_json,
+    proof_to_json,
+    read_proof,
+    read_public,
+    read_verification_key,
+    vk_from_json,
+    vk_to_json,
+)
 from schemes.groth16.zkey import read_zkey, write_zkey
 
 R_INT, P_INT = int(R), int(P)
@@ -51,9 +65,22 @@ def world(tmp_path_factory):
 
 # -- verifier -------------------------------------------------------------------------------------
 
+
 @SETTINGS
-@given(xs=st.lists(st.one_of(st.integers(-2, 2), st.integers(R_INT - 2, R_INT + 2), st.integers(0, 2**300),
-                             st.booleans(), st.none(), st.floats(), st.text(max_size=3)), max_size=4))
+@given(
+    xs=st.lists(
+        st.one_of(
+            st.integers(-2, 2),
+            st.integers(R_INT - 2, R_INT + 2),
+            st.integers(0, 2**300),
+            st.booleans(),
+            st.none(),
+            st.floats(),
+            st.text(max_size=3),
+        ),
+        max_size=4,
+    )
+)
 def test_verify_raises_only_invalid_proof_on_arbitrary_public_inputs(world, xs):
     (good_xs, proof), _ = world["items"]
     if xs == list(good_xs) and all(type(x) is int for x in xs):
@@ -92,6 +119,7 @@ def test_verify_raises_only_invalid_proof_on_malformed_points(world, data):
 
 
 # -- batch verifier --------------------------------------------------------------------------------
+
 
 def _cancelling_pair(world):
     """Two invalid proofs whose errors cancel when both get the same batch coefficient:
@@ -141,8 +169,11 @@ def test_batch_coefficients_are_fresh_nonzero_128_bit(world, monkeypatch):
     assert len(set(drawn)) == 8
 
 
-@pytest.mark.parametrize("items", [[("x",)], [None], [(None, None, None)], [5], [([1, 2], "proof")]],
-                         ids=["short", "none", "triple", "int", "proof-str"])
+@pytest.mark.parametrize(
+    "items",
+    [[("x",)], [None], [(None, None, None)], [5], [([1, 2], "proof")]],
+    ids=["short", "none", "triple", "int", "proof-str"],
+)
 def test_batch_rejects_malformed_items_with_invalid_proof(world, items):
     with pytest.raises(InvalidProof, match="item 0"):
         verify_batch(world["pvk"], items)
@@ -154,6 +185,7 @@ def test_batch_needs_a_prepared_key(world):
 
 
 # -- snarkjs JSON ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("content", [b"[" * 100_000, b"\xff\xfe[", b"", b"NaN x"])
 @pytest.mark.parametrize("reader", [read_verification_key, read_proof, read_public])
@@ -186,8 +218,25 @@ def _json_mutations(obj, rng, n):
         for k in path[:-1]:
             cur = cur[k]
         old = cur[path[-1]]
-        cur[path[-1]] = rng.choice([None, 1, 1.5, True, "", "01", "-1", " 1", [], {}, [old, old],
-                                    str(P_INT), str(R_INT), "9" * 79, str(old) + "1"])
+        cur[path[-1]] = rng.choice(
+            [
+                None,
+                1,
+                1.5,
+                True,
+                "",
+                "01",
+                "-1",
+                " 1",
+                [],
+                {},
+                [old, old],
+                str(P_INT),
+                str(R_INT),
+                "9" * 79,
+                str(old) + "1",
+            ]
+        )
         yield m
 
 
@@ -197,8 +246,10 @@ def test_snarkjs_decoders_raise_only_encoding_error_on_mutations(world):
     value, so an accepted mutation that changed a point or a count is a decoder bug."""
     rng = random.Random(20240594)
     vk, proof = world["pk"].vk, world["items"][0][1]
-    for original, to_json, from_json, n in ((proof, proof_to_json, proof_from_json, 200),
-                                            (vk, vk_to_json, vk_from_json, 40)):
+    for original, to_json, from_json, n in (
+        (proof, proof_to_json, proof_from_json, 200),
+        (vk, vk_to_json, vk_from_json, 40),
+    ):
         honest = to_json(original)
         assert from_json(honest) == original
         for m in _json_mutations(honest, rng, n):
@@ -212,6 +263,7 @@ def test_snarkjs_decoders_raise_only_encoding_error_on_mutations(world):
 
 # -- key files -----------------------------------------------------------------------------------
 
+
 @SETTINGS
 @given(data=st.data())
 def test_key_file_readers_raise_only_encoding_error_on_mutated_files(world, data, tmp_path_factory):
@@ -223,7 +275,7 @@ def test_key_file_readers_raise_only_encoding_error_on_mutated_files(world, data
         for _ in range(data.draw(st.integers(1, 3), "flips")):
             buf[data.draw(st.integers(0, len(buf) - 1), "pos")] ^= data.draw(st.integers(1, 255), "mask")
     elif mode == "cut":
-        del buf[data.draw(st.integers(0, len(buf) - 1), "cut"):]
+        del buf[data.draw(st.integers(0, len(buf) - 1), "cut") :]
     else:
         i = data.draw(st.integers(0, len(buf)), "at")
         buf[i:i] = data.draw(st.binary(min_size=1, max_size=8), "bytes")
@@ -277,9 +329,14 @@ _VK_START = 8 + 4 + 16 + 33
 
 def _keyfile_offsets(pk):
     ic_len = 64 * (pk.num_public + 1)
-    return {"alpha_g1": (_VK_START, 64), "beta_g2": (_VK_START + 64, 128),
-            "gamma_g2": (_VK_START + 192, 128), "delta_g2": (_VK_START + 320, 128),
-            "beta_g1": (_VK_START + 448 + ic_len, 64), "delta_g1": (_VK_START + 512 + ic_len, 64)}
+    return {
+        "alpha_g1": (_VK_START, 64),
+        "beta_g2": (_VK_START + 64, 128),
+        "gamma_g2": (_VK_START + 192, 128),
+        "delta_g2": (_VK_START + 320, 128),
+        "beta_g1": (_VK_START + 448 + ic_len, 64),
+        "delta_g1": (_VK_START + 512 + ic_len, 64),
+    }
 
 
 @pytest.mark.parametrize("point", ["alpha_g1", "beta_g2", "gamma_g2", "delta_g2", "beta_g1", "delta_g1"])
@@ -288,8 +345,8 @@ def test_proving_key_file_refuses_key_points_at_infinity(world, tmp_path, point)
     e.g. gamma = O would make every IC term vanish from the verification equation."""
     data = bytearray((world["dir"] / "key.bin").read_bytes())
     off, size = _keyfile_offsets(world["pk"])[point]
-    assert any(data[off:off + size])
-    data[off:off + size] = bytes(size)
+    assert any(data[off : off + size])
+    data[off : off + size] = bytes(size)
     f = tmp_path / "key.bin"
     f.write_bytes(bytes(data))
     with pytest.raises(EncodingError, match="infinity"):
@@ -301,7 +358,7 @@ def test_proving_key_file_refuses_a_zero_domain(world, tmp_path):
     data = bytearray((world["dir"] / "key.bin").read_bytes())
     assert int.from_bytes(data[24:28], "big") == pk.domain_size
     data[24:28] = (0).to_bytes(4, "big")  # domain_size, and drop the H query it announced
-    del data[len(data) - 64 * pk.domain_size:]
+    del data[len(data) - 64 * pk.domain_size :]
     f = tmp_path / "key.bin"
     f.write_bytes(bytes(data))
     with pytest.raises(EncodingError):

@@ -7,6 +7,7 @@ float bilinear resize as an independent upscaler. The limits on weights, bias an
 the BFV noise budget of each parameter set (schemes.bfv.budget via ``BfvParams.noise_budget``,
 ``check_scanner``), cross-checked against the table of specs/bfv.md §8.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -23,8 +24,17 @@ from hypothesis.extra.numpy import arrays
 from PIL import Image
 
 from consistency.params import get_parameter_set
-from schemes.bfv import (DeterministicRng, ScannerBudgetError, check_scanner, combine_score, crs_polynomials,
-                         encrypt_image, generate_share, joint_public_key, linear_score)
+from schemes.bfv import (
+    DeterministicRng,
+    ScannerBudgetError,
+    check_scanner,
+    combine_score,
+    crs_polynomials,
+    encrypt_image,
+    generate_share,
+    joint_public_key,
+    linear_score,
+)
 from schemes.bfv.moduli import residues
 from schemes.bfv.partial import partial_decrypt_score
 
@@ -46,8 +56,7 @@ def _bfv(name: str):
 
 def _spec_budget_row(label: str) -> dict:
     """A row of the noise-budget table of specs/bfv.md §8: {"default": int, "toy": int}."""
-    rows = re.findall(r"^\| " + re.escape(label) + r".*\| ([\d ]+) \| ([\d ]+) \|$",
-                      BFV_SPEC.read_text(), re.M)
+    rows = re.findall(r"^\| " + re.escape(label) + r".*\| ([\d ]+) \| ([\d ]+) \|$", BFV_SPEC.read_text(), re.M)
     assert len(rows) == 1, f"specs/bfv.md needs exactly one budget row {label!r}"
     default, toy = (int(v.replace(" ", "")) for v in rows[0])
     return {"default": default, "toy": toy}
@@ -93,6 +102,7 @@ def _plain_score(raw: dict, pixels: np.ndarray) -> int:
 
 
 # --- weights files ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", NAMES)
 def test_weights_file_contract(name):
@@ -227,6 +237,7 @@ def test_model_contract_is_the_bfv_budget(name):
 
 # --- shipped images --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("kind", KINDS)
 def test_image_format(name, kind):
@@ -272,6 +283,7 @@ def test_rgb_channels_differ():
 
 # --- upscale against an independent implementation ------------------------------------------
 
+
 @settings(max_examples=25, deadline=None)
 @given(img=arrays(np.int64, (8, 8), elements=st.integers(0, 16)), name=st.sampled_from(NAMES))
 def test_upscale_matches_pillow_bilinear(img, name):
@@ -292,6 +304,7 @@ def test_upscale_toy_is_value_scaling():
 
 
 # --- bad input --------------------------------------------------------------------------------
+
 
 def test_rejects_bad_pixels():
     scanner = model.load_weights("default")

@@ -65,8 +65,12 @@ def test_installed_package_and_cli_agree(snarkjs_cli):
 
 def test_specs_and_docs_quote_the_pinned_version():
     """Every 'snarkjs X.Y.Z' / 'snarkjs (X.Y.Z)' in specs/, the READMEs and test docstrings."""
-    files = [*sorted((ROOT / "specs").glob("*.md")), ROOT / "README.md", ROOT / "examples" / "README.md",
-             *sorted((ROOT / "tests").glob("test_*.py"))]
+    files = [
+        *sorted((ROOT / "specs").glob("*.md")),
+        ROOT / "README.md",
+        ROOT / "examples" / "README.md",
+        *sorted((ROOT / "tests").glob("test_*.py")),
+    ]
     pattern = re.compile(r"snarkjs\W{0,3}(\d+\.\d+\.\d+)", re.I)
     found = {}
     for f in files:

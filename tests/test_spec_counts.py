@@ -27,8 +27,8 @@ import pytest
 from consistency import circuit as circuit_module
 from consistency.circuit import build_circuit
 from consistency.params import get_parameter_set
-from schemes.bfv.gadget import encryption_gadget, quotient_ranges
 from schemes.bfv.dkg import crs_polynomials, generate_share, joint_public_key
+from schemes.bfv.gadget import encryption_gadget, quotient_ranges
 from schemes.bfv.keys import PublicKey
 from schemes.commitment import COMMIT_DOMAIN
 from schemes.commitment.gadget import commit_gadget
@@ -47,6 +47,7 @@ SETS = ("toy", "default", "rgb32", "default-2048-leaky")
 
 # --------------------------------------------------------------------------- markdown parsing
 
+
 def _read(name: str) -> str:
     return (SPECS / name).read_text(encoding="utf-8")
 
@@ -58,7 +59,7 @@ def section(text: str, heading: str) -> str:
     assert m, f"no heading matching {heading!r}"
     level = len(m.group(1))
     end = re.compile(rf"^#{{1,{level}}} ", re.M).search(text, m.end())
-    return text[m.end():end.start() if end else len(text)]
+    return text[m.end() : end.start() if end else len(text)]
 
 
 def tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
@@ -110,6 +111,7 @@ def _int_arg(f):
             assert Fraction(a).denominator == 1, f"{f.__name__} of a non-integer {a}"
             ints.append(int(a))
         return f(*ints)
+
     wrapped.__name__ = f.__name__
     return wrapped
 
@@ -153,8 +155,11 @@ def evaluate(expr: str, **env: int) -> int:
             out.append("*")  # juxtaposition: "3 (8 t + R_P)", "26 N"
         out.append(text)
         prev = kind
-    value = eval(" ".join(out), {"__builtins__": {}, "__num": Fraction, **FUNCTIONS},  # noqa: S307
-                 {k: Fraction(v) for k, v in env.items()})
+    value = eval(
+        " ".join(out),
+        {"__builtins__": {}, "__num": Fraction, **FUNCTIONS},  # noqa: S307
+        {k: Fraction(v) for k, v in env.items()},
+    )
     value = Fraction(value)
     assert value.denominator == 1, f"{expr!r} is not an integer for {env}"
     return int(value)
@@ -163,8 +168,10 @@ def evaluate(expr: str, **env: int) -> int:
 def examples(text: str) -> list[tuple[int, dict[str, int]]]:
     """``240 for n = 2, 609 for n = 16`` -> [(240, {n: 2}), (609, {n: 16})]."""
     pat = re.compile(r"(\d[\d ]*\d|\d) for (\w+ = \d+(?:, \w+ = \d+)*)")
-    return [(number(m.group(1)), {k: int(v) for k, v in re.findall(r"(\w+) = (\d+)", m.group(2))})
-            for m in pat.finditer(text)]
+    return [
+        (number(m.group(1)), {k: int(v) for k, v in re.findall(r"(\w+) = (\d+)", m.group(2))})
+        for m in pat.finditer(text)
+    ]
 
 
 def test_the_formula_reader():
@@ -180,6 +187,7 @@ def test_the_formula_reader():
 
 
 # --------------------------------------------------------------------------- measuring
+
 
 def _fresh() -> ConstraintSystem:
     return ConstraintSystem(with_witness=False)
@@ -242,8 +250,12 @@ class World:
     def __init__(self):
         self.params = {s: get_parameter_set(s, allow_insecure=True) for s in SETS}
         default_pk = committee_key(self.params["default"])
-        self.pk = {"toy": committee_key(self.params["toy"]), "default": default_pk, "rgb32": default_pk,
-                   "default-2048-leaky": committee_key(self.params["default-2048-leaky"])}
+        self.pk = {
+            "toy": committee_key(self.params["toy"]),
+            "default": default_pk,
+            "rgb32": default_pk,
+            "default-2048-leaky": committee_key(self.params["default-2048-leaky"]),
+        }
         self.fixed, self.fixed_wires, self.bfv_calls = {}, {}, {}
         for s in SETS:
             self.fixed[s], self.fixed_wires[s], self.bfv_calls[s] = self._fixed_part(s)
@@ -308,10 +320,21 @@ def _formula(cell: str) -> str:
     return spans[0]
 
 
-SUMMARY_CHECKED = ["`assert_bool`", "`to_bits(n)`", "`assert_in_range(lo, hi)`", "`alloc_bounded(C)`",
-                   "byte (pixel) via `alloc_bytes`", "Poseidon(n inputs)", "sponge over L", "commitment, ",
-                   "Poseidon cipher, L elements", "BFV encryption, one chunk", "consistency circuit",
-                   "committee key well-formedness", "committee partial decryption"]
+SUMMARY_CHECKED = [
+    "`assert_bool`",
+    "`to_bits(n)`",
+    "`assert_in_range(lo, hi)`",
+    "`alloc_bounded(C)`",
+    "byte (pixel) via `alloc_bytes`",
+    "Poseidon(n inputs)",
+    "sponge over L",
+    "commitment, ",
+    "Poseidon cipher, L elements",
+    "BFV encryption, one chunk",
+    "consistency circuit",
+    "committee key well-formedness",
+    "committee partial decryption",
+]
 
 
 def test_summary_has_a_check_for_every_row():
@@ -340,12 +363,25 @@ def test_summary_assert_in_range():
     k_name, k_expr = (x.strip() for x in k_def.split("=", 1))
     when_pow2, cond, otherwise = code_spans(row["constraints"])
     lhs, rhs = cond.split("=")
-    pairs = [(0, 0), (7, 7), (0, 1), (0, 2), (0, 38), (0, 255), (3, 10), (10, 17), (100, 100 + 2**20),
-             (5, 5 + 2**20 - 1), (0, 2**251)]
+    pairs = [
+        (0, 0),
+        (7, 7),
+        (0, 1),
+        (0, 2),
+        (0, 38),
+        (0, 255),
+        (3, 10),
+        (10, 17),
+        (100, 100 + 2**20),
+        (5, 5 + 2**20 - 1),
+        (0, 2**251),
+    ]
     for lo, hi in pairs:
         k = evaluate(k_expr, hi=hi, lo=lo)
         env = {"hi": hi, "lo": lo, k_name: k}
-        expected = evaluate(when_pow2, **env) if evaluate(lhs, **env) == evaluate(rhs, **env) else evaluate(otherwise, **env)
+        expected = (
+            evaluate(when_pow2, **env) if evaluate(lhs, **env) == evaluate(rhs, **env) else evaluate(otherwise, **env)
+        )
         assert count(lambda cs: assert_in_range(cs, cs.witness(None, "x"), lo, hi, "r")) == expected, (lo, hi)
 
 
@@ -415,6 +451,7 @@ def test_summary_commitment():
 def _cipher(L: int) -> int:
     def build(cs):
         encrypt_gadget(cs, _wires(cs, L, "m"), _wires(cs, 2, "k"), cs.witness(None, "nonce"), L)
+
     return count(build)
 
 
@@ -423,7 +460,7 @@ def test_summary_cipher():
     f = _formula(row["constraints"])
     for L in (0, 1, 3, 4, 27, 28, 101):
         assert _cipher(L) == evaluate(f, L=L), L
-    (value, env), = examples(row["constraints"])
+    ((value, env),) = examples(row["constraints"])
     assert _cipher(env["L"]) == value
 
 
@@ -510,14 +547,18 @@ def test_consistency_table(world):
         bsum = int(tm.group(2))
         assert number(tm.group(1)) == world.fixed[s] + p.num_chunks * evaluate(per_chunk, b0=bsum, b1=0), s
         assert number(r["wires (example key)"]) == world.fixed_wires[s] + p.num_chunks * evaluate(
-            chunk_w, N=n, b0=bsum, b1=0), s
+            chunk_w, N=n, b0=bsum, b1=0
+        ), s
 
 
 def test_consistency_totals_per_width(world):
     rows = table(CONSISTENCY, "parameter set", "b0 + b1 = 22", "b0 + b1 = 23", "b0 + b1 = 24")
     assert {r["parameter set"] for r in rows} == {"default", "rgb32"}
-    m = re.search(r"domain of `2\^bitlen\(m \+ l\)`, which is 2\^(\d+) for every default key and\s+"
-                  r"2\^(\d+) for every rgb32 key", CONSISTENCY)
+    m = re.search(
+        r"domain of `2\^bitlen\(m \+ l\)`, which is 2\^(\d+) for every default key and\s+"
+        r"2\^(\d+) for every rgb32 key",
+        CONSISTENCY,
+    )
     assert m
     log_domain = {"default": int(m.group(1)), "rgb32": int(m.group(2))}
     chunk_c, _ = _bfv_spec_formulas()
@@ -535,8 +576,14 @@ def test_consistency_fixed_part_sum(world):
     assert m, "the worked sum for the default fixed part"
     terms = [int(x) for x in m.group(1).split("+")]
     p = world.params["default"]
-    parts = [count(lambda cs: alloc_bytes(cs, None, p.num_pixels, "x")), _commit(p.packed_len), 1,
-             _cipher(p.plaintext_len), p.ct_msg_len, 1]
+    parts = [
+        count(lambda cs: alloc_bytes(cs, None, p.num_pixels, "x")),
+        _commit(p.packed_len),
+        1,
+        _cipher(p.plaintext_len),
+        p.ct_msg_len,
+        1,
+    ]
     assert terms == parts
     assert sum(terms) == int(m.group(2)) == world.fixed["default"]
 
@@ -557,6 +604,7 @@ def test_consistency_qap_rows(world):
 
 # --------------------------------------------------------------------------- bfv.md §13
 
+
 def test_bfv_per_chunk_formulas(world):
     """Both the itemized and the final forms of the code block, against the gadget."""
     block = re.search(r"^\s*(constraints = .*\n\s*= .*\n\s*private wires = .*\n\s*= .*)$", BFV13, re.M).group(1)
@@ -564,8 +612,10 @@ def test_bfv_per_chunk_formulas(world):
     lines = [ln.strip() for ln in block.splitlines()]
     e_bits = re.search(r"`e_bits = bitlen\(2B\) = (\d+)`", BFV13)
     assert e_bits
-    forms = {"constraints": [labels.sub("", lines[0].split("=", 1)[1]), lines[1].lstrip("= ")],
-             "private wires": [labels.sub("", lines[2].split("=", 1)[1]), lines[3].lstrip("= ")]}
+    forms = {
+        "constraints": [labels.sub("", lines[0].split("=", 1)[1]), lines[1].lstrip("= ")],
+        "private wires": [labels.sub("", lines[2].split("=", 1)[1]), lines[3].lstrip("= ")],
+    }
     for s in ("toy", "default", "default-2048-leaky"):
         p = world.params[s].bfv
         assert evaluate("bitlen(2 B)", B=p.error_bound) == int(e_bits.group(1))
@@ -598,8 +648,10 @@ def test_bfv_table(world):
     for b in range(0, 20):
         assert evaluate(formula, b0=b, b1=0) == evaluate(chunk_c, N=n, b0=b, b1=0)
         assert evaluate(toy["private wires"], b0=b, b1=0) == evaluate(chunk_w, N=n, b0=b, b1=0)
-    assert [number(x) for x in span.split("–")] == [evaluate(chunk_c, N=n, b0=lo_b, b1=lo_b),
-                                                   evaluate(chunk_c, N=n, b0=hi_b, b1=hi_b)]
+    assert [number(x) for x in span.split("–")] == [
+        evaluate(chunk_c, N=n, b0=lo_b, b1=lo_b),
+        evaluate(chunk_c, N=n, b0=hi_b, b1=hi_b),
+    ]
     # DEFAULT: bold value for the typical widths, range for b in {11, 12}
     n = world.params["default"].bfv.n
     assert number(default["N"]) == n
@@ -614,8 +666,11 @@ def test_bfv_table(world):
 
 
 def test_bfv_default_breakdown(world):
-    m = re.search(r"DEFAULT breakdown: ([\d ]+) \(u\) \+ ([\d ]+) \(errors\) \+ ([\d ]+) \(quotients\) \+ ([\d ]+) "
-                  r"\(packed negacyclic\s+rows\)", BFV13)
+    m = re.search(
+        r"DEFAULT breakdown: ([\d ]+) \(u\) \+ ([\d ]+) \(errors\) \+ ([\d ]+) \(quotients\) \+ ([\d ]+) "
+        r"\(packed negacyclic\s+rows\)",
+        BFV13,
+    )
     assert m
     u, errors, quotients, rows = (number(g) for g in m.groups())
     r1cs = world.gadget_cs["default"].freeze()
@@ -706,18 +761,25 @@ def test_r1cs_table():
         check("`to_bits(x, n)`, 0 <= n <= 252", lambda cs, x: to_bits(cs, x, n, "b"), n=n)
     check("`assert_in_range(x, lo, hi)`, hi = lo", lambda cs, x: assert_in_range(cs, x, 9, 9, "r"))
     for k in (1, 8, 20):
-        check("`assert_in_range(x, lo, hi)`, hi - lo = 2^k - 1, k >= 1",
-              lambda cs, x: assert_in_range(cs, x, 3, 3 + 2**k - 1, "r"), k=k)
+        check(
+            "`assert_in_range(x, lo, hi)`, hi - lo = 2^k - 1, k >= 1",
+            lambda cs, x: assert_in_range(cs, x, 3, 3 + 2**k - 1, "r"),
+            k=k,
+        )
     for lo, hi in ((0, 38), (0, 2), (5, 5 + 2**20)):
         k = (hi - lo).bit_length()
-        check("`assert_in_range(x, lo, hi)`, otherwise, k = bitlen(hi - lo)",
-              lambda cs, x: assert_in_range(cs, x, lo, hi, "r"), k=k)
+        check(
+            "`assert_in_range(x, lo, hi)`, otherwise, k = bitlen(hi - lo)",
+            lambda cs, x: assert_in_range(cs, x, lo, hi, "r"),
+            k=k,
+        )
     assert rows["`assert_in_signed_range(x, B)` (-B <= x <= B)"]["constraints"] == "as `assert_in_range(x + B, 0, 2B)`"
     check("`cs.mul(a, b)`", lambda cs, x: cs.mul(x, x, "m"))
-    check("`cs.enforce_bool(x)` (the row `x (x - 1) = 0`, as `enforce(x, x - 1, 0)`)",
-          lambda cs, x: cs.enforce_bool(x, "b"))
-    check("`alloc_bounded(C)`, a new x in [0, C], k = bitlen(C)",
-          lambda cs, x: alloc_bounded(cs, None, 38, "a"), k=6)
+    check(
+        "`cs.enforce_bool(x)` (the row `x (x - 1) = 0`, as `enforce(x, x - 1, 0)`)",
+        lambda cs, x: cs.enforce_bool(x, "b"),
+    )
+    check("`alloc_bounded(C)`, a new x in [0, C], k = bitlen(C)", lambda cs, x: alloc_bounded(cs, None, 38, "a"), k=6)
     neg = rows["`cs.enforce_negacyclic(poly, inputs, outputs)`"]
     for n in (1, 4, 64):
         cs = _fresh()
@@ -726,8 +788,11 @@ def test_r1cs_table():
         cs.enforce_negacyclic(list(range(1, n + 1)), ins, outs, "neg")
         assert cs.num_constraints == evaluate(neg["constraints"].split(" rows")[0], N=n)
         assert cs.num_private - before == evaluate(neg["new private wires"])
-    m = re.search(r"a pixel range check `\[0, 255\]` costs (\d+); a signed error bound B = (\d+) "
-                  r"\(`\[0, (\d+)\]`,\s+k = (\d+)\) costs (\d+)", sec)
+    m = re.search(
+        r"a pixel range check `\[0, 255\]` costs (\d+); a signed error bound B = (\d+) "
+        r"\(`\[0, (\d+)\]`,\s+k = (\d+)\) costs (\d+)",
+        sec,
+    )
     assert m
     assert count(lambda cs: assert_in_range(cs, cs.witness(None, "x"), 0, 255, "r")) == int(m.group(1))
     bound = int(m.group(2))
@@ -762,8 +827,14 @@ def committee_env(params, b_sum: int | None = None) -> dict:
 
     e_bits = (2 * params.error_bound).bit_length()
     f_bits = (2 * params.flood_bound).bit_length()
-    env = {"N": params.n, "K": len(moduli(params)), "e_bits": e_bits, "f_bits": f_bits, "S": _sponge_for(params.n),
-           "bp_sum": sum(r.bits for r in partial_quotient_ranges(params))}
+    env = {
+        "N": params.n,
+        "K": len(moduli(params)),
+        "e_bits": e_bits,
+        "f_bits": f_bits,
+        "S": _sponge_for(params.n),
+        "bp_sum": sum(r.bits for r in partial_quotient_ranges(params)),
+    }
     if b_sum is not None:
         env["b_sum"] = b_sum
     return env
@@ -802,7 +873,8 @@ def test_committee_table():
     key_f, part_f = _committee_formulas()
     rows = table(COMMITTEE, "circuit", "parameter set", "constraints", "public inputs")
     assert {(r["circuit"], r["parameter set"]) for r in rows} == {
-        (c, s) for c in ("key well-formedness", "partial decryption") for s in ("toy", "default")}
+        (c, s) for c in ("key well-formedness", "partial decryption") for s in ("toy", "default")
+    }
     for r in rows:
         params = _committee_params(r["parameter set"])
         env = committee_env(params)
@@ -818,7 +890,9 @@ def test_committee_table():
             assert m, r
             lo, hi = int(m.group(1)), int(m.group(2))
             c_lo, c_hi = (number(x) for x in r["constraints"].split("–"))
-            assert c_lo == evaluate(key_f, **committee_env(params, lo)) and c_hi == evaluate(key_f, **committee_env(params, hi))
+            assert c_lo == evaluate(key_f, **committee_env(params, lo)) and c_hi == evaluate(
+                key_f, **committee_env(params, hi)
+            )
             c, pub, b_sum = _keygen_measured(params, b"committee.md table" + bytes(14))
             assert lo <= b_sum <= hi and number(r["public inputs"]) == pub, r
             assert c == evaluate(key_f, **committee_env(params, b_sum))
@@ -833,10 +907,14 @@ def test_summary_committee_rows():
     m = re.search(r"default: ([\d ]+\d) to ([\d ]+\d), as b_sum is (\d+) or (\d+)", key_row["constraints"])
     assert m, key_row["constraints"]
     lo, hi = int(m.group(3)), int(m.group(4))
-    assert number(m.group(1)) == evaluate(key_f, **committee_env(default, lo)) \
-        and number(m.group(2)) == evaluate(key_f, **committee_env(default, hi))
+    assert number(m.group(1)) == evaluate(key_f, **committee_env(default, lo)) and number(m.group(2)) == evaluate(
+        key_f, **committee_env(default, hi)
+    )
     # the stated widths are the ones default committees get (the committee.md table measures one)
     assert lo <= _keygen_measured(default, b"committee.md table" + bytes(14))[2] <= hi
     m = re.search(r"toy ([\d ]+\d), default ([\d ]+\d)", part_row["constraints"])
-    assert m and number(m.group(1)) == evaluate(part_f, **committee_env(_committee_params("toy"))) \
+    assert (
+        m
+        and number(m.group(1)) == evaluate(part_f, **committee_env(_committee_params("toy")))
         and number(m.group(2)) == evaluate(part_f, **committee_env(default))
+    )

@@ -6,7 +6,8 @@ import json
 import sys
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schemes.strict_json import MAX_DEPTH, loads
 
@@ -24,7 +25,7 @@ def test_depth_bound_is_exact():
 
 
 def test_brackets_inside_strings_do_not_count():
-    text = json.dumps(["[" * 1000, {"k\\\"[{": "]}" * 50}])
+    text = json.dumps(["[" * 1000, {'k\\"[{': "]}" * 50}])
     assert loads(text) == json.loads(text)
 
 
@@ -49,7 +50,8 @@ def test_malformed_input_is_a_value_error(data):
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
-    max_leaves=30)
+    max_leaves=30,
+)
 
 
 @given(json_values)

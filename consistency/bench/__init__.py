@@ -27,8 +27,9 @@ __all__ = ["run_bench", "collect"]
 
 def _child(args: list[str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([sys.executable, "-m", "consistency.bench.worker", *args],
-                              capture_output=True, text=True, cwd=tmp)
+        proc = subprocess.run(
+            [sys.executable, "-m", "consistency.bench.worker", *args], capture_output=True, text=True, cwd=tmp
+        )
     if proc.returncode != 0:
         raise RuntimeError(f"bench worker {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
     row: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])  # one JSON object (bench.worker)
@@ -39,8 +40,9 @@ def _say(msg: str) -> None:
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
-def collect(names: list[str], sizes: list[int], *, batch: int, runs: int, snarkjs: bool,
-            msm_log_size: int) -> dict[str, Any]:
+def collect(
+    names: list[str], sizes: list[int], *, batch: int, runs: int, snarkjs: bool, msm_log_size: int
+) -> dict[str, Any]:
     """Run every measurement, each in a fresh process; the result as one dict."""
     flag = [] if snarkjs else ["--no-snarkjs"]
     out: dict[str, Any] = {"params": {}, "synthetic": {}, "msm": None}
@@ -63,34 +65,46 @@ def _f(x: float | None, fmt: str) -> str:
 def print_tables(result: dict[str, Any]) -> None:
     rows = result["params"].values()
     if rows:
-        print("| params | constraints | public inputs | setup s | send s | Groth16 prove s | verify ms "
-              "| batch ms/proof | envelope bytes | peak MB | snarkjs prove s | ours/snarkjs |")
+        print(
+            "| params | constraints | public inputs | setup s | send s | Groth16 prove s | verify ms "
+            "| batch ms/proof | envelope bytes | peak MB | snarkjs prove s | ours/snarkjs |"
+        )
         print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for r in rows:
-            print(f"| {r['params']} | {r['constraints']} | {r['public']} | {r['setup_s']:.1f} | {r['send_s']:.2f} "
-                  f"| {r['prove_s']:.2f} | {r['verify_ms']:.1f} | {r['batch_verify_ms_per_proof']:.2f} (of {r['batch']}) "
-                  f"| {r['envelope_bytes']} | {r['peak_mb']:.0f} | {_f(r.get('snarkjs_prove_s'), '.2f')} "
-                  f"| {_f(r.get('ratio'), '.3f')} |")
+            print(
+                f"| {r['params']} | {r['constraints']} | {r['public']} | {r['setup_s']:.1f} | {r['send_s']:.2f} "
+                f"| {r['prove_s']:.2f} | {r['verify_ms']:.1f} | {r['batch_verify_ms_per_proof']:.2f} (of {r['batch']}) "
+                f"| {r['envelope_bytes']} | {r['peak_mb']:.0f} | {_f(r.get('snarkjs_prove_s'), '.2f')} "
+                f"| {_f(r.get('ratio'), '.3f')} |"
+            )
         print()
     sizes = result["synthetic"].values()
     if sizes:
-        print("| size | constraints | setup s | prove s (native engine) | verify ms (3 inputs) | peak MB "
-              "| snarkjs prove s | ours/snarkjs |")
+        print(
+            "| size | constraints | setup s | prove s (native engine) | verify ms (3 inputs) | peak MB "
+            "| snarkjs prove s | ours/snarkjs |"
+        )
         print("|---|---|---|---|---|---|---|---|")
         for r in sizes:
-            print(f"| 2^{r['log_size']} | {r['constraints']} | {r['setup_s']:.2f} | {r['ours_prove_s']:.2f} "
-                  f"| {r['verify_ms']:.2f} | {r['peak_mb']:.0f} | {_f(r.get('snarkjs_prove_s'), '.2f')} "
-                  f"| {_f(r.get('ratio'), '.3f')} |")
+            print(
+                f"| 2^{r['log_size']} | {r['constraints']} | {r['setup_s']:.2f} | {r['ours_prove_s']:.2f} "
+                f"| {r['verify_ms']:.2f} | {r['peak_mb']:.0f} | {_f(r.get('snarkjs_prove_s'), '.2f')} "
+                f"| {_f(r.get('ratio'), '.3f')} |"
+            )
         print()
     m = result.get("msm")
     if m:
-        ref = (f", py_ecc {m['py_ecc_s']:.1f} s for as many multiplications ({m['speedup']:.0f}x)"
-               if m.get("py_ecc_s") else " (py_ecc not installed)")
+        ref = (
+            f", py_ecc {m['py_ecc_s']:.1f} s for as many multiplications ({m['speedup']:.0f}x)"
+            if m.get("py_ecc_s")
+            else " (py_ecc not installed)"
+        )
         print(f"MSM of {m['points']} G1 points: {m['native_s'] * 1e3:.1f} ms{ref}")
     for r in list(rows) + list(sizes):
         if r.get("snarkjs_note"):
-            print(f"note: snarkjs not run for {r.get('params', r.get('log_size'))}: {r['snarkjs_note']}",
-                  file=sys.stderr)
+            print(
+                f"note: snarkjs not run for {r.get('params', r.get('log_size'))}: {r['snarkjs_note']}", file=sys.stderr
+            )
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -110,8 +124,9 @@ def run_bench(args: argparse.Namespace) -> int:
         except ImportError:
             print("error: --plot needs matplotlib: pip install -e '.[plot]'", file=sys.stderr)
             return 2
-    result = collect(names, sizes, batch=args.batch, runs=args.runs, snarkjs=not args.no_snarkjs,
-                     msm_log_size=args.msm_size)
+    result = collect(
+        names, sizes, batch=args.batch, runs=args.runs, snarkjs=not args.no_snarkjs, msm_log_size=args.msm_size
+    )
     if args.json:
         print(json.dumps(result, indent=1))
     else:

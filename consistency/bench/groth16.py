@@ -48,8 +48,7 @@ def snarkjs_columns(sj: SnarkjsTiming) -> Row:
     return row
 
 
-def run_size(log_size: int, num_public: int = 3, verify_runs: int = 5, runs: int = 1,
-             snarkjs: bool = True) -> Row:
+def run_size(log_size: int, num_public: int = 3, verify_runs: int = 5, runs: int = 1, snarkjs: bool = True) -> Row:
     """Measure one size in this process."""
     from schemes.groth16 import Proof, prepare_verifying_key, prove, setup, verify
     from schemes.groth16.example import synthetic_circuit
@@ -66,10 +65,17 @@ def run_size(log_size: int, num_public: int = 3, verify_runs: int = 5, runs: int
     prove_s = median_time(lambda: proofs.append(prove(pk, r1cs, cs.assignment)), runs)
     pvk = prepare_verifying_key(pk.vk)
     verify_s = median_time(lambda: verify(pvk, cs.public_values, proofs[-1]), verify_runs)
-    row: Row = {"log_size": log_size, "constraints": r1cs.num_constraints, "setup_s": setup_s,
-           "ours_prove_s": prove_s, "verify_ms": 1e3 * verify_s, "peak_mb": peak_rss_mb()}
-    sj: SnarkjsTiming = (snarkjs_prove(pk, r1cs, cs, pvk) if snarkjs
-                         else {"snarkjs_prove_s": None, "snarkjs_note": "skipped"})
+    row: Row = {
+        "log_size": log_size,
+        "constraints": r1cs.num_constraints,
+        "setup_s": setup_s,
+        "ours_prove_s": prove_s,
+        "verify_ms": 1e3 * verify_s,
+        "peak_mb": peak_rss_mb(),
+    }
+    sj: SnarkjsTiming = (
+        snarkjs_prove(pk, r1cs, cs, pvk) if snarkjs else {"snarkjs_prove_s": None, "snarkjs_note": "skipped"}
+    )
     row.update(snarkjs_columns(sj))
     sj_s = sj["snarkjs_prove_s"]
     row["ratio"] = prove_s / sj_s if sj_s else None
@@ -95,11 +101,16 @@ def snarkjs_prove(pk: ProvingKey, r1cs: R1CS, cs: ConstraintSystem, pvk: Prepare
         write_zkey(pk, r1cs, d / "k.zkey")
         write_wtns(cs.assignment, d / "w.wtns")
         t = time.perf_counter()
-        proc = run_snarkjs(cli, ["groth16", "prove", str(d / "k.zkey"), str(d / "w.wtns"),
-                                 str(d / "proof.json"), str(d / "public.json")], timeout=3600)
+        proc = run_snarkjs(
+            cli,
+            ["groth16", "prove", str(d / "k.zkey"), str(d / "w.wtns"), str(d / "proof.json"), str(d / "public.json")],
+            timeout=3600,
+        )
         elapsed = time.perf_counter() - t
         if proc.returncode != 0:
-            return {"snarkjs_prove_s": None,
-                    "snarkjs_note": "snarkjs prove failed: " + (proc.stderr or proc.stdout)[-300:]}
+            return {
+                "snarkjs_prove_s": None,
+                "snarkjs_note": "snarkjs prove failed: " + (proc.stderr or proc.stdout)[-300:],
+            }
         verify(pvk, read_public(d / "public.json"), read_proof(d / "proof.json"))
     return {"snarkjs_prove_s": elapsed}

@@ -18,6 +18,7 @@ __all__ = ["msm_against_py_ecc"]
 
 _R = 21888242871839275222246405745257275088548364400416034343698204186575808495617  # the group order
 
+
 def _points(n: int, rng: random.Random) -> list[tuple[int, int]]:
     """n distinct points: consecutive sums of 16 random multiples of the generator, with the
     readable curve arithmetic of :mod:`schemes.bn254.curve` (not the engine under test)."""

@@ -23,6 +23,7 @@ __all__ = ["measure_parameter_set"]
 
 def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bool = True) -> Row:
     """Measure one parameter set in this process (call it in a fresh process for peak memory)."""
+    from schemes.bfv.keys import keygen
     from schemes.groth16 import prepare_verifying_key, prove
     from schemes.groth16.batch import verify_batch
     from schemes.groth16.rerandomize import rerandomize
@@ -32,8 +33,6 @@ def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bo
     from ..demo import _shipped_image
     from ..envelope import Envelope, encode
     from ..image import image_bytes
-    from schemes.bfv.keys import keygen
-
     from ..keys import run_setup
     from ..params import get_parameter_set
     from ..sender import prepare_statement, send
@@ -64,13 +63,22 @@ def measure_parameter_set(name: str, batch: int = 32, runs: int = 1, snarkjs: bo
     public = env.public_inputs()
     batch_s = median_time(lambda: verify_batch(pvk, [(public, p) for p in proofs]), 3)
     peak_mb = peak_rss_mb()
-    sj: SnarkjsTiming = (snarkjs_prove(keys.pk, r1cs, cs, pvk) if snarkjs
-                         else {"snarkjs_prove_s": None, "snarkjs_note": "skipped"})
+    sj: SnarkjsTiming = (
+        snarkjs_prove(keys.pk, r1cs, cs, pvk) if snarkjs else {"snarkjs_prove_s": None, "snarkjs_note": "skipped"}
+    )
     sj_s = sj["snarkjs_prove_s"]
     return {
-        "params": name, "constraints": keys.pk.num_constraints, "public": params.num_public,
-        "setup_s": setup_s, "send_s": send_s, "prove_s": prove_s, "verify_ms": 1e3 * verify_s,
-        "batch_verify_ms_per_proof": 1e3 * batch_s / batch, "batch": batch,
-        "envelope_bytes": len(data), "peak_mb": peak_mb, **snarkjs_columns(sj),
+        "params": name,
+        "constraints": keys.pk.num_constraints,
+        "public": params.num_public,
+        "setup_s": setup_s,
+        "send_s": send_s,
+        "prove_s": prove_s,
+        "verify_ms": 1e3 * verify_s,
+        "batch_verify_ms_per_proof": 1e3 * batch_s / batch,
+        "batch": batch,
+        "envelope_bytes": len(data),
+        "peak_mb": peak_mb,
+        **snarkjs_columns(sj),
         "ratio": prove_s / sj_s if sj_s else None,
     }

@@ -5,6 +5,7 @@ matplotlib is an optional extra (``pip install -e '.[plot]'``); it is imported o
 from __future__ import annotations
 
 from typing import Any
+
 __all__ = ["PlotUnavailable", "plot"]
 
 
@@ -23,8 +24,7 @@ def plot(result: dict[str, Any], path: str) -> None:
         raise PlotUnavailable("--plot needs matplotlib: pip install -e '.[plot]'") from exc
     sizes = sorted(result.get("synthetic", {}).values(), key=lambda r: r["constraints"])
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for key, label, style in (("ours_prove_s", "ours (native engine)", "o-"),
-                              ("snarkjs_prove_s", "snarkjs", "s--")):
+    for key, label, style in (("ours_prove_s", "ours (native engine)", "o-"), ("snarkjs_prove_s", "snarkjs", "s--")):
         xs = [r["constraints"] for r in sizes if r.get(key)]
         ys = [r[key] for r in sizes if r.get(key)]
         if xs:
@@ -33,8 +33,13 @@ def plot(result: dict[str, Any], path: str) -> None:
         for key, marker in (("prove_s", "o"), ("snarkjs_prove_s", "s")):
             if r.get(key):
                 ax.plot([r["constraints"]], [r[key]], marker, fillstyle="none", color="black")
-                ax.annotate(f"{name} ({'ours' if key == 'prove_s' else 'snarkjs'})",
-                            (r["constraints"], r[key]), textcoords="offset points", xytext=(4, 4), fontsize=7)
+                ax.annotate(
+                    f"{name} ({'ours' if key == 'prove_s' else 'snarkjs'})",
+                    (r["constraints"], r[key]),
+                    textcoords="offset points",
+                    xytext=(4, 4),
+                    fontsize=7,
+                )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("constraints")

@@ -68,10 +68,11 @@ def main(argv: list[str] | None = None) -> None:
         _, t_tr = _timed(lambda: r1cs.transpose_evaluate(y))
         ok, t_sat = _timed(lambda: r1cs.is_satisfied(w))
         checked, t_mut = _timed(lambda: assert_witness_mutations_fail(cs))
-        print(f"{label}: {r1cs.num_constraints} rows, {r1cs.num_variables} wires, "
-              f"nnz(A,B,C)={r1cs.num_nonzeros()}")
-        print(f"  build+witness {t_build:.3f}s  evaluate {t_eval:.3f}s  transpose_evaluate {t_tr:.3f}s  "
-              f"is_satisfied {t_sat:.3f}s ({ok})  mutations ({checked} wires) {t_mut:.2f}s")
+        print(f"{label}: {r1cs.num_constraints} rows, {r1cs.num_variables} wires, nnz(A,B,C)={r1cs.num_nonzeros()}")
+        print(
+            f"  build+witness {t_build:.3f}s  evaluate {t_eval:.3f}s  transpose_evaluate {t_tr:.3f}s  "
+            f"is_satisfied {t_sat:.3f}s ({ok})  mutations ({checked} wires) {t_mut:.2f}s"
+        )
         if args.write:
             with tempfile.TemporaryDirectory() as d:
                 path = os.path.join(d, "c.r1cs")

@@ -15,9 +15,20 @@
 """
 
 from .config import CommitteeConfig, init_committee, load_config
-from .errors import (BudgetExhausted, CommitteeError, CommitteeMismatch, ContributionRefused, ForeignRequest,
-                     MalformedRequest, ModelMismatch, PartialRefused, RecordRefused, ReplayRefused, RequestRefused,
-                     UnverifiedEnvelope)
+from .errors import (
+    BudgetExhausted,
+    CommitteeError,
+    CommitteeMismatch,
+    ContributionRefused,
+    ForeignRequest,
+    MalformedRequest,
+    ModelMismatch,
+    PartialRefused,
+    RecordRefused,
+    ReplayRefused,
+    RequestRefused,
+    UnverifiedEnvelope,
+)
 from .keygen import Committee, finalize, join, load_committee
 from .member import Member
 from .partial import PartialAnswer, decode_partial
@@ -26,10 +37,32 @@ from .request import ScanRequest, decode_request, make_request
 from .verdict import combine
 
 __all__ = [
-    "CommitteeConfig", "init_committee", "load_config", "Committee", "join", "finalize", "load_committee",
-    "Member", "ScanRequest", "make_request", "decode_request", "PartialAnswer", "decode_partial", "combine",
-    "VerdictRecord", "audit_record",
-    "CommitteeError", "CommitteeMismatch", "RequestRefused", "UnverifiedEnvelope", "ReplayRefused",
-    "ModelMismatch", "BudgetExhausted", "ForeignRequest", "MalformedRequest", "ContributionRefused",
-    "PartialRefused", "RecordRefused",
+    "CommitteeConfig",
+    "init_committee",
+    "load_config",
+    "Committee",
+    "join",
+    "finalize",
+    "load_committee",
+    "Member",
+    "ScanRequest",
+    "make_request",
+    "decode_request",
+    "PartialAnswer",
+    "decode_partial",
+    "combine",
+    "VerdictRecord",
+    "audit_record",
+    "CommitteeError",
+    "CommitteeMismatch",
+    "RequestRefused",
+    "UnverifiedEnvelope",
+    "ReplayRefused",
+    "ModelMismatch",
+    "BudgetExhausted",
+    "ForeignRequest",
+    "MalformedRequest",
+    "ContributionRefused",
+    "PartialRefused",
+    "RecordRefused",
 ]

@@ -43,8 +43,16 @@ def _refused(exc: Exception, reason: str | None = None, a: argparse.Namespace | 
         code = getattr(exc, "reason", None)
         kind = reason or (getattr(code, "value", None) or str(code) if code is not None else type(exc).__name__)
         members = getattr(exc, "members", None) or {}
-        print(json.dumps({"ok": False, "refused": kind, "message": str(exc),
-                          "members": {str(k): str(v) for k, v in members.items()}}))
+        print(
+            json.dumps(
+                {
+                    "ok": False,
+                    "refused": kind,
+                    "message": str(exc),
+                    "members": {str(k): str(v) for k, v in members.items()},
+                }
+            )
+        )
     return 1
 
 
@@ -68,10 +76,18 @@ def cmd_init(a: argparse.Namespace) -> int:
     if not 1 <= a.parties <= params.bfv.parties:
         return _usage(f"--parties must be in [1, {params.bfv.parties}] for {params.name}")
     config = init_committee(a.dir, params, a.parties, a.id, decryption_budget=a.budget, progress=progress_printer())
-    return _done(a, f"committee {config.digest.hex()} ({config.parties} members, {params.name}, "
-                    f"budget {config.decryption_budget} decryptions) in {a.dir}",
-                 {"committee": config.digest.hex(), "params_id": params.name, "parties": config.parties,
-                  "decryption_budget": config.decryption_budget, "dir": a.dir})
+    return _done(
+        a,
+        f"committee {config.digest.hex()} ({config.parties} members, {params.name}, "
+        f"budget {config.decryption_budget} decryptions) in {a.dir}",
+        {
+            "committee": config.digest.hex(),
+            "params_id": params.name,
+            "parties": config.parties,
+            "decryption_budget": config.decryption_budget,
+            "dir": a.dir,
+        },
+    )
 
 
 def cmd_join(a: argparse.Namespace) -> int:
@@ -79,8 +95,11 @@ def cmd_join(a: argparse.Namespace) -> int:
     from .keygen import join
 
     contribution = join(a.dir, a.member, a.secret, allow_insecure=a.insecure, progress=progress_printer())
-    return _done(a, f"member {contribution.member} joined: h = {contribution.h}; share in {a.secret} (0600)",
-                 {"member": contribution.member, "h": str(contribution.h), "secret": a.secret})
+    return _done(
+        a,
+        f"member {contribution.member} joined: h = {contribution.h}; share in {a.secret} (0600)",
+        {"member": contribution.member, "h": str(contribution.h), "secret": a.secret},
+    )
 
 
 def cmd_finalize(a: argparse.Namespace) -> int:
@@ -94,8 +113,9 @@ def cmd_finalize(a: argparse.Namespace) -> int:
         return _refused(exc, "contribution", a)
     digest = public_key_digest(committee.params.bfv, committee.pk).hex()
     members = [c.member for c in committee.contributions]
-    return _done(a, f"finalized: joint key {digest} from members {members}",
-                 {"joint_key_digest": digest, "members": members})
+    return _done(
+        a, f"finalized: joint key {digest} from members {members}", {"joint_key_digest": digest, "members": members}
+    )
 
 
 def cmd_setup(a: argparse.Namespace) -> int:
@@ -121,8 +141,17 @@ def cmd_setup(a: argparse.Namespace) -> int:
     write_keydir(a.out, keys)
     say(f"wrote {a.out} (digest {keys.verifier.digest.hex()[:16]}...): no secret share")
     if a.json:
-        print(json.dumps({"ok": True, "keys": a.out, "params_id": params.name, "digest": keys.verifier.digest.hex(),
-                          "constraints": keys.pk.num_constraints}))
+        print(
+            json.dumps(
+                {
+                    "ok": True,
+                    "keys": a.out,
+                    "params_id": params.name,
+                    "digest": keys.verifier.digest.hex(),
+                    "constraints": keys.pk.num_constraints,
+                }
+            )
+        )
     return 0
 
 
@@ -138,10 +167,16 @@ def cmd_scan(a: argparse.Namespace) -> int:
     except Rejected as exc:
         return _refused(exc, exc.reason.value, a)
     write_bytes(a.out, request.encode())
-    return _done(a, f"wrote {a.out}: scan request {request.digest().hex()[:16]}... for envelope "
-                    f"{request.envelope_digest().hex()[:16]}...",
-                 {"request": a.out, "request_digest": request.digest().hex(),
-                  "envelope_digest": request.envelope_digest().hex()})
+    return _done(
+        a,
+        f"wrote {a.out}: scan request {request.digest().hex()[:16]}... for envelope "
+        f"{request.envelope_digest().hex()[:16]}...",
+        {
+            "request": a.out,
+            "request_digest": request.digest().hex(),
+            "envelope_digest": request.envelope_digest().hex(),
+        },
+    )
 
 
 def cmd_partial(a: argparse.Namespace) -> int:
@@ -160,9 +195,11 @@ def cmd_partial(a: argparse.Namespace) -> int:
         return _refused(exc, None, a)
     write_bytes(a.out, answer.encode())
     used = member.decryptions()
-    return _done(a, f"wrote {a.out}: member {a.member}'s partial decryption ({used} of "
-                    f"{member.budget} decryptions used)",
-                 {"partial": a.out, "member": a.member, "decryptions": used, "decryption_budget": member.budget})
+    return _done(
+        a,
+        f"wrote {a.out}: member {a.member}'s partial decryption ({used} of {member.budget} decryptions used)",
+        {"partial": a.out, "member": a.member, "decryptions": used, "decryption_budget": member.budget},
+    )
 
 
 def cmd_verdict(a: argparse.Namespace) -> int:
@@ -182,8 +219,11 @@ def cmd_verdict(a: argparse.Namespace) -> int:
     except RequestRefused as exc:
         return _refused(exc, None, a)
     write_bytes(a.out, record.encode())
-    return _done(a, f"score {record.score}, threshold {record.threshold}: {record.verdict.upper()} (record {a.out})",
-                 {"record": a.out, "score": record.score, "threshold": record.threshold, "verdict": record.verdict})
+    return _done(
+        a,
+        f"score {record.score}, threshold {record.threshold}: {record.verdict.upper()} (record {a.out})",
+        {"record": a.out, "score": record.score, "threshold": record.threshold, "verdict": record.verdict},
+    )
 
 
 def cmd_audit(a: argparse.Namespace) -> int:
@@ -198,10 +238,17 @@ def cmd_audit(a: argparse.Namespace) -> int:
         record = audit_record(_read_bytes(a.record), keys, committee)
     except RecordRefused as exc:
         return _refused(exc, "record", a)
-    return _done(a, f"RECORD OK: score {record.score}, threshold {record.threshold}, verdict {record.verdict}, "
-                    f"{len(record.partials)} proven partials",
-                 {"score": record.score, "threshold": record.threshold, "verdict": record.verdict,
-                  "partials": len(record.partials)})
+    return _done(
+        a,
+        f"RECORD OK: score {record.score}, threshold {record.threshold}, verdict {record.verdict}, "
+        f"{len(record.partials)} proven partials",
+        {
+            "score": record.score,
+            "threshold": record.threshold,
+            "verdict": record.verdict,
+            "partials": len(record.partials),
+        },
+    )
 
 
 def _index(text: str) -> int:

@@ -15,16 +15,27 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable
 
 from schemes import strict_json
 
 from .errors import MalformedCommitteeFile
 
-__all__ = ["canonical", "loads", "read_json", "write_bytes", "write_json", "create_json", "require_keys", "dec",
-           "dec_list", "hexbytes", "small_int"]
+__all__ = [
+    "canonical",
+    "loads",
+    "read_json",
+    "write_bytes",
+    "write_json",
+    "create_json",
+    "require_keys",
+    "dec",
+    "dec_list",
+    "hexbytes",
+    "small_int",
+]
 
 _DEC = re.compile(r"^(0|[1-9][0-9]*)$")
 _HEX = re.compile(r"^([0-9a-f]{2})*$")
@@ -84,8 +95,11 @@ def require_keys(obj: dict[str, Any], keys: Iterable[str], what: str, error: typ
     want = set(keys)
     if set(obj) != want:
         missing, extra = sorted(want - set(obj)), sorted(set(obj) - want)
-        raise error(f"{what}: expected exactly the keys {sorted(want)}"
-                    + (f"; missing {missing}" if missing else "") + (f"; unexpected {extra}" if extra else ""))
+        raise error(
+            f"{what}: expected exactly the keys {sorted(want)}"
+            + (f"; missing {missing}" if missing else "")
+            + (f"; unexpected {extra}" if extra else "")
+        )
 
 
 def dec(value: Any, what: str, below: int | None = None, error: type = MalformedCommitteeFile) -> int:

@@ -29,11 +29,11 @@ import hashlib
 import os
 import secrets
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
 
 from schemes.bfv.dkg import crs_polynomials
 from schemes.bfv.dkg_gadget import keygen_circuit, keygen_num_public
@@ -51,10 +51,21 @@ from .errors import CommitteeMismatch, MalformedCommitteeFile
 __all__ = ["COMMITTEE_VERSION", "CommitteeConfig", "init_committee", "load_config", "budget_cap", "crs_seed"]
 
 COMMITTEE_VERSION = 1
-_KEYS = ("version", "id", "params_id", "parties", "crs_seed", "model_digest", "decryption_budget",
-         "keygen_vk_digest", "partial_vk_digest")
-_FILES = {"keygen": ("keygen_verification_key.json", "keygen_proving_key.bin"),
-          "partial": ("partial_verification_key.json", "partial_proving_key.bin")}
+_KEYS = (
+    "version",
+    "id",
+    "params_id",
+    "parties",
+    "crs_seed",
+    "model_digest",
+    "decryption_budget",
+    "keygen_vk_digest",
+    "partial_vk_digest",
+)
+_FILES = {
+    "keygen": ("keygen_verification_key.json", "keygen_proving_key.bin"),
+    "partial": ("partial_verification_key.json", "partial_proving_key.bin"),
+}
 
 Progress = Callable[[str], None] | None
 Setup = Callable[..., ProvingKey]
@@ -63,8 +74,9 @@ Setup = Callable[..., ProvingKey]
 def crs_seed(params: ParameterSet, committee_id: str) -> bytes:
     """The public seed of the common ring elements (see the module docstring)."""
     name, cid = params.name.encode(), committee_id.encode("utf-8")
-    return hashlib.sha256(b"GRC/committee-crs/v1\x00" + struct.pack(">H", len(name)) + name
-                          + struct.pack(">H", len(cid)) + cid).digest()
+    return hashlib.sha256(
+        b"GRC/committee-crs/v1\x00" + struct.pack(">H", len(name)) + name + struct.pack(">H", len(cid)) + cid
+    ).digest()
 
 
 def budget_cap(params: ParameterSet) -> int:
@@ -117,20 +129,43 @@ class CommitteeConfig:
         return pk
 
 
-def _config_json(committee_id: str, params: ParameterSet, parties: int, seed: bytes, model: bytes,
-                 budget: int, keygen_vk: VerifyingKey, partial_vk: VerifyingKey) -> dict[str, object]:
-    return {"version": COMMITTEE_VERSION, "id": committee_id, "params_id": params.name, "parties": parties,
-            "crs_seed": seed.hex(), "model_digest": model.hex(), "decryption_budget": budget,
-            "keygen_vk_digest": _vk_digest(keygen_vk).hex(), "partial_vk_digest": _vk_digest(partial_vk).hex()}
+def _config_json(
+    committee_id: str,
+    params: ParameterSet,
+    parties: int,
+    seed: bytes,
+    model: bytes,
+    budget: int,
+    keygen_vk: VerifyingKey,
+    partial_vk: VerifyingKey,
+) -> dict[str, object]:
+    return {
+        "version": COMMITTEE_VERSION,
+        "id": committee_id,
+        "params_id": params.name,
+        "parties": parties,
+        "crs_seed": seed.hex(),
+        "model_digest": model.hex(),
+        "decryption_budget": budget,
+        "keygen_vk_digest": _vk_digest(keygen_vk).hex(),
+        "partial_vk_digest": _vk_digest(partial_vk).hex(),
+    }
 
 
 def _digest(obj: dict[str, Any]) -> bytes:
     return hashlib.sha256(b"GRC/committee/v1\x00" + canonical(obj)).digest()
 
 
-def init_committee(path: str | os.PathLike[str], params: ParameterSet, parties: int, committee_id: str | None = None,
-                   *, decryption_budget: int | None = None, setup_fn: Setup = setup,
-                   progress: Progress = None) -> CommitteeConfig:
+def init_committee(
+    path: str | os.PathLike[str],
+    params: ParameterSet,
+    parties: int,
+    committee_id: str | None = None,
+    *,
+    decryption_budget: int | None = None,
+    setup_fn: Setup = setup,
+    progress: Progress = None,
+) -> CommitteeConfig:
     """Create a committee directory: the configuration, and the Groth16 keys of the two
     committee circuits (whoever runs this must not keep the setup's secrets: specs/committee.md
     §8). Refuses a directory that already holds a committee."""
@@ -141,14 +176,19 @@ def init_committee(path: str | os.PathLike[str], params: ParameterSet, parties: 
     if isinstance(parties, bool) or not isinstance(parties, int) or not 1 <= parties <= params.bfv.parties:
         raise ValueError(f"parties must be in [1, {params.bfv.parties}] for {params.name} (its noise budget)")
     committee_id = secrets.token_hex(16) if committee_id is None else committee_id
-    if not isinstance(committee_id, str) or not 1 <= len(committee_id.encode("utf-8")) <= 200 \
-            or not committee_id.isprintable():
+    if (
+        not isinstance(committee_id, str)
+        or not 1 <= len(committee_id.encode("utf-8")) <= 200
+        or not committee_id.isprintable()
+    ):
         raise ValueError("the committee id must be 1 to 200 bytes of printable text")
     cap = budget_cap(params)
     if cap < 1:
-        raise ValueError(f"{params.name} has a decryption budget of 0 (its flooding gives no statistical guarantee "
-                         "per decryption, specs/bfv.md §8.6): its committee would never decrypt; use a set "
-                         "with a positive budget")
+        raise ValueError(
+            f"{params.name} has a decryption budget of 0 (its flooding gives no statistical guarantee "
+            "per decryption, specs/bfv.md §8.6): its committee would never decrypt; use a set "
+            "with a positive budget"
+        )
     budget = cap if decryption_budget is None else decryption_budget
     if isinstance(budget, bool) or not isinstance(budget, int) or not 1 <= budget <= cap:
         raise ValueError(f"the decryption budget must be in [1, {cap}] for {params.name}")
@@ -160,8 +200,16 @@ def init_committee(path: str | os.PathLike[str], params: ParameterSet, parties: 
         r1cs = cs.freeze()
         say(f"{circuit} circuit: {r1cs.num_constraints} constraints, {r1cs.num_public} public inputs; Groth16 setup")
         keys[circuit] = setup_fn(r1cs)
-    obj = _config_json(committee_id, params, parties, seed, model_digest(params, load_scanner(params)), budget,
-                       keys["keygen"].vk, keys["partial"].vk)
+    obj = _config_json(
+        committee_id,
+        params,
+        parties,
+        seed,
+        model_digest(params, load_scanner(params)),
+        budget,
+        keys["keygen"].vk,
+        keys["partial"].vk,
+    )
     d.mkdir(parents=True, exist_ok=True)
     (d / "members").mkdir(exist_ok=True)
     for circuit, (vk_file, pk_file) in _FILES.items():
@@ -171,8 +219,9 @@ def init_committee(path: str | os.PathLike[str], params: ParameterSet, parties: 
     return load_config(d, params=params)
 
 
-def load_config(path: str | os.PathLike[str], *, params: ParameterSet | None = None,
-                allow_insecure: bool = False) -> CommitteeConfig:
+def load_config(
+    path: str | os.PathLike[str], *, params: ParameterSet | None = None, allow_insecure: bool = False
+) -> CommitteeConfig:
     """Read ``DIR/committee.json`` and the two verifying keys, strictly, and cross-check them.
     ``params``: the set the committee must be for (the opt-in to an insecure one); by default any
     secure set."""
@@ -207,5 +256,6 @@ def load_config(path: str | os.PathLike[str], *, params: ParameterSet | None = N
             raise CommitteeMismatch(f"{vk_file} has {vk.num_public} public inputs, {params.name} needs {want}")
         vks[circuit] = vk
     model = hexbytes(obj["model_digest"], "committee.json: model_digest", 32)
-    return CommitteeConfig(d, obj["id"], params, parties, seed, model, budget, vks["keygen"], vks["partial"],
-                           _digest(obj))
+    return CommitteeConfig(
+        d, obj["id"], params, parties, seed, model, budget, vks["keygen"], vks["partial"], _digest(obj)
+    )

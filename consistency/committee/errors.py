@@ -22,9 +22,21 @@ from collections.abc import Mapping
 from ..errors import ConsistencyError
 
 __all__ = [
-    "CommitteeError", "MalformedCommitteeFile", "CommitteeMismatch", "CorruptLog", "RefusalReason",
-    "RequestRefused", "UnverifiedEnvelope", "ReplayRefused", "ModelMismatch", "BudgetExhausted",
-    "ForeignRequest", "MalformedRequest", "NamedRefusal", "ContributionRefused", "PartialRefused",
+    "CommitteeError",
+    "MalformedCommitteeFile",
+    "CommitteeMismatch",
+    "CorruptLog",
+    "RefusalReason",
+    "RequestRefused",
+    "UnverifiedEnvelope",
+    "ReplayRefused",
+    "ModelMismatch",
+    "BudgetExhausted",
+    "ForeignRequest",
+    "MalformedRequest",
+    "NamedRefusal",
+    "ContributionRefused",
+    "PartialRefused",
     "RecordRefused",
 ]
 
@@ -51,11 +63,11 @@ class RefusalReason(enum.Enum):
     """Why a member refused a scan request (stable values: they appear in messages and logs)."""
 
     UNVERIFIED_ENVELOPE = "unverified_envelope"  #: the envelope's proof does not verify
-    REPLAY = "replay"                            #: this member already decrypted this envelope
-    MODEL_MISMATCH = "model_mismatch"            #: the request names another model than the committee's
-    BUDGET = "budget"                            #: the key's decryption budget is used up
-    FOREIGN = "foreign"                          #: another parameter set or key directory
-    MALFORMED = "malformed"                      #: not a well-formed scan request
+    REPLAY = "replay"  #: this member already decrypted this envelope
+    MODEL_MISMATCH = "model_mismatch"  #: the request names another model than the committee's
+    BUDGET = "budget"  #: the key's decryption budget is used up
+    FOREIGN = "foreign"  #: another parameter set or key directory
+    MALFORMED = "malformed"  #: not a well-formed scan request
 
 
 class RequestRefused(CommitteeError):
@@ -99,8 +111,9 @@ class NamedRefusal(CommitteeError):
     def __init__(self, members: Mapping[int, str]) -> None:
         self.members = dict(sorted(members.items()))
         detail = "; ".join(f"member {i}: {why}" for i, why in self.members.items())
-        super().__init__(f"{self.what} (member{'s' if len(self.members) != 1 else ''} "
-                         f"{', '.join(map(str, self.members))}): {detail}")
+        super().__init__(
+            f"{self.what} (member{'s' if len(self.members) != 1 else ''} {', '.join(map(str, self.members))}): {detail}"
+        )
 
 
 class ContributionRefused(NamedRefusal):

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Hashable
 
 from schemes.bfv.dkg import KeyContribution, SecretShare, generate_share, joint_public_key
 from schemes.bfv.dkg_gadget import KeygenStatement, keygen_circuit, keygen_public_inputs
@@ -42,13 +42,32 @@ from schemes.groth16 import InvalidProof, Proof, prepare_verifying_key, prove, v
 from schemes.groth16.snarkjs import proof_from_json, proof_to_json
 
 from ..params import ParameterSet
-from .codec import canonical, create_json, write_bytes, dec, dec_list, hexbytes, read_json, require_keys, small_int, write_json
+from .codec import (
+    canonical,
+    create_json,
+    dec,
+    dec_list,
+    hexbytes,
+    read_json,
+    require_keys,
+    small_int,
+    write_bytes,
+    write_json,
+)
 from .config import CommitteeConfig, load_config
 from .errors import CommitteeMismatch, ContributionRefused, MalformedCommitteeFile
 from .share import log_path, read_share, write_share
 
-__all__ = ["Committee", "join", "finalize", "load_committee", "contribution_path", "read_contribution",
-           "contribution_json", "load_member_share"]
+__all__ = [
+    "Committee",
+    "join",
+    "finalize",
+    "load_committee",
+    "contribution_path",
+    "read_contribution",
+    "contribution_json",
+    "load_member_share",
+]
 
 Progress = Callable[[str], None] | None
 _KEYS = ("version", "committee", "member", "h", "b", "proof")
@@ -79,9 +98,14 @@ def contribution_path(config: CommitteeConfig, member: int) -> Path:
 
 
 def contribution_json(config: CommitteeConfig, contribution: KeyContribution, proof: Proof) -> dict[str, object]:
-    return {"version": 1, "committee": config.digest.hex(), "member": contribution.member,
-            "h": str(contribution.h), "b": [[str(int(x)) for x in poly] for poly in contribution.b],
-            "proof": proof_to_json(proof)}
+    return {
+        "version": 1,
+        "committee": config.digest.hex(),
+        "member": contribution.member,
+        "h": str(contribution.h),
+        "b": [[str(int(x)) for x in poly] for poly in contribution.b],
+        "proof": proof_to_json(proof),
+    }
 
 
 def read_contribution(config: CommitteeConfig, member: int) -> tuple[KeyContribution, Proof]:
@@ -97,8 +121,10 @@ def read_contribution(config: CommitteeConfig, member: int) -> tuple[KeyContribu
     mods = moduli(config.params.bfv)
     if not isinstance(obj["b"], list) or len(obj["b"]) != len(mods):
         raise MalformedCommitteeFile(f"contribution: b must hold one polynomial per modulus ({len(mods)})")
-    b = tuple(dec_list(poly, config.params.bfv.n, q, f"contribution: b[{k}]") for k, (poly, q) in
-              enumerate(zip(obj["b"], mods)))
+    b = tuple(
+        dec_list(poly, config.params.bfv.n, q, f"contribution: b[{k}]")
+        for k, (poly, q) in enumerate(zip(obj["b"], mods))
+    )
     h = dec(obj["h"], "contribution: h", int(R))
     try:
         proof = proof_from_json(obj["proof"])
@@ -107,8 +133,16 @@ def read_contribution(config: CommitteeConfig, member: int) -> tuple[KeyContribu
     return KeyContribution(member, b, h), proof
 
 
-def join(path: str | os.PathLike[str], member: int, secret_path: str | os.PathLike[str], *, params: ParameterSet | None = None,
-         allow_insecure: bool = False, rng: RandomSource | None = None, progress: Progress = None) -> KeyContribution:
+def join(
+    path: str | os.PathLike[str],
+    member: int,
+    secret_path: str | os.PathLike[str],
+    *,
+    params: ParameterSet | None = None,
+    allow_insecure: bool = False,
+    rng: RandomSource | None = None,
+    progress: Progress = None,
+) -> KeyContribution:
     """Member ``member`` makes its share on this machine: the secret file first (0600, never
     overwritten), then its public contribution with a proof in the committee directory."""
     say = progress or (lambda _m: None)
@@ -168,10 +202,15 @@ def _contribution_digest(config: CommitteeConfig, c: KeyContribution) -> str:
 
 
 def _finalized_json(config: CommitteeConfig, contributions: list[KeyContribution], pk: PublicKey) -> dict[str, object]:
-    return {"version": 1, "committee": config.digest.hex(),
-            "public_key_digest": public_key_digest(config.params.bfv, pk).hex(),
-            "members": [{"member": c.member, "h": str(c.h), "contribution_digest": _contribution_digest(config, c)}
-                        for c in contributions]}
+    return {
+        "version": 1,
+        "committee": config.digest.hex(),
+        "public_key_digest": public_key_digest(config.params.bfv, pk).hex(),
+        "members": [
+            {"member": c.member, "h": str(c.h), "contribution_digest": _contribution_digest(config, c)}
+            for c in contributions
+        ],
+    }
 
 
 def _verified_committee(config: CommitteeConfig) -> Committee:
@@ -183,7 +222,9 @@ def _verified_committee(config: CommitteeConfig) -> Committee:
     return Committee(config, tuple(contributions), pk)
 
 
-def finalize(path: str | os.PathLike[str], *, params: ParameterSet | None = None, allow_insecure: bool = False) -> Committee:
+def finalize(
+    path: str | os.PathLike[str], *, params: ParameterSet | None = None, allow_insecure: bool = False
+) -> Committee:
     """Verify every contribution and publish the joint key; :class:`ContributionRefused` names
     each member whose contribution is missing, malformed, unproven or duplicated."""
     config = load_config(path, params=params, allow_insecure=allow_insecure)
@@ -193,8 +234,9 @@ def finalize(path: str | os.PathLike[str], *, params: ParameterSet | None = None
     return committee
 
 
-def load_committee(path: str | os.PathLike[str], *, params: ParameterSet | None = None,
-                   allow_insecure: bool = False) -> Committee:
+def load_committee(
+    path: str | os.PathLike[str], *, params: ParameterSet | None = None, allow_insecure: bool = False
+) -> Committee:
     """A finalized committee, with every contribution re-verified and the joint key recomputed
     and compared with ``committee_pk.bin`` and ``finalized.json``."""
     config = load_config(path, params=params, allow_insecure=allow_insecure)

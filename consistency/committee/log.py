@@ -57,8 +57,9 @@ class DecryptionLog:
         self.path = Path(path)
 
     def _open(self) -> int:
-        return os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC
-                       | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        return os.open(
+            self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0), 0o600
+        )
 
     @staticmethod
     def _entries(fd: int) -> list[tuple[bytes, bytes, bytes]]:
@@ -94,19 +95,31 @@ class DecryptionLog:
             entries = self._entries(fd)
             for _, score, _ in entries:
                 if score == score_ciphertext:
-                    raise ReplayRefused("this member already decrypted the score of this envelope (or of "
-                                        "another envelope with the same inference input)")
+                    raise ReplayRefused(
+                        "this member already decrypted the score of this envelope (or of "
+                        "another envelope with the same inference input)"
+                    )
             if len(entries) >= budget:
                 raise BudgetExhausted(
                     f"the committee key's decryption budget ({budget}) is used up: "
-                    "the committee key must be rotated (a new committee)")
-            line = json.dumps({"v": 1, "time": datetime.fromtimestamp(time.time(), timezone.utc)
-                               .strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "envelope_id": envelope.hex(),
-                               "score_ciphertext": score_ciphertext.hex(), "request": request.hex()},
-                              separators=(",", ":")) + "\n"
+                    "the committee key must be rotated (a new committee)"
+                )
+            line = (
+                json.dumps(
+                    {
+                        "v": 1,
+                        "time": datetime.fromtimestamp(time.time(), timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                        "envelope_id": envelope.hex(),
+                        "score_ciphertext": score_ciphertext.hex(),
+                        "request": request.hex(),
+                    },
+                    separators=(",", ":"),
+                )
+                + "\n"
+            )
             view = memoryview(line.encode())
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
             return len(entries) + 1
         finally:

@@ -48,11 +48,19 @@ class Member:
     """Member ``member`` of ``committee``, holding the share in ``secret_path`` and trusting the
     key directory ``keys`` (its own copy; the envelopes it accepts verify under it)."""
 
-    def __init__(self, committee: Committee, keys: VerifierKeys, member: int, secret_path: str | os.PathLike[str],
-                 *, rng: RandomSource | None = None) -> None:
+    def __init__(
+        self,
+        committee: Committee,
+        keys: VerifierKeys,
+        member: int,
+        secret_path: str | os.PathLike[str],
+        *,
+        rng: RandomSource | None = None,
+    ) -> None:
         if keys.params != committee.params:
-            raise CommitteeMismatch(f"the key directory is for {keys.params.name}, the committee for "
-                                    f"{committee.params.name}")
+            raise CommitteeMismatch(
+                f"the key directory is for {keys.params.name}, the committee for {committee.params.name}"
+            )
         if keys.pk_fhe != committee.pk:
             raise CommitteeMismatch("the key directory's BFV key is not this committee's joint key")
         self.committee = committee
@@ -106,4 +114,3 @@ class Member:
             self._proving_key = self.committee.config.proving_key("partial")
         proof = prove(self._proving_key, cs.freeze(), cs.assignment)
         return PartialAnswer(self.member, part.d, request.digest(), score_digest, proof)
-

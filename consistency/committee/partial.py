@@ -15,8 +15,8 @@ recomputed values, never against what the file says.
 
 from __future__ import annotations
 
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from schemes.bfv.moduli import moduli
 from schemes.bfv.partial_gadget import PartialStatement, partial_public_inputs
@@ -45,9 +45,15 @@ class PartialAnswer:
     proof: Proof
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": 1, "kind": "partial", "member": self.member, "d": [str(int(x)) for x in self.d],
-                "request": self.request.hex(), "score_ciphertext": self.score_ciphertext.hex(),
-                "proof": proof_to_json(self.proof)}
+        return {
+            "version": 1,
+            "kind": "partial",
+            "member": self.member,
+            "d": [str(int(x)) for x in self.d],
+            "request": self.request.hex(),
+            "score_ciphertext": self.score_ciphertext.hex(),
+            "proof": proof_to_json(self.proof),
+        }
 
     def encode(self) -> bytes:
         return canonical(self.to_json()) + b"\n"
@@ -69,8 +75,13 @@ def partial_from_json(obj: object, params: ParameterSet, parties: int) -> Partia
         proof = proof_from_json(obj["proof"])
     except ValueError as exc:
         raise MalformedCommitteeFile(f"partial: proof: {exc}") from None
-    return PartialAnswer(member, d, hexbytes(obj["request"], "partial: request", 32),
-                         hexbytes(obj["score_ciphertext"], "partial: score_ciphertext", 32), proof)
+    return PartialAnswer(
+        member,
+        d,
+        hexbytes(obj["request"], "partial: request", 32),
+        hexbytes(obj["score_ciphertext"], "partial: score_ciphertext", 32),
+        proof,
+    )
 
 
 def decode_partial(data: bytes, params: ParameterSet, parties: int) -> PartialAnswer:
@@ -78,13 +89,16 @@ def decode_partial(data: bytes, params: ParameterSet, parties: int) -> PartialAn
     return partial_from_json(loads(data, "partial"), params, parties)
 
 
-def partial_statement(committee: Committee, member: int, d: tuple[int, ...], score: ScoreCiphertext) -> PartialStatement:
+def partial_statement(
+    committee: Committee, member: int, d: tuple[int, ...], score: ScoreCiphertext
+) -> PartialStatement:
     """The public inputs of member ``member``'s proof: its published ``h`` and the given ``c1``."""
     return PartialStatement(committee.config.tag, member, committee.contribution(member).h, tuple(d), score.c1)
 
 
-def verify_partial(committee: Committee, pvk: PreparedVerifyingKey, score: ScoreCiphertext,
-                   answer: PartialAnswer) -> None:
+def verify_partial(
+    committee: Committee, pvk: PreparedVerifyingKey, score: ScoreCiphertext, answer: PartialAnswer
+) -> None:
     """Raise :class:`~schemes.groth16.InvalidProof` unless ``answer``'s proof verifies for the
     recomputed ``score`` and the member's published commitment."""
     verify(pvk, partial_public_inputs(partial_statement(committee, answer.member, answer.d, score)), answer.proof)

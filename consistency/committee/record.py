@@ -23,9 +23,9 @@ Any failure is a :class:`RecordRefused` listing every problem (and the members a
 
 from __future__ import annotations
 
-from typing import Any
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..keys import VerifierKeys
 from .codec import canonical, hexbytes, loads, require_keys
@@ -36,8 +36,21 @@ from .request import ScanRequest, request_from_json
 
 __all__ = ["VerdictRecord", "decode_record", "audit_record"]
 
-_KEYS = ("version", "kind", "params_id", "committee", "request", "envelope_digest", "context", "model_digest",
-         "score_ciphertext_digest", "partials", "score", "threshold", "verdict")
+_KEYS = (
+    "version",
+    "kind",
+    "params_id",
+    "committee",
+    "request",
+    "envelope_digest",
+    "context",
+    "model_digest",
+    "score_ciphertext_digest",
+    "partials",
+    "score",
+    "threshold",
+    "verdict",
+)
 _SIGNED = re.compile(r"^-?(0|[1-9][0-9]{0,30})$")
 
 
@@ -55,13 +68,21 @@ class VerdictRecord:
     verdict: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": 1, "kind": "verdict-record", "params_id": self.params_id,
-                "committee": self.committee.hex(), "request": self.request.to_json(),
-                "envelope_digest": self.request.envelope_digest().hex(), "context": self.request.context.hex(),
-                "model_digest": self.request.model_digest.hex(),
-                "score_ciphertext_digest": self.score_ciphertext_digest.hex(),
-                "partials": [p.to_json() for p in self.partials], "score": str(self.score),
-                "threshold": str(self.threshold), "verdict": self.verdict}
+        return {
+            "version": 1,
+            "kind": "verdict-record",
+            "params_id": self.params_id,
+            "committee": self.committee.hex(),
+            "request": self.request.to_json(),
+            "envelope_digest": self.request.envelope_digest().hex(),
+            "context": self.request.context.hex(),
+            "model_digest": self.request.model_digest.hex(),
+            "score_ciphertext_digest": self.score_ciphertext_digest.hex(),
+            "partials": [p.to_json() for p in self.partials],
+            "score": str(self.score),
+            "threshold": str(self.threshold),
+            "verdict": self.verdict,
+        }
 
     def encode(self) -> bytes:
         return canonical(self.to_json()) + b"\n"
@@ -91,16 +112,23 @@ def decode_record(data: bytes, committee: Committee) -> tuple[VerdictRecord, dic
         raise MalformedCommitteeFile("record: verdict must be 'banned' or 'allowed'")
     if not isinstance(obj["params_id"], str):
         raise MalformedCommitteeFile("record: params_id must be a name")
-    record = VerdictRecord(obj["params_id"], hexbytes(obj["committee"], "record: committee", 32), request,
-                           hexbytes(obj["score_ciphertext_digest"], "record: score_ciphertext_digest", 32), partials,
-                           _signed(obj["score"], "score"), _signed(obj["threshold"], "threshold"), obj["verdict"])
+    record = VerdictRecord(
+        obj["params_id"],
+        hexbytes(obj["committee"], "record: committee", 32),
+        request,
+        hexbytes(obj["score_ciphertext_digest"], "record: score_ciphertext_digest", 32),
+        partials,
+        _signed(obj["score"], "score"),
+        _signed(obj["threshold"], "threshold"),
+        obj["verdict"],
+    )
     return record, obj
 
 
 def audit_record(data: bytes | VerdictRecord, keys: VerifierKeys, committee: Committee) -> VerdictRecord:
     """Re-check a verdict record from public data only; return it, or raise :class:`RecordRefused`."""
-    from .verdict import combine  # the same checks and arithmetic as the verdict itself
     from .errors import CommitteeError
+    from .verdict import combine  # the same checks and arithmetic as the verdict itself
 
     if isinstance(data, VerdictRecord):
         data = data.encode()

@@ -18,9 +18,9 @@ bytes are not an identifier, its public inputs are.
 
 from __future__ import annotations
 
-from typing import Any
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from ..context import MAX_CONTEXT_BYTES
 from ..envelope import Envelope, encode
@@ -48,9 +48,15 @@ class ScanRequest:
     envelope: bytes
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": 1, "kind": "scan-request", "params_id": self.params_id,
-                "keys_digest": self.keys_digest.hex(), "model_digest": self.model_digest.hex(),
-                "context": self.context.hex(), "envelope": self.envelope.hex()}
+        return {
+            "version": 1,
+            "kind": "scan-request",
+            "params_id": self.params_id,
+            "keys_digest": self.keys_digest.hex(),
+            "model_digest": self.model_digest.hex(),
+            "context": self.context.hex(),
+            "envelope": self.envelope.hex(),
+        }
 
     def encode(self) -> bytes:
         return canonical(self.to_json()) + b"\n"
@@ -75,9 +81,13 @@ def request_from_json(obj: object) -> ScanRequest:
     context = hexbytes(obj["context"], "context", error=MalformedRequest)
     if len(context) > MAX_CONTEXT_BYTES:
         raise MalformedRequest(f"the context is longer than {MAX_CONTEXT_BYTES} bytes")
-    return ScanRequest(obj["params_id"], hexbytes(obj["keys_digest"], "keys_digest", 32, MalformedRequest),
-                       hexbytes(obj["model_digest"], "model_digest", 32, MalformedRequest), context,
-                       hexbytes(obj["envelope"], "envelope", error=MalformedRequest))
+    return ScanRequest(
+        obj["params_id"],
+        hexbytes(obj["keys_digest"], "keys_digest", 32, MalformedRequest),
+        hexbytes(obj["model_digest"], "model_digest", 32, MalformedRequest),
+        context,
+        hexbytes(obj["envelope"], "envelope", error=MalformedRequest),
+    )
 
 
 def decode_request(data: bytes) -> ScanRequest:
@@ -97,8 +107,9 @@ def envelope_id(env: Envelope) -> bytes:
     return h.digest()
 
 
-def make_request(keys: VerifierKeys, envelope: bytes | Envelope, context: bytes,
-                 model: ScannerModel | None = None) -> ScanRequest:
+def make_request(
+    keys: VerifierKeys, envelope: bytes | Envelope, context: bytes, model: ScannerModel | None = None
+) -> ScanRequest:
     """The scanner's side: check the envelope (stateless; a request for an envelope that does
     not verify would only be refused) and form the request for the shipped (or given) model.
     Raises :class:`~consistency.errors.Rejected`."""

@@ -43,9 +43,15 @@ def log_path(secret: str | os.PathLike[str]) -> Path:
 
 def write_share(path: str | os.PathLike[str], config: CommitteeConfig, share: SecretShare) -> Path:
     """Create the secret file (0600, atomically; ``FileExistsError`` if it exists)."""
-    obj = {"version": 1, "kind": "committee-share", "committee": config.digest.hex(),
-           "params_id": config.params.name, "member": share.member,
-           "s": "".join(_TRITS[int(x)] for x in share.s), "salt": str(share.salt)}
+    obj = {
+        "version": 1,
+        "kind": "committee-share",
+        "committee": config.digest.hex(),
+        "params_id": config.params.name,
+        "member": share.member,
+        "s": "".join(_TRITS[int(x)] for x in share.s),
+        "salt": str(share.salt),
+    }
     return write_secret_file(path, (json.dumps(obj) + "\n").encode())
 
 
@@ -61,7 +67,8 @@ def read_share(path: str | os.PathLike[str], config: CommitteeConfig, member: in
         if not stat.S_ISREG(mode) or mode & 0o077:
             raise MalformedCommitteeFile(
                 f"the secret file {p} is readable or writable by others (mode {stat.S_IMODE(mode):04o}); "
-                "it must be 0600")
+                "it must be 0600"
+            )
         data = f.read()
     kind = describe(data)
     if kind not in ("committee member secret file", "JSON file of an unknown kind") and not kind.startswith("file of"):

@@ -28,8 +28,8 @@ from ..envelope import decode
 from ..errors import EnvelopeFormatError, Rejected
 from ..keys import VerifierKeys
 from ..scanner import ScoreCiphertext, load_scanner, model_digest, score_ciphertext
-from .codec import loads
 from ..server import verify_envelope
+from .codec import loads
 from .errors import CommitteeMismatch, MalformedCommitteeFile, PartialRefused, UnverifiedEnvelope
 from .keygen import Committee
 from .partial import PartialAnswer, decode_partial, verify_partial
@@ -49,8 +49,9 @@ def _claimed_member(data: bytes) -> int:
     return m if type(m) is int and m > 0 else 0
 
 
-def check_partials(committee: Committee, request: ScanRequest, score: ScoreCiphertext,
-                   answers: Sequence[PartialAnswer | bytes]) -> tuple[list[PartialAnswer], dict[int, str]]:
+def check_partials(
+    committee: Committee, request: ScanRequest, score: ScoreCiphertext, answers: Sequence[PartialAnswer | bytes]
+) -> tuple[list[PartialAnswer], dict[int, str]]:
     """Step 3: the answers that pass, and per failing member why (member 0: a malformed answer
     that does not say whose it is)."""
     params = committee.params
@@ -79,8 +80,10 @@ def check_partials(committee: Committee, request: ScanRequest, score: ScoreCiphe
         try:
             verify_partial(committee, pvk, score, a)
         except InvalidProof:
-            problems[a.member] = ("the proof of partial decryption does not verify (a wrong d_i, another "
-                                  "member's d_j, or flooding outside [-F, F])")
+            problems[a.member] = (
+                "the proof of partial decryption does not verify (a wrong d_i, another "
+                "member's d_j, or flooding outside [-F, F])"
+            )
             continue
         parsed[a.member] = a
     for i in range(1, committee.config.parties + 1):
@@ -89,8 +92,13 @@ def check_partials(committee: Committee, request: ScanRequest, score: ScoreCiphe
     return [parsed[i] for i in sorted(parsed)], problems
 
 
-def combine(committee: Committee, request: ScanRequest, answers: Sequence[PartialAnswer | bytes], *,
-            keys: VerifierKeys | None = None) -> VerdictRecord:
+def combine(
+    committee: Committee,
+    request: ScanRequest,
+    answers: Sequence[PartialAnswer | bytes],
+    *,
+    keys: VerifierKeys | None = None,
+) -> VerdictRecord:
     """The verdict record for ``request`` from the members' ``answers`` (see the module docstring)."""
     params = committee.params
     if request.params_id != params.name:
@@ -115,5 +123,13 @@ def combine(committee: Committee, request: ScanRequest, answers: Sequence[Partia
         raise PartialRefused(problems)
     plain = combine_score(params.bfv, score.c0_last, [ScorePartial(a.member, a.d) for a in good])
     value = centered(plain, params.bfv.t)
-    return VerdictRecord(params.name, committee.digest, request, score.digest(params), tuple(good), value,
-                         model.threshold, "banned" if model.banned(value) else "allowed")
+    return VerdictRecord(
+        params.name,
+        committee.digest,
+        request,
+        score.digest(params),
+        tuple(good),
+        value,
+        model.threshold,
+        "banned" if model.banned(value) else "allowed",
+    )

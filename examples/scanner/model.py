@@ -13,6 +13,7 @@ parameter set (specs/bfv.md section 8): ``||w||_1 <= weight_l1_max`` and ``|bias
 This module also holds the deterministic 8x8 -> HxWxC upscaling used to build the training data
 and the shipped images (``upscale``).
 """
+
 from __future__ import annotations
 
 import json
@@ -47,9 +48,7 @@ TINT: tuple[int, int, int] = (16, 13, 10)
 """Per-channel ink intensity in sixteenths used when replicating a digit into RGB (an amber ink)."""
 
 _DIGITS_MAX = 16  # pixel range of the 8x8 digits data set: 0..16
-_JSON_KEYS = frozenset(
-    {"shape", "weights", "bias", "w_max", "threshold", "accuracy", "trained_on", "source"}
-)
+_JSON_KEYS = frozenset({"shape", "weights", "bias", "w_max", "threshold", "accuracy", "trained_on", "source"})
 
 
 class ScannerModelError(ValueError):
@@ -105,8 +104,9 @@ class LinearScanner:
         if int(magnitudes.sum()) > l1_max:
             raise ScannerModelError(f"||w||_1 must be at most {l1_max} (the BFV noise budget for shape {shape})")
         if not _is_int(self.bias) or abs(int(self.bias)) > bias_max:
-            raise ScannerModelError(f"bias must be an int with |bias| <= {bias_max} (the BFV noise budget), "
-                                    f"got {self.bias!r}")
+            raise ScannerModelError(
+                f"bias must be an int with |bias| <= {bias_max} (the BFV noise budget), got {self.bias!r}"
+            )
         if not _is_int(self.threshold) or int(self.threshold) != 0:
             raise ScannerModelError(f"threshold must be 0 (folded into the bias), got {self.threshold!r}")
         w = w.astype(np.int64)
@@ -251,7 +251,7 @@ def upscale(img8x8: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
     x0, x1, wx0, wx1 = _axis_taps(w, 8)
     rows = wy0[:, None] * img[y0, :] + wy1[:, None] * img[y1, :]  # (h, 8), scale 2h
     num = rows[:, x0] * wx0[None, :] + rows[:, x1] * wx1[None, :]  # (h, w), scale 4hw
-    tint = (np.array(TINT, dtype=np.int64) if c == 3 else np.array([_DIGITS_MAX], dtype=np.int64))
+    tint = np.array(TINT, dtype=np.int64) if c == 3 else np.array([_DIGITS_MAX], dtype=np.int64)
     num = num[:, :, None] * tint[None, None, :] * 255  # value = num / den
     den = (2 * h) * (2 * w) * _DIGITS_MAX * _DIGITS_MAX
     out = (2 * num + den) // (2 * den)  # round half up

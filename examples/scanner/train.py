@@ -17,6 +17,7 @@ consistency/data/{name}_{benign,banned}.png (the same two source digits for all 
 Needs scikit-learn (not a project dependency): pip install scikit-learn; then
     python examples/scanner/train.py
 """
+
 from __future__ import annotations
 
 import json
@@ -100,7 +101,11 @@ def main() -> None:
         bias = _pick_bias(x[idx_train].astype(np.int64) @ w, y[idx_train])
         m = _metrics(model.LinearScanner(shape, w, bias), x[idx_test], y[idx_test])
         scanner = model.LinearScanner(
-            shape, w, bias, accuracy=round(m["accuracy"], 4), trained_on=trained_on,
+            shape,
+            w,
+            bias,
+            accuracy=round(m["accuracy"], 4),
+            trained_on=trained_on,
             source="examples/scanner/train.py",
         )
         scanners[name] = scanner
@@ -116,10 +121,7 @@ def main() -> None:
     # min over shapes of (+score for a 7, -score otherwise) / tight_score_bound; it must be > 0.
     def margin(i: int) -> float:
         sign = 1 if y[i] else -1
-        return min(
-            sign * s.score(model.upscale(images[i], s.shape)) / s.tight_score_bound()
-            for s in scanners.values()
-        )
+        return min(sign * s.score(model.upscale(images[i], s.shape)) / s.tight_score_bound() for s in scanners.values())
 
     picks = {
         "banned": max((i for i in idx_test if y[i]), key=margin),

@@ -60,8 +60,9 @@ def residues_mod_q(params: BfvParams, values: Sequence[int], what: str, error: t
     return rns_ring(params).basis.to_rns(ints_mod_q(params, values, what, error))
 
 
-def small_signed(params: BfvParams, values: Sequence[int], bound: int, what: str, error: type,
-                 exact_length: bool = True) -> np.ndarray:
+def small_signed(
+    params: BfvParams, values: Sequence[int], bound: int, what: str, error: type, exact_length: bool = True
+) -> np.ndarray:
     """Check ``values`` are ints with |v| <= bound (length N, or <= N); return int64 (padded to N)."""
     arr = _as_int64(values, what, error)
     if exact_length and arr.size != params.n:

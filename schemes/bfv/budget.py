@@ -34,8 +34,16 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-__all__ = ["NoiseBudget", "compute_noise_budget", "fresh_noise_bound", "noise_limit",
-           "LOG2_SD_TARGET", "LOG2_CUMULATIVE_SD", "MIN_DECRYPTION_BUDGET", "log2_fraction"]
+__all__ = [
+    "NoiseBudget",
+    "compute_noise_budget",
+    "fresh_noise_bound",
+    "noise_limit",
+    "LOG2_SD_TARGET",
+    "LOG2_CUMULATIVE_SD",
+    "MIN_DECRYPTION_BUDGET",
+    "log2_fraction",
+]
 
 #: Largest log2 of the worst-case statistical distance per decryption a secure set may have.
 LOG2_SD_TARGET = -48
@@ -75,16 +83,16 @@ def log2_fraction(x: Fraction) -> float:
 class NoiseBudget:
     """All terms of the worst-case budget (integers, in units of the noise coefficient)."""
 
-    fresh: int          #: B (2 n_par N + 1)
-    dot_product: int    #: L1 * fresh
-    mask: int           #: fresh (the masking encryption)
-    worst_case: int     #: V = dot_product + mask: largest |noise| of the decrypted score coefficient
+    fresh: int  #: B (2 n_par N + 1)
+    dot_product: int  #: L1 * fresh
+    mask: int  #: fresh (the masking encryption)
+    worst_case: int  #: V = dot_product + mask: largest |noise| of the decrypted score coefficient
     flooding_per_party: int  #: F
-    flooding_total: int      #: n_par * F
-    total: int          #: worst_case + flooding_total
-    limit: int          #: noise_limit(q, t)
-    score_max: int      #: (t - 1) // 2 : largest |score + bias| that does not wrap mod t
-    bias_max: int       #: score_max - pixel_max * L1
+    flooding_total: int  #: n_par * F
+    total: int  #: worst_case + flooding_total
+    limit: int  #: noise_limit(q, t)
+    score_max: int  #: (t - 1) // 2 : largest |score + bias| that does not wrap mod t
+    bias_max: int  #: score_max - pixel_max * L1
 
     @property
     def slack(self) -> int:
@@ -111,8 +119,9 @@ class NoiseBudget:
         return (2 * self.flooding_per_party + 1) // (self.worst_case << -LOG2_CUMULATIVE_SD)
 
 
-def compute_noise_budget(n: int, q: int, t: int, error_bound: int, parties: int,
-                         weight_l1_max: int, pixel_max: int) -> NoiseBudget:
+def compute_noise_budget(
+    n: int, q: int, t: int, error_bound: int, parties: int, weight_l1_max: int, pixel_max: int
+) -> NoiseBudget:
     """The budget for the given numbers; ``flooding_per_party`` may come out < 1 (invalid set)."""
     fresh = fresh_noise_bound(n, error_bound, parties)
     dot = weight_l1_max * fresh
@@ -121,7 +130,14 @@ def compute_noise_budget(n: int, q: int, t: int, error_bound: int, parties: int,
     flood = (limit - worst) // parties
     score_max = (t - 1) // 2
     return NoiseBudget(
-        fresh=fresh, dot_product=dot, mask=fresh, worst_case=worst, flooding_per_party=flood,
-        flooding_total=parties * flood, total=worst + parties * flood, limit=limit,
-        score_max=score_max, bias_max=score_max - pixel_max * weight_l1_max,
+        fresh=fresh,
+        dot_product=dot,
+        mask=fresh,
+        worst_case=worst,
+        flooding_per_party=flood,
+        flooding_total=parties * flood,
+        total=worst + parties * flood,
+        limit=limit,
+        score_max=score_max,
+        bias_max=score_max - pixel_max * weight_l1_max,
     )

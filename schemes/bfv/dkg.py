@@ -32,8 +32,8 @@ proof is the rogue-key attack (``b_n = b* - sum_{i<n} b_i``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -48,10 +48,21 @@ from .ring import get_ring
 from .sampling import RandomSource, expand_uniform_mod, resolve_rng, sample_gaussian, sample_ternary
 
 __all__ = [
-    "CRS_TAG", "KEY_COMMIT_TAG", "KEY_COMMIT_DOMAIN", "TRITS_PER_ELEMENT",
-    "SecretShare", "KeyContribution", "KeygenWitness",
-    "crs_polynomials", "pack_ternary", "commit_secret", "generate_share", "contribution_from_secret",
-    "joint_public_key", "joint_secret_key", "sample_salt",
+    "CRS_TAG",
+    "KEY_COMMIT_TAG",
+    "KEY_COMMIT_DOMAIN",
+    "TRITS_PER_ELEMENT",
+    "SecretShare",
+    "KeyContribution",
+    "KeygenWitness",
+    "crs_polynomials",
+    "pack_ternary",
+    "commit_secret",
+    "generate_share",
+    "contribution_from_secret",
+    "joint_public_key",
+    "joint_secret_key",
+    "sample_salt",
 ]
 
 R = int(_R_MPZ)
@@ -98,8 +109,10 @@ def crs_polynomials(params: BfvParams, seed: bytes) -> tuple[tuple[int, ...], ..
     """The committee's public ``a^(k)`` for every modulus: uniform residues mod ``q_k``."""
     if not isinstance(seed, (bytes, bytearray)) or len(seed) < 16:
         raise InvalidKeyError("the common ring element needs a seed of at least 16 bytes")
-    return tuple(as_int_tuple(expand_uniform_mod(bytes(seed) + k.to_bytes(4, "big"), params.n, q, CRS_TAG))
-                 for k, q in enumerate(moduli(params)))
+    return tuple(
+        as_int_tuple(expand_uniform_mod(bytes(seed) + k.to_bytes(4, "big"), params.n, q, CRS_TAG))
+        for k, q in enumerate(moduli(params))
+    )
 
 
 def _check_crs(params: BfvParams, crs: Sequence[Sequence[int]]) -> list[np.ndarray]:
@@ -128,8 +141,8 @@ def pack_ternary(s: Sequence[int]) -> list[int]:
     out = []
     for c in range(0, len(vals), TRITS_PER_ELEMENT):
         acc = 0
-        for j, x in enumerate(vals[c:c + TRITS_PER_ELEMENT]):
-            acc += 3 ** j * (x + 1)
+        for j, x in enumerate(vals[c : c + TRITS_PER_ELEMENT]):
+            acc += 3**j * (x + 1)
         out.append(acc)
     return out
 
@@ -156,9 +169,16 @@ def _check_member(params: BfvParams, member: int) -> int:
     return member
 
 
-def contribution_from_secret(params: BfvParams, crs: Sequence[Sequence[int]], member: int,
-                             s: Sequence[int], e: Sequence[int], salt: int, *,
-                             check_bounds: bool = True) -> KeyContribution:
+def contribution_from_secret(
+    params: BfvParams,
+    crs: Sequence[Sequence[int]],
+    member: int,
+    s: Sequence[int],
+    e: Sequence[int],
+    salt: int,
+    *,
+    check_bounds: bool = True,
+) -> KeyContribution:
     """The deterministic part of key generation: ``b^(k) = -a^(k) s + e mod q_k`` and ``h``.
 
     With ``check_bounds=False`` (tests that build malformed contributions by hand) ``e`` may
@@ -177,8 +197,9 @@ def contribution_from_secret(params: BfvParams, crs: Sequence[Sequence[int]], me
     return KeyContribution(member, tuple(b), commit_secret(s_t, salt))
 
 
-def generate_share(params: BfvParams, crs: Sequence[Sequence[int]], member: int,
-                   rng: RandomSource | None = None) -> tuple[SecretShare, KeyContribution, KeygenWitness]:
+def generate_share(
+    params: BfvParams, crs: Sequence[Sequence[int]], member: int, rng: RandomSource | None = None
+) -> tuple[SecretShare, KeyContribution, KeygenWitness]:
     """Member ``member`` (1-based) samples ``s, e, salt``; returns its secret share, its public
     contribution and the witness of the contribution's proof."""
     rng = resolve_rng(rng)
@@ -194,13 +215,15 @@ def _check_members(params: BfvParams, members: Sequence[int]) -> None:
         raise InvalidKeyError("need at least one member")
     if len(members) > params.parties:
         raise InvalidKeyError(
-            f"{len(members)} members exceed the {params.parties} the noise budget of {params.name} covers")
+            f"{len(members)} members exceed the {params.parties} the noise budget of {params.name} covers"
+        )
     if sorted(members) != list(range(1, len(members) + 1)):
         raise InvalidKeyError(f"member indices must be exactly 1..{len(members)}, got {sorted(members)}")
 
 
-def joint_public_key(params: BfvParams, crs: Sequence[Sequence[int]],
-                     contributions: Sequence[KeyContribution]) -> PublicKey:
+def joint_public_key(
+    params: BfvParams, crs: Sequence[Sequence[int]], contributions: Sequence[KeyContribution]
+) -> PublicKey:
     """``(sum_i b_i, a)`` mod q (CRT over the moduli) from the contributions of members 1..n.
 
     Sums what it is given: pass only contributions whose proofs verified.

@@ -41,22 +41,29 @@ wires (``sum 3^j (s_j + 1)``), so it costs no constraint; the ternary rows make 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..poseidon.gadget import poseidon_sponge_gadget
 from ..r1cs import ConstraintSystem, LinearCombination
 from ..r1cs.bits import alloc_bounded
-from .dkg import (KEY_COMMIT_DOMAIN, TRITS_PER_ELEMENT, KeyContribution, KeygenWitness,
-                  _check_crs)
+from .dkg import KEY_COMMIT_DOMAIN, TRITS_PER_ELEMENT, KeyContribution, KeygenWitness, _check_crs
 from .errors import InvalidKeyError, InvalidWitnessError
 from .gadget import QuotientRange, centered_poly, negacyclic_mul_exact
 from .moduli import moduli
 from .params import BfvParams
 
-__all__ = ["KeygenStatement", "keygen_num_public", "keygen_public_inputs", "keygen_circuit",
-           "keygen_quotient_ranges", "quotient_window", "ternary_wires", "share_commitment_gadget",
-           "bound_public"]
+__all__ = [
+    "KeygenStatement",
+    "keygen_num_public",
+    "keygen_public_inputs",
+    "keygen_circuit",
+    "keygen_quotient_ranges",
+    "quotient_window",
+    "ternary_wires",
+    "share_commitment_gadget",
+    "bound_public",
+]
 
 
 @dataclass(frozen=True)
@@ -108,14 +115,15 @@ def ternary_wires(cs: ConstraintSystem, values: Sequence[int] | None, n: int, na
     return out
 
 
-def share_commitment_gadget(cs: ConstraintSystem, s: Sequence[LinearCombination], salt: LinearCombination,
-                            name: str = "h") -> LinearCombination:
+def share_commitment_gadget(
+    cs: ConstraintSystem, s: Sequence[LinearCombination], salt: LinearCombination, name: str = "h"
+) -> LinearCombination:
     """``Commit_K(s; salt)`` on wires already proved ternary (:func:`ternary_wires`)."""
     packed = []
     for c in range(0, len(s), TRITS_PER_ELEMENT):
-        chunk = s[c:c + TRITS_PER_ELEMENT]
-        lc = LinearCombination.sum(chunk, [3 ** j for j in range(len(chunk))])
-        lc.add_in_place(sum(3 ** j for j in range(len(chunk))))  # the + 1 of every digit
+        chunk = s[c : c + TRITS_PER_ELEMENT]
+        lc = LinearCombination.sum(chunk, [3**j for j in range(len(chunk))])
+        lc.add_in_place(sum(3**j for j in range(len(chunk))))  # the + 1 of every digit
         packed.append(lc)
     return poseidon_sponge_gadget(cs, [salt, *packed], KEY_COMMIT_DOMAIN, name)
 
@@ -126,8 +134,14 @@ def bound_public(cs: ConstraintSystem, x: LinearCombination, name: str) -> None:
     cs.enforce(x, x, sq, f"{name} bound")
 
 
-def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: KeygenStatement | None = None,
-                   witness: KeygenWitness | None = None, *, constraints: bool = True) -> ConstraintSystem:
+def keygen_circuit(
+    params: BfvParams,
+    crs: Sequence[Sequence[int]],
+    statement: KeygenStatement | None = None,
+    witness: KeygenWitness | None = None,
+    *,
+    constraints: bool = True,
+) -> ConstraintSystem:
     """Synthesize the key well-formedness relation: shape only (setup) when ``statement`` and
     ``witness`` are None, with the assignment (proving) when both are given."""
     if (statement is None) != (witness is None):
@@ -135,7 +149,9 @@ def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: K
     _check_crs(params, crs)
     n, bound, mods = params.n, params.error_bound, moduli(params)
     cs = ConstraintSystem(with_witness=witness is not None, constraints=constraints)
-    pub: Sequence[int | None] = [None] * keygen_num_public(params) if statement is None else keygen_public_inputs(statement)
+    pub: Sequence[int | None] = (
+        [None] * keygen_num_public(params) if statement is None else keygen_public_inputs(statement)
+    )
     if len(pub) != keygen_num_public(params):
         raise InvalidKeyError(f"a contribution has {keygen_num_public(params)} public inputs, got {len(pub)}")
     it = iter(pub)
@@ -160,8 +176,10 @@ def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: K
     s = ternary_wires(cs, s_vals, n, "s")
     salt = cs.witness(None if witness is None else witness.salt, "salt")
     cs.enforce_equal(share_commitment_gadget(cs, s, salt, "commit"), h, "h = Commit_K(s; salt)")
-    e = [alloc_bounded(cs, None if e_vals is None else int(e_vals[i]) + bound, 2 * bound, f"e[{i}]", -bound)
-         for i in range(n)]
+    e = [
+        alloc_bounded(cs, None if e_vals is None else int(e_vals[i]) + bound, 2 * bound, f"e[{i}]", -bound)
+        for i in range(n)
+    ]
     for k, (a, q, rng_k) in enumerate(zip(crs, mods, ranges)):
         a_c = centered_poly(a, q)
         quot = None
@@ -170,8 +188,12 @@ def keygen_circuit(params: BfvParams, crs: Sequence[Sequence[int]], statement: K
             prod = negacyclic_mul_exact(a_c, s_small)
             bk = [int(x) for x in statement.contribution.b[k]]
             quot = [(prod[i] - e_vals[i] + bk[i]) // q for i in range(n)]
-        kq = [alloc_bounded(cs, None if quot is None else quot[i] - rng_k.lo, rng_k.hi - rng_k.lo,
-                            f"kq[{k}][{i}]", rng_k.lo) for i in range(n)]
+        kq = [
+            alloc_bounded(
+                cs, None if quot is None else quot[i] - rng_k.lo, rng_k.hi - rng_k.lo, f"kq[{k}][{i}]", rng_k.lo
+            )
+            for i in range(n)
+        ]
         out = [e[i] - b[k][i] + kq[i] * q for i in range(n)]
         cs.enforce_negacyclic(a_c, s, out, f"b[{k}] = -a s + e")
     return cs

@@ -40,7 +40,7 @@ def image_to_plaintexts(params: BfvParams, pixels: Sequence[int] | bytes) -> lis
     n = params.n
     chunks = []
     for c in range(num_chunks(params, len(vals))):
-        block = vals[c * n:(c + 1) * n]
+        block = vals[c * n : (c + 1) * n]
         chunks.append(block + [0] * (n - len(block)))
     return chunks
 
@@ -48,7 +48,9 @@ def image_to_plaintexts(params: BfvParams, pixels: Sequence[int] | bytes) -> lis
 def plaintexts_to_image(params: BfvParams, plaintexts: Sequence[Sequence[int]], num_pixels: int) -> list[int]:
     """Inverse of :func:`image_to_plaintexts`; rejects bad counts, non-zero padding, non-pixels."""
     if len(plaintexts) != num_chunks(params, num_pixels):
-        raise InvalidPlaintextError(f"{num_pixels} pixels need {num_chunks(params, num_pixels)} chunks, got {len(plaintexts)}")
+        raise InvalidPlaintextError(
+            f"{num_pixels} pixels need {num_chunks(params, num_pixels)} chunks, got {len(plaintexts)}"
+        )
     flat = [int(v) for chunk in plaintexts for v in chunk]
     if any(len(chunk) != params.n for chunk in plaintexts):
         raise InvalidPlaintextError(f"every chunk must have N = {params.n} coefficients")
@@ -57,8 +59,9 @@ def plaintexts_to_image(params: BfvParams, plaintexts: Sequence[Sequence[int]], 
     return _pixels(params, flat[:num_pixels])
 
 
-def encrypt_image(params: BfvParams, pk: PublicKey, pixels: Sequence[int] | bytes,
-                  rng: RandomSource | None = None) -> list[tuple[Ciphertext, EncryptionWitness]]:
+def encrypt_image(
+    params: BfvParams, pk: PublicKey, pixels: Sequence[int] | bytes, rng: RandomSource | None = None
+) -> list[tuple[Ciphertext, EncryptionWitness]]:
     """``[(Ciphertext, EncryptionWitness)]``, one per chunk."""
     rng = resolve_rng(rng)
     return [encrypt(params, pk, m, rng) for m in image_to_plaintexts(params, pixels)]

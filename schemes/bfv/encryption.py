@@ -21,22 +21,29 @@ it is the witness of the encryption relation proved in the circuit (:mod:`.gadge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from ._validate import as_int_tuple, ints_mod_q, residues_mod_q, rns_ring, small_signed
-from .errors import (InvalidCiphertextError, InvalidKeyError, InvalidPlaintextError,
-                     InvalidWitnessError)
+from .errors import InvalidCiphertextError, InvalidKeyError, InvalidPlaintextError, InvalidWitnessError
 from .keys import PublicKey, SecretKey
 from .params import BfvParams
 from .sampling import RandomSource, resolve_rng, sample_gaussian, sample_ternary
 
 __all__ = [
-    "Ciphertext", "EncryptionWitness", "encrypt", "encrypt_with_randomness", "decrypt",
-    "decode_coefficient", "decode_coefficients", "plaintext_residues", "ciphertext_residues",
-    "check_ciphertext", "check_public_key",
+    "Ciphertext",
+    "EncryptionWitness",
+    "encrypt",
+    "encrypt_with_randomness",
+    "decrypt",
+    "decode_coefficient",
+    "decode_coefficients",
+    "plaintext_residues",
+    "ciphertext_residues",
+    "check_ciphertext",
+    "check_public_key",
 ]
 
 
@@ -69,28 +76,35 @@ def ciphertext_residues(params: BfvParams, ct: Ciphertext) -> tuple[np.ndarray, 
     """Check a ciphertext (2 x N canonical coefficients) and return its components as RNS residues."""
     if not isinstance(ct, Ciphertext):
         raise InvalidCiphertextError(f"expected a Ciphertext, got {type(ct).__name__}")
-    return (residues_mod_q(params, ct.c0, "ciphertext c0", InvalidCiphertextError),
-            residues_mod_q(params, ct.c1, "ciphertext c1", InvalidCiphertextError))
+    return (
+        residues_mod_q(params, ct.c0, "ciphertext c0", InvalidCiphertextError),
+        residues_mod_q(params, ct.c1, "ciphertext c1", InvalidCiphertextError),
+    )
 
 
 def check_ciphertext(params: BfvParams, ct: Ciphertext) -> tuple[list[int], list[int]]:
     """Check a ciphertext and return its components as lists of ints in [0, q)."""
     if not isinstance(ct, Ciphertext):
         raise InvalidCiphertextError(f"expected a Ciphertext, got {type(ct).__name__}")
-    return (ints_mod_q(params, ct.c0, "ciphertext c0", InvalidCiphertextError),
-            ints_mod_q(params, ct.c1, "ciphertext c1", InvalidCiphertextError))
+    return (
+        ints_mod_q(params, ct.c0, "ciphertext c0", InvalidCiphertextError),
+        ints_mod_q(params, ct.c1, "ciphertext c1", InvalidCiphertextError),
+    )
 
 
 def check_public_key(params: BfvParams, pk: PublicKey) -> tuple[np.ndarray, np.ndarray]:
     """Check a public key (2 x N canonical coefficients) and return its components as RNS residues."""
     if not isinstance(pk, PublicKey):
         raise InvalidKeyError(f"expected a PublicKey, got {type(pk).__name__}")
-    return (residues_mod_q(params, pk.p0, "public key p0", InvalidKeyError),
-            residues_mod_q(params, pk.p1, "public key p1", InvalidKeyError))
+    return (
+        residues_mod_q(params, pk.p0, "public key p0", InvalidKeyError),
+        residues_mod_q(params, pk.p1, "public key p1", InvalidKeyError),
+    )
 
 
-def encrypt_with_randomness(params: BfvParams, pk: PublicKey, m: Sequence[int],
-                            witness: EncryptionWitness, *, check_bounds: bool = True) -> Ciphertext:
+def encrypt_with_randomness(
+    params: BfvParams, pk: PublicKey, m: Sequence[int], witness: EncryptionWitness, *, check_bounds: bool = True
+) -> Ciphertext:
     """The deterministic part of encryption, for given ``(u, e0, e1)``.
 
     With ``check_bounds=True`` (the default) ``u`` must be ternary and ``|e0|, |e1| <= B``;
@@ -110,8 +124,9 @@ def encrypt_with_randomness(params: BfvParams, pk: PublicKey, m: Sequence[int],
     return Ciphertext(tuple(ring.to_ints(c0)), tuple(ring.to_ints(c1)))
 
 
-def encrypt(params: BfvParams, pk: PublicKey, m: Sequence[int],
-            rng: RandomSource | None = None) -> tuple[Ciphertext, EncryptionWitness]:
+def encrypt(
+    params: BfvParams, pk: PublicKey, m: Sequence[int], rng: RandomSource | None = None
+) -> tuple[Ciphertext, EncryptionWitness]:
     """Encrypt ``m`` (ints in [0, t), length <= N) under ``pk``; return the ciphertext and its randomness."""
     rng = resolve_rng(rng)
     u = sample_ternary(rng, params.n)

@@ -5,9 +5,16 @@ from __future__ import annotations
 from ..errors import SchemesError
 
 __all__ = [
-    "BfvError", "InsecureParametersError", "InvalidParametersError", "NoiseBudgetError",
-    "NonCanonicalEncodingError", "InvalidPlaintextError", "InvalidCiphertextError",
-    "InvalidKeyError", "ScannerBudgetError", "InvalidWitnessError",
+    "BfvError",
+    "InsecureParametersError",
+    "InvalidParametersError",
+    "NoiseBudgetError",
+    "NonCanonicalEncodingError",
+    "InvalidPlaintextError",
+    "InvalidCiphertextError",
+    "InvalidKeyError",
+    "ScannerBudgetError",
+    "InvalidWitnessError",
 ]
 
 
@@ -49,4 +56,3 @@ class ScannerBudgetError(BfvError):
 
 class InvalidWitnessError(BfvError):
     """Encryption randomness outside its bounds (u not ternary, |e| > B) or of the wrong length."""
-

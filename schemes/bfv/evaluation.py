@@ -34,7 +34,12 @@ from .errors import InvalidPlaintextError, ScannerBudgetError
 from .params import BfvParams
 
 __all__ = [
-    "add", "add_plain", "mul_plain", "dot_product_weights", "check_scanner", "linear_score",
+    "add",
+    "add_plain",
+    "mul_plain",
+    "dot_product_weights",
+    "check_scanner",
+    "linear_score",
 ]
 
 
@@ -58,8 +63,7 @@ def mul_plain(params: BfvParams, ct: Ciphertext, poly: Sequence[int]) -> Ciphert
     """``(c0*w, c1*w)`` for a signed integer polynomial ``w`` (length <= N, |w_i| < t), in RNS."""
     ring = rns_ring(params)
     c0, c1 = ciphertext_residues(params, ct)
-    w = small_signed(params, poly, params.t - 1, "plaintext polynomial", InvalidPlaintextError,
-                     exact_length=False)
+    w = small_signed(params, poly, params.t - 1, "plaintext polynomial", InvalidPlaintextError, exact_length=False)
     w_hat = ring.ntt(ring.from_small(w))
     return Ciphertext(tuple(ring.to_ints(ring.mul_ntt(w_hat, c0))), tuple(ring.to_ints(ring.mul_ntt(w_hat, c1))))
 
@@ -72,8 +76,7 @@ def check_scanner(params: BfvParams, weights: Sequence[int], bias: int) -> None:
         raise ScannerBudgetError("weights must be ints")
     l1 = sum(abs(int(w)) for w in weights)
     if l1 > params.weight_l1_max:
-        raise ScannerBudgetError(
-            f"||w||_1 = {l1} exceeds the budget {params.weight_l1_max} of {params.name}")
+        raise ScannerBudgetError(f"||w||_1 = {l1} exceeds the budget {params.weight_l1_max} of {params.name}")
     if isinstance(bias, bool) or not isinstance(bias, (int, np.integer)) or abs(int(bias)) > params.bias_max:
         raise ScannerBudgetError(f"bias must be an int with |bias| <= {params.bias_max}")
 
@@ -83,7 +86,7 @@ def dot_product_weights(params: BfvParams, weights: Sequence[int]) -> list[list[
     n = params.n
     polys = []
     for c in range(num_chunks(params, len(weights))):
-        block = [int(w) for w in weights[c * n:(c + 1) * n]]
+        block = [int(w) for w in weights[c * n : (c + 1) * n]]
         poly = [0] * n
         for i, w in enumerate(block):
             poly[n - 1 - i] = w
@@ -91,8 +94,7 @@ def dot_product_weights(params: BfvParams, weights: Sequence[int]) -> list[list[
     return polys
 
 
-def linear_score(params: BfvParams, cts: Sequence[Ciphertext], weights: Sequence[int],
-                 bias: int) -> Ciphertext:
+def linear_score(params: BfvParams, cts: Sequence[Ciphertext], weights: Sequence[int], bias: int) -> Ciphertext:
     """Encrypts ``sum_i weights_i * pixel_i + bias`` at coefficient ``params.score_index`` (= N-1).
 
     ``cts`` are the image's chunk ciphertexts (as from :func:`encoding.encrypt_image`), and
@@ -109,4 +111,3 @@ def linear_score(params: BfvParams, cts: Sequence[Ciphertext], weights: Sequence
     bias_poly = [0] * params.n
     bias_poly[params.score_index] = int(bias)
     return add_plain(params, acc, bias_poly)
-

@@ -51,8 +51,8 @@ and then ``D0 = 0``. Both integer equations imply the congruences mod q.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ..bn254.fields import R as _R
 from ..r1cs import ConstraintSystem, LinearCombination
@@ -63,9 +63,18 @@ from .errors import InvalidCiphertextError, InvalidParametersError, InvalidWitne
 from .keys import PublicKey
 from .params import BfvParams
 
-__all__ = ["EncryptionGadgetWires", "QuotientRange", "quotient_ranges", "encryption_gadget",
-           "centered_poly", "negacyclic_mul_exact", "pack_shift", "pack_ciphertext",
-           "unpack_public_input", "row_bound"]
+__all__ = [
+    "EncryptionGadgetWires",
+    "QuotientRange",
+    "quotient_ranges",
+    "encryption_gadget",
+    "centered_poly",
+    "negacyclic_mul_exact",
+    "pack_shift",
+    "pack_ciphertext",
+    "unpack_public_input",
+    "row_bound",
+]
 
 _R_INT = int(_R)
 
@@ -147,8 +156,10 @@ def _k_range(params: BfvParams, pk_centered: Sequence[int], with_message: bool) 
 def quotient_ranges(params: BfvParams, pk: PublicKey) -> tuple[QuotientRange, QuotientRange]:
     """The proved windows for k0 and k1 under ``pk``."""
     check_public_key(params, pk)
-    return (_k_range(params, centered_poly(pk.p0, params.q), True),
-            _k_range(params, centered_poly(pk.p1, params.q), False))
+    return (
+        _k_range(params, centered_poly(pk.p0, params.q), True),
+        _k_range(params, centered_poly(pk.p1, params.q), False),
+    )
 
 
 def row_bound(params: BfvParams, pk: PublicKey) -> tuple[int, int]:
@@ -167,9 +178,15 @@ def row_bound(params: BfvParams, pk: PublicKey) -> tuple[int, int]:
     return d0, d1
 
 
-def encryption_gadget(cs: ConstraintSystem, params: BfvParams, pk: PublicKey,
-                      m: Sequence[LinearCombination | int], packed: Sequence[LinearCombination],
-                      witness: EncryptionWitness | None, name: str = "bfv") -> EncryptionGadgetWires:
+def encryption_gadget(
+    cs: ConstraintSystem,
+    params: BfvParams,
+    pk: PublicKey,
+    m: Sequence[LinearCombination | int],
+    packed: Sequence[LinearCombination],
+    witness: EncryptionWitness | None,
+    name: str = "bfv",
+) -> EncryptionGadgetWires:
     """Constrain the packed public inputs to be ``Encrypt(pk, m; u, e0, e1)`` for ternary u, |e| <= B.
 
     ``m``: N combinations (or ints, e.g. 0 for padding) already proven to lie in
@@ -226,8 +243,9 @@ def encryption_gadget(cs: ConstraintSystem, params: BfvParams, pk: PublicKey,
         scale = 1 << shift
         out = []
         for i in range(n):  # P_i - e0_i - 2^S e1_i - Delta m_i + q k0_i + q 2^S k1_i
-            row = LinearCombination.sum((packed[i], e0_lc[i], e1_lc[i], m[i], k0_lc[i], k1_lc[i]),
-                                        (1, -1, -scale, -delta, q, q * scale))
+            row = LinearCombination.sum(
+                (packed[i], e0_lc[i], e1_lc[i], m[i], k0_lc[i], k1_lc[i]), (1, -1, -scale, -delta, q, q * scale)
+            )
             out.append(row)
         cs.enforce_negacyclic(combined, u_w, out, "ct_relation")
     return EncryptionGadgetWires(u_w, e0_lc, e1_lc, k0_lc, k1_lc)

@@ -51,4 +51,3 @@ def keygen(params: BfvParams, rng: RandomSource | None = None) -> tuple[SecretKe
     s = sample_ternary(rng, params.n)
     e = sample_gaussian(rng, params.n, params.sigma, params.error_bound)
     return SecretKey(as_int_tuple(s)), PublicKey(_pk_part(params, a, s, e), tuple(rns_ring(params).to_ints(a)))
-

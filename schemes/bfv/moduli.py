@@ -13,8 +13,8 @@ single prime ``q`` is the list ``(q,)``.
 from __future__ import annotations
 
 import math
-from typing import Any
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["moduli", "residues", "crt", "crt_poly"]
 

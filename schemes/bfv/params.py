@@ -23,12 +23,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .budget import (LOG2_SD_TARGET, MIN_DECRYPTION_BUDGET, NoiseBudget, compute_noise_budget)
+from .budget import LOG2_SD_TARGET, MIN_DECRYPTION_BUDGET, NoiseBudget, compute_noise_budget
 from .errors import InsecureParametersError, InvalidParametersError, NoiseBudgetError
 
 __all__ = [
-    "BfvParams", "DEFAULT", "default_params", "toy_params", "leaky_2048_params",
-    "HE_STANDARD_128_CLASSIC_TERNARY", "is_prime", "MAX_MODULUS_BITS", "INSECURE_ENV_VAR",
+    "BfvParams",
+    "DEFAULT",
+    "default_params",
+    "toy_params",
+    "leaky_2048_params",
+    "HE_STANDARD_128_CLASSIC_TERNARY",
+    "is_prime",
+    "MAX_MODULUS_BITS",
+    "INSECURE_ENV_VAR",
     "security_problem",
 ]
 
@@ -36,7 +43,12 @@ __all__ = [
 #: ring dimension N: HomomorphicEncryption.org standard v1.1 (Albrecht et al., 2018), Table 1
 #: (the same numbers are SEAL's ``SEAL_HE_STD_PARMS_128_TC``).
 HE_STANDARD_128_CLASSIC_TERNARY: dict[int, int] = {
-    1024: 27, 2048: 54, 4096: 109, 8192: 218, 16384: 438, 32768: 881,
+    1024: 27,
+    2048: 54,
+    4096: 109,
+    8192: 218,
+    16384: 438,
+    32768: 881,
 }
 
 #: Every RNS prime must be below 2^MAX_MODULUS_BITS for the exact float64-quotient modular
@@ -47,7 +59,8 @@ MAX_MODULUS_BITS = 55
 INSECURE_ENV_VAR = "SCHEMES_ALLOW_INSECURE_TOY"
 
 _insecure_acknowledged: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "bfv_insecure_acknowledged", default=False)
+    "bfv_insecure_acknowledged", default=False
+)
 
 _MR_BASES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41)
 
@@ -124,7 +137,8 @@ class BfvParams:
         for m in self.moduli:
             if m.bit_length() > MAX_MODULUS_BITS:
                 raise InvalidParametersError(
-                    f"every RNS modulus must be below 2^{MAX_MODULUS_BITS}, got {m.bit_length()} bits")
+                    f"every RNS modulus must be below 2^{MAX_MODULUS_BITS}, got {m.bit_length()} bits"
+                )
             if not is_prime(m):
                 raise InvalidParametersError(f"modulus {m} is not prime")
             if m % (2 * n) != 1:
@@ -145,22 +159,24 @@ class BfvParams:
         if budget.bias_max < 0:
             raise NoiseBudgetError(
                 f"{self.name}: t = {t} is too small: pixel_max * weight_l1_max = "
-                f"{self.pixel_max * self.weight_l1_max} exceeds (t-1)/2 = {budget.score_max}")
+                f"{self.pixel_max * self.weight_l1_max} exceeds (t-1)/2 = {budget.score_max}"
+            )
         if budget.flooding_per_party < 1:
             raise NoiseBudgetError(
                 f"{self.name}: worst-case noise {budget.worst_case} leaves no room "
-                f"below the decryption limit {budget.limit}")
+                f"below the decryption limit {budget.limit}"
+            )
         if self.insecure:
             if not (_insecure_acknowledged.get() or os.environ.get(INSECURE_ENV_VAR) == "1"):
                 raise InsecureParametersError(
                     f"{self.name} is an INSECURE parameter set (test-only or leaking); use "
                     f"toy_params(i_know_this_is_insecure=True), leaky_2048_params(i_know_this_leaks=True) "
-                    f"or set {INSECURE_ENV_VAR}=1")
+                    f"or set {INSECURE_ENV_VAR}=1"
+                )
         else:
             problem = security_problem(self)
             if problem is not None:
-                raise InsecureParametersError(
-                    f"{self.name}: {problem}; mark it insecure=True (test-only) if intended")
+                raise InsecureParametersError(f"{self.name}: {problem}; mark it insecure=True (test-only) if intended")
 
     # -- derived quantities -------------------------------------------------------------
     @property
@@ -181,8 +197,9 @@ class BfvParams:
     @property
     def noise_budget(self) -> NoiseBudget:
         """The worst-case noise budget of the reference scanner pipeline (:mod:`.budget`)."""
-        return compute_noise_budget(self.n, self.q, self.t, self.error_bound, self.parties,
-                                    self.weight_l1_max, self.pixel_max)
+        return compute_noise_budget(
+            self.n, self.q, self.t, self.error_bound, self.parties, self.weight_l1_max, self.pixel_max
+        )
 
     @property
     def flood_bound(self) -> int:
@@ -244,8 +261,10 @@ def security_problem(params: BfvParams) -> str | None:
     if params.error_bound < math.floor(6 * params.sigma):
         return f"error bound {params.error_bound} truncates the Gaussian below 6 sigma"
     if params.sd_per_decryption > Fraction(1, 1 << -LOG2_SD_TARGET):
-        return (f"worst-case statistical distance per decryption 2^{params.log2_sd_per_decryption:.2f} "
-                f"exceeds 2^{LOG2_SD_TARGET}")
+        return (
+            f"worst-case statistical distance per decryption 2^{params.log2_sd_per_decryption:.2f} "
+            f"exceeds 2^{LOG2_SD_TARGET}"
+        )
     if params.decryption_budget < MIN_DECRYPTION_BUDGET:
         return f"decryption budget {params.decryption_budget} is below {MIN_DECRYPTION_BUDGET}"
     return None
@@ -291,18 +310,21 @@ def leaky_2048_params(i_know_this_leaks: bool = False) -> BfvParams:
     if not (i_know_this_leaks or os.environ.get(INSECURE_ENV_VAR) == "1"):
         raise InsecureParametersError(
             "the N = 2048 BFV set LEAKS in threshold decryption; pass i_know_this_leaks=True "
-            f"or set {INSECURE_ENV_VAR}=1")
-    return _acknowledged(lambda: BfvParams(
-        name="bfv-n2048-q54-t22-LEAKY",
-        n=2048,
-        moduli=(18014398492704769,),
-        t=1 << 22,
-        sigma=3.2,
-        error_bound=19,
-        parties=3,
-        weight_l1_max=6144,
-        insecure=True,
-    ))
+            f"or set {INSECURE_ENV_VAR}=1"
+        )
+    return _acknowledged(
+        lambda: BfvParams(
+            name="bfv-n2048-q54-t22-LEAKY",
+            n=2048,
+            moduli=(18014398492704769,),
+            t=1 << 22,
+            sigma=3.2,
+            error_bound=19,
+            parties=3,
+            weight_l1_max=6144,
+            insecure=True,
+        )
+    )
 
 
 #: TOY moduli: the two largest primes below 2^44 that are 1 mod 2^18 (= t, and 1 mod 2N = 128).
@@ -320,15 +342,18 @@ def toy_params(i_know_this_is_insecure: bool = False) -> BfvParams:
     if not (i_know_this_is_insecure or os.environ.get(INSECURE_ENV_VAR) == "1"):
         raise InsecureParametersError(
             "the TOY BFV parameters are INSECURE (N = 64); pass i_know_this_is_insecure=True "
-            f"or set {INSECURE_ENV_VAR}=1 (tests only)")
-    return _acknowledged(lambda: BfvParams(
-        name="bfv-n64-q88-rns2-t18-TOY-INSECURE",
-        n=64,
-        moduli=_TOY_MODULI,
-        t=1 << 18,
-        sigma=3.2,
-        error_bound=19,
-        parties=3,
-        weight_l1_max=448,
-        insecure=True,
-    ))
+            f"or set {INSECURE_ENV_VAR}=1 (tests only)"
+        )
+    return _acknowledged(
+        lambda: BfvParams(
+            name="bfv-n64-q88-rns2-t18-TOY-INSECURE",
+            n=64,
+            moduli=_TOY_MODULI,
+            t=1 << 18,
+            sigma=3.2,
+            error_bound=19,
+            parties=3,
+            weight_l1_max=448,
+            insecure=True,
+        )
+    )

@@ -23,8 +23,8 @@ never accepts a ciphertext from the party asking.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from .dkg import SecretShare
 from .encryption import Ciphertext, check_ciphertext, decode_coefficient
@@ -33,8 +33,14 @@ from .moduli import crt, moduli, residues
 from .params import BfvParams
 from .sampling import RandomSource, resolve_rng, sample_flooding
 
-__all__ = ["ScorePartial", "PartialWitness", "score_coefficient", "score_residues",
-           "partial_decrypt_score", "combine_score"]
+__all__ = [
+    "ScorePartial",
+    "PartialWitness",
+    "score_coefficient",
+    "score_residues",
+    "partial_decrypt_score",
+    "combine_score",
+]
 
 
 @dataclass(frozen=True)
@@ -80,9 +86,14 @@ def _check_c1(params: BfvParams, c1: Sequence[Sequence[int]]) -> list[list[int]]
     return out
 
 
-def partial_decrypt_score(params: BfvParams, share: SecretShare, c1: Sequence[Sequence[int]],
-                          rng: RandomSource | None = None, *, flood: int | None = None
-                          ) -> tuple[ScorePartial, PartialWitness]:
+def partial_decrypt_score(
+    params: BfvParams,
+    share: SecretShare,
+    c1: Sequence[Sequence[int]],
+    rng: RandomSource | None = None,
+    *,
+    flood: int | None = None,
+) -> tuple[ScorePartial, PartialWitness]:
     """HAZMAT (see the module docstring): ``d^(k) = (c1^(k) s)_{N-1} + E mod q_k``.
 
     ``E`` is fresh uniform on ``[-F, F]``; ``flood`` fixes it (tests only: a reused or chosen

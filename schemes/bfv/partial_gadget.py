@@ -49,8 +49,13 @@ from .moduli import moduli
 from .params import BfvParams
 from .partial import PartialWitness, score_coefficient
 
-__all__ = ["PartialStatement", "partial_num_public", "partial_public_inputs", "partial_circuit",
-           "partial_quotient_ranges"]
+__all__ = [
+    "PartialStatement",
+    "partial_num_public",
+    "partial_public_inputs",
+    "partial_circuit",
+    "partial_quotient_ranges",
+]
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,8 @@ class PartialStatement:
     tag: int
     member: int
     h: int
-    d: tuple[int, ...]      #: d^(k), one residue per modulus
-    c1: tuple[tuple[int, ...], ...]     #: c1^(k), N residues per modulus
+    d: tuple[int, ...]  #: d^(k), one residue per modulus
+    c1: tuple[tuple[int, ...], ...]  #: c1^(k), N residues per modulus
 
 
 def partial_num_public(params: BfvParams) -> int:
@@ -88,16 +93,23 @@ def partial_quotient_ranges(params: BfvParams) -> list[QuotientRange]:
     return out
 
 
-def partial_circuit(params: BfvParams, statement: PartialStatement | None = None,
-                    share: SecretShare | None = None, witness: PartialWitness | None = None, *,
-                    constraints: bool = True) -> ConstraintSystem:
+def partial_circuit(
+    params: BfvParams,
+    statement: PartialStatement | None = None,
+    share: SecretShare | None = None,
+    witness: PartialWitness | None = None,
+    *,
+    constraints: bool = True,
+) -> ConstraintSystem:
     """Synthesize the partial-decryption relation: shape only (setup) without a statement, with
     the assignment (proving) given the statement, the member's share and its flooding witness."""
     if not ((statement is None) == (share is None) == (witness is None)):
         raise ValueError("give the statement, the share and the witness (proving) or none (setup)")
     n, f, mods = params.n, params.flood_bound, moduli(params)
     cs = ConstraintSystem(with_witness=statement is not None, constraints=constraints)
-    pub: Sequence[int | None] = [None] * partial_num_public(params) if statement is None else partial_public_inputs(statement)
+    pub: Sequence[int | None] = (
+        [None] * partial_num_public(params) if statement is None else partial_public_inputs(statement)
+    )
     if len(pub) != partial_num_public(params):
         raise InvalidCiphertextError(f"a partial has {partial_num_public(params)} public inputs, got {len(pub)}")
     it = iter(pub)
@@ -118,12 +130,16 @@ def partial_circuit(params: BfvParams, statement: PartialStatement | None = None
         if abs(flood) > 1 << 200:
             raise InvalidWitnessError("the flooding term must be a small integer")
         for k, q in enumerate(mods):
-            if len(statement.c1[k]) != n or any(not 0 <= int(x) < q for x in statement.c1[k]) \
-                    or not 0 <= int(statement.d[k]) < q:
+            if (
+                len(statement.c1[k]) != n
+                or any(not 0 <= int(x) < q for x in statement.c1[k])
+                or not 0 <= int(statement.d[k]) < q
+            ):
                 raise InvalidCiphertextError("c1 and d must be canonical residues (< q_k)")
         s_small = [max(-1, min(1, x)) for x in s_vals]
-        quot = [(score_coefficient(statement.c1[k], s_small) + flood - int(statement.d[k])) // q
-                for k, q in enumerate(mods)]
+        quot = [
+            (score_coefficient(statement.c1[k], s_small) + flood - int(statement.d[k])) // q for k, q in enumerate(mods)
+        ]
 
     bound_public(cs, tag, "tag")
     bound_public(cs, member, "member")
@@ -133,11 +149,9 @@ def partial_circuit(params: BfvParams, statement: PartialStatement | None = None
     e = alloc_bounded(cs, None if flood is None else flood + f, 2 * f, "E", -f)
     for k, (q, rng_k) in enumerate(zip(mods, partial_quotient_ranges(params))):
         products = [cs.mul(c1[k][n - 1 - j], s[j], f"c1s[{k}][{j}]") for j in range(n)]
-        kq = alloc_bounded(cs, None if quot is None else quot[k] - rng_k.lo, rng_k.hi - rng_k.lo,
-                           f"kq[{k}]", rng_k.lo)
+        kq = alloc_bounded(cs, None if quot is None else quot[k] - rng_k.lo, rng_k.hi - rng_k.lo, f"kq[{k}]", rng_k.lo)
         lhs = LinearCombination.sum(products)
         lhs.add_in_place(e)
         lhs.add_in_place(kq, -q)
         cs.enforce_equal(lhs, d[k], f"d[{k}] = (c1 s)_(N-1) + E mod q")
     return cs
-

@@ -19,8 +19,8 @@ schoolbook product over Python integers.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -110,7 +110,7 @@ class Ring:
             t //= 2
             blocks = a.reshape(m, 2, t)
             u = blocks[:, 0, :].copy()
-            v = mulmod(blocks[:, 1, :], self._psi_rev[m:2 * m, None], self.q)
+            v = mulmod(blocks[:, 1, :], self._psi_rev[m : 2 * m, None], self.q)
             blocks[:, 0, :] = _addmod(u, v, q)
             blocks[:, 1, :] = _submod(u, v, q)
             m *= 2
@@ -127,7 +127,7 @@ class Ring:
             u = blocks[:, 0, :].copy()
             v = blocks[:, 1, :].copy()
             blocks[:, 0, :] = _addmod(u, v, q)
-            blocks[:, 1, :] = mulmod(_submod(u, v, q), self._psi_inv_rev[h:2 * h, None], self.q)
+            blocks[:, 1, :] = mulmod(_submod(u, v, q), self._psi_inv_rev[h : 2 * h, None], self.q)
             t *= 2
             m = h
         return mulmod(a, np.full(n, self._n_inv, dtype=np.uint64), self.q)

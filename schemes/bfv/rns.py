@@ -20,8 +20,8 @@ big-integer CRT.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import numpy as np
 

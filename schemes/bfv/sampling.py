@@ -31,9 +31,17 @@ from typing import Protocol
 import numpy as np
 
 __all__ = [
-    "RandomSource", "SystemRandomSource", "DeterministicRng", "resolve_rng",
-    "sample_uniform_mod", "sample_ternary", "sample_gaussian", "sample_uniform_signed",
-    "expand_uniform_mod", "sample_uniform_rns", "sample_flooding",
+    "RandomSource",
+    "SystemRandomSource",
+    "DeterministicRng",
+    "resolve_rng",
+    "sample_uniform_mod",
+    "sample_ternary",
+    "sample_gaussian",
+    "sample_uniform_signed",
+    "expand_uniform_mod",
+    "sample_uniform_rns",
+    "sample_flooding",
 ]
 
 
@@ -163,7 +171,7 @@ def _gaussian_table(sigma: float, bound: int) -> np.ndarray:
     thresholds, acc = [], 0.0
     for w in weights[:-1]:
         acc += w
-        thresholds.append(min(int(round(acc / total * 2.0 ** 64)), (1 << 64) - 1))
+        thresholds.append(min(int(round(acc / total * 2.0**64)), (1 << 64) - 1))
     return np.array(thresholds, dtype=np.uint64)
 
 

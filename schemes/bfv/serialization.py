@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-
 from collections.abc import Sequence
 
 from ._validate import ints_mod_q
@@ -34,8 +33,15 @@ from .keys import PublicKey
 from .params import BfvParams
 
 __all__ = [
-    "poly_to_bytes", "poly_from_bytes", "ciphertext_to_bytes", "ciphertext_from_bytes",
-    "public_key_to_bytes", "public_key_from_bytes", "params_canonical_json", "params_digest", "public_key_digest",
+    "poly_to_bytes",
+    "poly_from_bytes",
+    "ciphertext_to_bytes",
+    "ciphertext_from_bytes",
+    "public_key_to_bytes",
+    "public_key_from_bytes",
+    "params_canonical_json",
+    "params_digest",
+    "public_key_digest",
 ]
 
 PARAMS_TAG = b"greco-consistency/bfv/params/v2"
@@ -57,7 +63,7 @@ def poly_from_bytes(params: BfvParams, data: bytes) -> tuple[int, ...]:
     if len(data) != params.n * w:
         raise NonCanonicalEncodingError(f"polynomial encoding has {len(data)} bytes, expected {params.n * w}")
     q = params.q
-    vals = tuple(int.from_bytes(data[i:i + w], "little") for i in range(0, len(data), w))
+    vals = tuple(int.from_bytes(data[i : i + w], "little") for i in range(0, len(data), w))
     if max(vals) >= q:
         raise NonCanonicalEncodingError("coefficient >= q (non-canonical encoding)")
     return vals
@@ -68,7 +74,7 @@ def _split(params: BfvParams, data: bytes, parts: int, what: str) -> list[bytes]
     if not isinstance(data, (bytes, bytearray, memoryview)) or len(data) != parts * size:
         raise NonCanonicalEncodingError(f"{what} encoding must be exactly {parts * size} bytes")
     data = bytes(data)
-    return [data[i * size:(i + 1) * size] for i in range(parts)]
+    return [data[i * size : (i + 1) * size] for i in range(parts)]
 
 
 def ciphertext_to_bytes(params: BfvParams, ct: Ciphertext) -> bytes:
@@ -87,8 +93,9 @@ def public_key_to_bytes(params: BfvParams, pk: PublicKey) -> bytes:
     """``p0 || p1`` (checks the key first)."""
     if not isinstance(pk, PublicKey):
         raise InvalidKeyError(f"expected a PublicKey, got {type(pk).__name__}")
-    return (poly_to_bytes(params, ints_mod_q(params, pk.p0, "public key p0", InvalidKeyError))
-            + poly_to_bytes(params, ints_mod_q(params, pk.p1, "public key p1", InvalidKeyError)))
+    return poly_to_bytes(params, ints_mod_q(params, pk.p0, "public key p0", InvalidKeyError)) + poly_to_bytes(
+        params, ints_mod_q(params, pk.p1, "public key p1", InvalidKeyError)
+    )
 
 
 def public_key_from_bytes(params: BfvParams, data: bytes) -> PublicKey:
@@ -100,11 +107,19 @@ def public_key_from_bytes(params: BfvParams, data: bytes) -> PublicKey:
 def params_canonical_json(params: BfvParams) -> bytes:
     """The canonical JSON encoding hashed by :func:`params_digest`."""
     obj = {
-        "name": params.name, "n": params.n, "moduli": [str(m) for m in params.moduli],
-        "q": str(params.q), "t": params.t, "sigma": repr(params.sigma),
-        "error_bound": params.error_bound, "parties": params.parties,
-        "weight_l1_max": params.weight_l1_max, "pixel_max": params.pixel_max,
-        "insecure": params.insecure, "delta": str(params.delta), "flood_bound": str(params.flood_bound),
+        "name": params.name,
+        "n": params.n,
+        "moduli": [str(m) for m in params.moduli],
+        "q": str(params.q),
+        "t": params.t,
+        "sigma": repr(params.sigma),
+        "error_bound": params.error_bound,
+        "parties": params.parties,
+        "weight_l1_max": params.weight_l1_max,
+        "pixel_max": params.pixel_max,
+        "insecure": params.insecure,
+        "delta": str(params.delta),
+        "flood_bound": str(params.flood_bound),
         "decryption_budget": params.decryption_budget,
     }
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -117,5 +132,4 @@ def params_digest(params: BfvParams) -> bytes:
 
 def public_key_digest(params: BfvParams, pk: PublicKey) -> bytes:
     """SHA-256 binding a public key to its parameter set (32 bytes)."""
-    return hashlib.sha256(PUBLIC_KEY_TAG + b"\x00" + params_digest(params)
-                          + public_key_to_bytes(params, pk)).digest()
+    return hashlib.sha256(PUBLIC_KEY_TAG + b"\x00" + params_digest(params) + public_key_to_bytes(params, pk)).digest()

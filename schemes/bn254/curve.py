@@ -17,28 +17,75 @@ leaks are acceptable (Python big-int arithmetic is not constant time anyway).
 
 from __future__ import annotations
 
-from ..errors import SchemesError
-
 import operator
 from typing import overload
 
+from ..errors import SchemesError
 from .fields import (
-    XI, Fp2, P, R,
-    fp2_add, fp2_conj, fp2_eq, fp2_inv, fp2_mul, fp2_neg, fp2_sqr, fp2_sub, fp_inv,
+    XI,
+    Fp2,
+    P,
+    R,
+    fp2_add,
+    fp2_conj,
+    fp2_eq,
+    fp2_inv,
+    fp2_mul,
+    fp2_neg,
+    fp2_sqr,
+    fp2_sub,
+    fp_inv,
 )
 from .tower import fp2_pow
 
 __all__ = [
-    "InvalidPoint", "G1Point", "G2Point", "B1", "B2", "U", "G1_GEN", "G2_GEN",
-    "g1_is_on_curve", "g1_eq", "g1_neg", "g1_add", "g1_double", "g1_mul",
-    "g1_to_jacobian", "g1_from_jacobian", "g1_jac_double", "g1_jac_add", "g1_jac_add_affine",
-    "g1_jac_neg", "g1_jac_is_infinity",
-    "g2_is_on_curve", "g2_in_subgroup", "g2_eq", "g2_neg", "g2_add", "g2_double", "g2_mul",
-    "g2_psi", "PSI_X", "PSI_Y", "SIX_U_SQUARED",
-    "g2_to_jacobian", "g2_from_jacobian", "g2_jac_double", "g2_jac_add", "g2_jac_add_affine",
-    "g2_jac_neg", "g2_jac_is_infinity",
-    "g1_to_bytes", "g1_from_bytes", "g2_to_bytes", "g2_from_bytes", "g1_from_ints", "g2_from_ints",
-    "G1_BYTES", "G2_BYTES",
+    "InvalidPoint",
+    "G1Point",
+    "G2Point",
+    "B1",
+    "B2",
+    "U",
+    "G1_GEN",
+    "G2_GEN",
+    "g1_is_on_curve",
+    "g1_eq",
+    "g1_neg",
+    "g1_add",
+    "g1_double",
+    "g1_mul",
+    "g1_to_jacobian",
+    "g1_from_jacobian",
+    "g1_jac_double",
+    "g1_jac_add",
+    "g1_jac_add_affine",
+    "g1_jac_neg",
+    "g1_jac_is_infinity",
+    "g2_is_on_curve",
+    "g2_in_subgroup",
+    "g2_eq",
+    "g2_neg",
+    "g2_add",
+    "g2_double",
+    "g2_mul",
+    "g2_psi",
+    "PSI_X",
+    "PSI_Y",
+    "SIX_U_SQUARED",
+    "g2_to_jacobian",
+    "g2_from_jacobian",
+    "g2_jac_double",
+    "g2_jac_add",
+    "g2_jac_add_affine",
+    "g2_jac_neg",
+    "g2_jac_is_infinity",
+    "g1_to_bytes",
+    "g1_from_bytes",
+    "g2_to_bytes",
+    "g2_from_bytes",
+    "g1_from_ints",
+    "g2_from_ints",
+    "G1_BYTES",
+    "G2_BYTES",
 ]
 
 #: Affine G1 point (x, y), or None for the point at infinity.
@@ -71,10 +118,14 @@ B2: Fp2 = _plain_fp2(fp2_mul((3, 0), fp2_inv(XI)))
 
 G1_GEN: tuple[int, int] = (1, 2)
 G2_GEN: tuple[tuple[int, int], tuple[int, int]] = (
-    (10857046999023057135944570762232829481370756359578518086990519993285655852781,
-     11559732032986387107991004021392285783925812861821192530917403151452391805634),
-    (8495653923123431417604973247489272438418190587263600148770280649306958101930,
-     4082367875863433681332203403145435568316851327593401208105741076214120093531),
+    (
+        10857046999023057135944570762232829481370756359578518086990519993285655852781,
+        11559732032986387107991004021392285783925812861821192530917403151452391805634,
+    ),
+    (
+        8495653923123431417604973247489272438418190587263600148770280649306958101930,
+        4082367875863433681332203403145435568316851327593401208105741076214120093531,
+    ),
 )
 
 G1_BYTES = 64
@@ -97,6 +148,7 @@ def _window_digits(k: int, width: int = 4) -> list[int]:
 # ---------------------------------------------------------------------------------------------
 # G1
 # ---------------------------------------------------------------------------------------------
+
 
 def g1_is_on_curve(pt: G1Point) -> bool:
     """True iff pt is None (infinity) or a pair of ints in [0, P) with y^2 = x^3 + 3."""
@@ -149,7 +201,7 @@ def g1_jac_neg(pt: G1Jacobian) -> G1Jacobian:
 def g1_jac_double(pt: G1Jacobian) -> G1Jacobian:
     """2(X, Y, Z) on y^2 = x^3 + b (a = 0):
 
-        S = 4 X Y^2,  M = 3 X^2,  X' = M^2 - 2 S,  Y' = M (S - X') - 8 Y^4,  Z' = 2 Y Z.
+    S = 4 X Y^2,  M = 3 X^2,  X' = M^2 - 2 S,  Y' = M (S - X') - 8 Y^4,  Z' = 2 Y Z.
     """
     x, y, z = pt
     if z % P == 0 or y % P == 0:
@@ -164,8 +216,8 @@ def g1_jac_double(pt: G1Jacobian) -> G1Jacobian:
 def g1_jac_add(p1: G1Jacobian, p2: G1Jacobian) -> G1Jacobian:
     """(X1, Y1, Z1) + (X2, Y2, Z2), complete (handles infinity, doubling and P + (-P)):
 
-        U1 = X1 Z2^2, U2 = X2 Z1^2, S1 = Y1 Z2^3, S2 = Y2 Z1^3, H = U2 - U1, Rr = S2 - S1,
-        X3 = Rr^2 - H^3 - 2 U1 H^2,  Y3 = Rr (U1 H^2 - X3) - S1 H^3,  Z3 = H Z1 Z2.
+    U1 = X1 Z2^2, U2 = X2 Z1^2, S1 = Y1 Z2^3, S2 = Y2 Z1^3, H = U2 - U1, Rr = S2 - S1,
+    X3 = Rr^2 - H^3 - 2 U1 H^2,  Y3 = Rr (U1 H^2 - X3) - S1 H^3,  Z3 = H Z1 Z2.
     """
     x1, y1, z1 = p1
     x2, y2, z2 = p2
@@ -449,6 +501,7 @@ def g2_in_subgroup(pt: G2Point) -> bool:
 # Validation and encodings
 # ---------------------------------------------------------------------------------------------
 
+
 def _as_int(v: int, what: str) -> int:
     if isinstance(v, bool):
         raise InvalidPoint(f"{what} must be an integer, got bool")
@@ -542,5 +595,5 @@ def g2_from_bytes(data: bytes) -> G2Point:
     data = bytes(data)
     if len(data) != G2_BYTES:
         raise InvalidPoint(f"G2 encoding must be {G2_BYTES} bytes, got {len(data)}")
-    x1, x0, y1, y0 = (int.from_bytes(data[i:i + 32], "big") for i in range(0, 128, 32))
+    x1, x0, y1, y0 = (int.from_bytes(data[i : i + 32], "big") for i in range(0, 128, 32))
     return g2_from_ints((x0, x1), (y0, y1))

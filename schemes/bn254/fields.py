@@ -13,10 +13,25 @@ from __future__ import annotations
 from ..bigint import big, invmod
 
 __all__ = [
-    "P", "R", "Fp2", "FP2_ZERO", "FP2_ONE", "XI",
-    "fp_inv", "fp_sqrt",
-    "fp2_add", "fp2_sub", "fp2_neg", "fp2_mul", "fp2_sqr", "fp2_inv",
-    "fp2_mul_fp", "fp2_conj", "fp2_mul_xi", "fp2_eq", "fp2_is_zero",
+    "P",
+    "R",
+    "Fp2",
+    "FP2_ZERO",
+    "FP2_ONE",
+    "XI",
+    "fp_inv",
+    "fp_sqrt",
+    "fp2_add",
+    "fp2_sub",
+    "fp2_neg",
+    "fp2_mul",
+    "fp2_sqr",
+    "fp2_inv",
+    "fp2_mul_fp",
+    "fp2_conj",
+    "fp2_mul_xi",
+    "fp2_eq",
+    "fp2_is_zero",
 ]
 
 #: Base field modulus p (254 bits).

@@ -23,8 +23,13 @@ _Pt = TypeVar("_Pt")
 _Vec = TypeVar("_Vec", G1Vector, G2Vector)
 
 
-def _fixed_base(cls: type[_Vec], native_fn: Callable[[bytes, bytes], Any], encode: Callable[[_Pt], bytes],
-                base: _Pt | None, scalars: Sequence[int]) -> _Vec:
+def _fixed_base(
+    cls: type[_Vec],
+    native_fn: Callable[[bytes, bytes], Any],
+    encode: Callable[[_Pt], bytes],
+    base: _Pt | None,
+    scalars: Sequence[int],
+) -> _Vec:
     """``native_fn`` returns the native vector that ``cls`` wraps (G1Points or G2Points)."""
     try:
         data = scalars_to_bytes(scalars)

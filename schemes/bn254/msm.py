@@ -19,11 +19,10 @@ channels are out of scope here as for any non-constant-time prover (snarkjs, rap
 
 from __future__ import annotations
 
-from ..errors import SchemesError
-
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
+from ..errors import SchemesError
 from .curve import G1Point, G2Point, InvalidPoint
 from .vectors import G1Vector, G2Vector, _PointVector, scalars_to_bytes
 

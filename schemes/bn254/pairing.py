@@ -26,21 +26,48 @@ Inputs are not secret here (verification); nothing is constant time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from .curve import (
-    B2, U, G1Point, G2Coords, G2Point, InvalidPoint, g1_is_on_curve, g2_in_subgroup, g2_is_on_curve, g2_neg, g2_psi,
+    B2,
+    G1Point,
+    G2Coords,
+    G2Point,
+    InvalidPoint,
+    U,
+    g1_is_on_curve,
+    g2_in_subgroup,
+    g2_is_on_curve,
+    g2_neg,
+    g2_psi,
 )
 from .fields import Fp2, P, fp2_mul, fp2_sqr
 from .tower import (
-    FP12_ONE, Fp12, _naf, fp12_conj, fp12_cyclotomic_pow, fp12_cyclotomic_sqr, fp12_frobenius,
-    fp12_inv, fp12_is_one, fp12_mul, fp12_mul_by_034, fp12_sqr, fp12_to_ints,
+    FP12_ONE,
+    Fp12,
+    _naf,
+    fp12_conj,
+    fp12_cyclotomic_pow,
+    fp12_cyclotomic_sqr,
+    fp12_frobenius,
+    fp12_inv,
+    fp12_is_one,
+    fp12_mul,
+    fp12_mul_by_034,
+    fp12_sqr,
+    fp12_to_ints,
 )
 
 __all__ = [
-    "ATE_LOOP_COUNT", "G2Prepared", "prepare_g2", "multi_miller_loop", "final_exponentiation",
-    "pairing", "pairing_check", "FP12_ONE",
+    "ATE_LOOP_COUNT",
+    "G2Prepared",
+    "prepare_g2",
+    "multi_miller_loop",
+    "final_exponentiation",
+    "pairing",
+    "pairing_check",
+    "FP12_ONE",
 ]
 
 #: Ate loop length 6u + 2 (positive for BN254, so no final conjugation is needed).
@@ -197,7 +224,7 @@ def multi_miller_loop(pairs: Iterable[tuple[G1Affine, G2Prepared | G2Affine]]) -
     for step, digit in enumerate(_LOOP_DIGITS):
         if step:
             f = fp12_sqr(f)
-        for n in ((0, 1) if digit else (0,)):
+        for n in (0, 1) if digit else (0,):
             for xp, yp, coeffs in terms:
                 c0, c1, c2 = coeffs[j + n]
                 f = fp12_mul_by_034(f, (c0[0] * yp, c0[1] * yp), (c1[0] * xp, c1[1] * xp), c2)
@@ -235,8 +262,8 @@ def final_exponentiation(f: Fp12) -> Fp12:
     y5 = fp12_conj(mu2)
     y6 = fp12_conj(fp12_mul(mu3, fp12_frobenius(mu3, 1)))
     t0 = fp12_mul(fp12_mul(fp12_cyclotomic_sqr(y6), y4), y5)  # y6^2 y4 y5
-    t1 = fp12_mul(fp12_mul(y3, y5), t0)                       # y3 y5 t0
-    t0 = fp12_mul(t0, y2)                                     # t0 y2
+    t1 = fp12_mul(fp12_mul(y3, y5), t0)  # y3 y5 t0
+    t0 = fp12_mul(t0, y2)  # t0 y2
     t1 = fp12_cyclotomic_sqr(fp12_mul(fp12_cyclotomic_sqr(t1), t0))  # (t1^2 t0)^2
     t0 = fp12_mul(t1, y1)
     t1 = fp12_mul(t1, y0)

@@ -23,11 +23,35 @@ from functools import cache
 from .fields import XI, Fp2, P, fp2_inv, fp2_mul, fp2_sqr
 
 __all__ = [
-    "Fp6", "Fp12", "FP6_ZERO", "FP6_ONE", "FP12_ZERO", "FP12_ONE",
-    "fp6_add", "fp6_sub", "fp6_neg", "fp6_mul", "fp6_sqr", "fp6_mul_by_v", "fp6_inv",
-    "fp12_add", "fp12_sub", "fp12_mul", "fp12_sqr", "fp12_inv", "fp12_conj", "fp12_pow",
-    "fp12_frobenius", "fp12_mul_by_034", "fp12_cyclotomic_sqr", "fp12_cyclotomic_pow",
-    "fp12_eq", "fp12_is_one", "fp12_to_ints", "fp12_from_w_coeffs", "fp12_w_coeffs",
+    "Fp6",
+    "Fp12",
+    "FP6_ZERO",
+    "FP6_ONE",
+    "FP12_ZERO",
+    "FP12_ONE",
+    "fp6_add",
+    "fp6_sub",
+    "fp6_neg",
+    "fp6_mul",
+    "fp6_sqr",
+    "fp6_mul_by_v",
+    "fp6_inv",
+    "fp12_add",
+    "fp12_sub",
+    "fp12_mul",
+    "fp12_sqr",
+    "fp12_inv",
+    "fp12_conj",
+    "fp12_pow",
+    "fp12_frobenius",
+    "fp12_mul_by_034",
+    "fp12_cyclotomic_sqr",
+    "fp12_cyclotomic_pow",
+    "fp12_eq",
+    "fp12_is_one",
+    "fp12_to_ints",
+    "fp12_from_w_coeffs",
+    "fp12_w_coeffs",
     "fp2_pow",
 ]
 
@@ -46,6 +70,7 @@ _W_SLOT = (0, 3, 1, 4, 2, 5)
 # ---------------------------------------------------------------------------------------------
 # Fp6
 # ---------------------------------------------------------------------------------------------
+
 
 def fp6_add(a: Fp6, b: Fp6) -> Fp6:
     return tuple((x + y) % P for x, y in zip(a, b))
@@ -156,6 +181,7 @@ def fp2_pow(a: Fp2, e: int) -> Fp2:
 # Fp12
 # ---------------------------------------------------------------------------------------------
 
+
 def fp12_add(a: Fp12, b: Fp12) -> Fp12:
     return tuple((x + y) % P for x, y in zip(a, b))
 
@@ -185,9 +211,9 @@ def fp12_conj(a: Fp12) -> Fp12:
 def fp12_mul(a: Fp12, b: Fp12) -> Fp12:
     """(a0 + a1 w)(b0 + b1 w) with w^2 = v, Karatsuba over Fp6:
 
-        t0 = a0 b0,  t1 = a1 b1,
-        c0 = t0 + v t1,
-        c1 = (a0 + a1)(b0 + b1) - t0 - t1.
+    t0 = a0 b0,  t1 = a1 b1,
+    c0 = t0 + v t1,
+    c1 = (a0 + a1)(b0 + b1) - t0 - t1.
     """
     a0, a1, b0, b1 = a[:6], a[6:], b[:6], b[6:]
     t0 = fp6_mul(a0, b0)
@@ -206,9 +232,9 @@ def fp12_mul(a: Fp12, b: Fp12) -> Fp12:
 def fp12_sqr(a: Fp12) -> Fp12:
     """(a0 + a1 w)^2 = (a0^2 + v a1^2) + 2 a0 a1 w, by the complex method:
 
-        t  = a0 a1,
-        c0 = (a0 + a1)(a0 + v a1) - t - v t,
-        c1 = 2 t.
+    t  = a0 a1,
+    c0 = (a0 + a1)(a0 + v a1) - t - v t,
+    c1 = 2 t.
     """
     a0, a1 = a[:6], a[6:]
     t = fp6_mul(a0, a1)
@@ -355,17 +381,17 @@ def fp12_cyclotomic_sqr(a: Fp12) -> Fp12:
     x2i = 2 * g2r * g2i + pr + 9 * pi_
     y2r, y2i = 2 * (g2r * g5r - g2i * g5i), 2 * (g2r * g5i + g2i * g5r)
     return (
-        (3 * x0r - 2 * g0r) % P,                  # w^0: 3 x0 - 2 g0
+        (3 * x0r - 2 * g0r) % P,  # w^0: 3 x0 - 2 g0
         (3 * x0i - 2 * g0i) % P,
-        (3 * x1r - 2 * g2r) % P,                  # w^2: 3 x1 - 2 g2
+        (3 * x1r - 2 * g2r) % P,  # w^2: 3 x1 - 2 g2
         (3 * x1i - 2 * g2i) % P,
-        (3 * x2r - 2 * g4r) % P,                  # w^4: 3 x2 - 2 g4
+        (3 * x2r - 2 * g4r) % P,  # w^4: 3 x2 - 2 g4
         (3 * x2i - 2 * g4i) % P,
-        (3 * (9 * y2r - y2i) + 2 * g1r) % P,      # w^1: 3 xi y2 + 2 g1
+        (3 * (9 * y2r - y2i) + 2 * g1r) % P,  # w^1: 3 xi y2 + 2 g1
         (3 * (y2r + 9 * y2i) + 2 * g1i) % P,
-        (3 * y0r + 2 * g3r) % P,                  # w^3: 3 y0 + 2 g3
+        (3 * y0r + 2 * g3r) % P,  # w^3: 3 y0 + 2 g3
         (3 * y0i + 2 * g3i) % P,
-        (3 * y1r + 2 * g5r) % P,                  # w^5: 3 y1 + 2 g5
+        (3 * y1r + 2 * g5r) % P,  # w^5: 3 y1 + 2 g5
         (3 * y1i + 2 * g5i) % P,
     )
 

@@ -30,8 +30,17 @@ from .fields import R
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["G1Vector", "G2Vector", "scalars_to_bytes", "scalars_from_bytes", "g1_to_le", "g2_to_le",
-           "g1_from_le", "g2_from_le", "native_call"]
+__all__ = [
+    "G1Vector",
+    "G2Vector",
+    "scalars_to_bytes",
+    "scalars_from_bytes",
+    "g1_to_le",
+    "g2_to_le",
+    "g1_from_le",
+    "g2_from_le",
+    "native_call",
+]
 
 _R = int(R)
 _ZERO_G1 = bytes(64)
@@ -70,7 +79,7 @@ def scalars_to_bytes(scalars: Iterable[int]) -> bytes:
 
 def scalars_from_bytes(data: bytes) -> list[int]:
     """Inverse of :func:`scalars_to_bytes` for canonical input."""
-    return [int.from_bytes(data[i:i + 32], "little") for i in range(0, len(data), 32)]
+    return [int.from_bytes(data[i : i + 32], "little") for i in range(0, len(data), 32)]
 
 
 def _coord(v: int, what: str) -> bytes:
@@ -115,7 +124,7 @@ def g2_from_le(data: bytes) -> G2Point:
     """Inverse of :func:`g2_to_le` for bytes the engine produced (no checks)."""
     if data == _ZERO_G2:
         return None
-    c = [int.from_bytes(data[i:i + 32], "little") for i in range(0, 128, 32)]
+    c = [int.from_bytes(data[i : i + 32], "little") for i in range(0, 128, 32)]
     return ((c[0], c[1]), (c[2], c[3]))
 
 
@@ -185,7 +194,7 @@ class _PointVector(Sequence[_Pt], Generic[_Pt, _Native]):
     def __iter__(self) -> Iterator[_Pt]:
         data = self.native.to_bytes()
         size = self._size
-        return (self._from_le(data[k:k + size]) for k in range(0, len(data), size))
+        return (self._from_le(data[k : k + size]) for k in range(0, len(data), size))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, type(self)):

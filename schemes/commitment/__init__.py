@@ -16,13 +16,12 @@ The in-circuit side lives in :mod:`schemes.commitment.gadget`.
 
 from __future__ import annotations
 
-from ..errors import SchemesError
-
 import hmac
 import secrets
 from collections.abc import Sequence
 
 from ..bn254.fields import R
+from ..errors import SchemesError
 from ..packing import pack
 from ..poseidon import poseidon_sponge
 from ..poseidon.field import canonical
@@ -99,8 +98,7 @@ def verify_opening(commitment: int, values: Sequence[int], rho: int) -> None:
         raise InvalidOpening("the opening does not match the commitment")
 
 
-def verify_image_opening(commitment: int, pixels: bytes | bytearray, rho: int,
-                         length: int) -> None:
+def verify_image_opening(commitment: int, pixels: bytes | bytearray, rho: int, length: int) -> None:
     """:func:`verify_opening` for an image of the expected byte ``length`` (``H * W * C``).
 
     Raises :class:`InvalidOpening` on a length mismatch (``pack`` does not encode the

@@ -26,14 +26,16 @@ from . import COMMIT_DOMAIN
 __all__ = ["commit_gadget", "commit_image_gadget"]
 
 
-def commit_gadget(cs: ConstraintSystem, values: Sequence[LCLike], rho: LCLike,
-                  name: str = "commit") -> LinearCombination:
+def commit_gadget(
+    cs: ConstraintSystem, values: Sequence[LCLike], rho: LCLike, name: str = "commit"
+) -> LinearCombination:
     """``Commit(values; rho)`` as a combination (see the module docstring for the cost)."""
     return poseidon_sponge_gadget(cs, [rho, *values], COMMIT_DOMAIN, name)
 
 
-def commit_image_gadget(cs: ConstraintSystem, pixels: Sequence[LinearCombination], rho: LCLike,
-                        name: str = "commit") -> LinearCombination:
+def commit_image_gadget(
+    cs: ConstraintSystem, pixels: Sequence[LinearCombination], rho: LCLike, name: str = "commit"
+) -> LinearCombination:
     """``Commit(pack(pixels); rho)``; the pixels get the byte range proof of ``pack_gadget``
     unless they are a :class:`~schemes.packing.gadget.ByteWires`."""
     return commit_gadget(cs, pack_gadget(cs, pixels, f"{name}.pack"), rho, name)

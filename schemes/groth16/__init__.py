@@ -28,17 +28,39 @@ Typical use::
     verify(prepare_verifying_key(pk.vk), cs.public_values, proof)   # raises InvalidProof
 """
 
-from .data_structures import (PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey,
-                              prepare_verifying_key)
-from .errors import (EncodingError, Groth16Error, InvalidPointEncoding, InvalidProof, KeyMismatch,
-                     NonCanonicalCoordinate, NonCanonicalScalar, UnsatisfiedWitness)
+from .data_structures import PreparedVerifyingKey, Proof, ProvingKey, VerifyingKey, prepare_verifying_key
+from .errors import (
+    EncodingError,
+    Groth16Error,
+    InvalidPointEncoding,
+    InvalidProof,
+    KeyMismatch,
+    NonCanonicalCoordinate,
+    NonCanonicalScalar,
+    UnsatisfiedWitness,
+)
 from .generator import insecure_setup_from_seed, setup
 from .prover import prove
 from .verifier import is_valid_proof, verify, verify_proof
 
 __all__ = [
-    "Proof", "ProvingKey", "VerifyingKey", "PreparedVerifyingKey", "prepare_verifying_key",
-    "setup", "insecure_setup_from_seed", "prove", "verify", "verify_proof", "is_valid_proof",
-    "Groth16Error", "InvalidProof", "UnsatisfiedWitness", "KeyMismatch", "EncodingError",
-    "NonCanonicalScalar", "NonCanonicalCoordinate", "InvalidPointEncoding",
+    "Proof",
+    "ProvingKey",
+    "VerifyingKey",
+    "PreparedVerifyingKey",
+    "prepare_verifying_key",
+    "setup",
+    "insecure_setup_from_seed",
+    "prove",
+    "verify",
+    "verify_proof",
+    "is_valid_proof",
+    "Groth16Error",
+    "InvalidProof",
+    "UnsatisfiedWitness",
+    "KeyMismatch",
+    "EncodingError",
+    "NonCanonicalScalar",
+    "NonCanonicalCoordinate",
+    "InvalidPointEncoding",
 ]

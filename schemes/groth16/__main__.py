@@ -24,8 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("example", help="run the built-in example and write snarkjs files")
     ex.add_argument("--out", required=True, help="output directory")
-    ex.add_argument("--insecure-seed", default=None,
-                    help="hex seed for a deterministic INSECURE setup (tests only)")
+    ex.add_argument("--insecure-seed", default=None, help="hex seed for a deterministic INSECURE setup (tests only)")
     ve = sub.add_parser("verify", help="verify snarkjs verification_key.json, proof.json, public.json")
     ve.add_argument("vk")
     ve.add_argument("proof")
@@ -45,8 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError:
                 print("--insecure-seed must be hex", file=sys.stderr)
                 return 2
-            print("WARNING: insecure seeded setup; anyone with the seed can forge proofs",
-                  file=sys.stderr)
+            print("WARNING: insecure seeded setup; anyone with the seed can forge proofs", file=sys.stderr)
         public = run_example(args.out, insecure_seed=seed, progress=_progress)
         print(f"wrote {args.out} (public inputs {public})", file=sys.stderr)
         return 0

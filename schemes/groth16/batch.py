@@ -29,8 +29,12 @@ from .verifier import encode_statement
 __all__ = ["verify_batch"]
 
 
-def verify_batch(pvk: PreparedVerifyingKey, items: Sequence[tuple[Sequence[int], Proof]], *,
-                 randomness: Callable[[], int] | None = None) -> None:
+def verify_batch(
+    pvk: PreparedVerifyingKey,
+    items: Sequence[tuple[Sequence[int], Proof]],
+    *,
+    randomness: Callable[[], int] | None = None,
+) -> None:
     """Return None if every ``(public_inputs, proof)`` in ``items`` is valid, else raise
     :class:`InvalidProof`. Malformed inputs are rejected with the reason and the item index.
 

@@ -36,9 +36,9 @@ import os
 import secrets
 import struct
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 
 from .. import _native
 from ..bn254.curve import G1_GEN, G2_GEN, G1Point, G2Coords, G2Point, InvalidPoint, g1_mul, g2_mul
@@ -49,8 +49,17 @@ from .errors import Groth16Error
 from .snarkjs_rng import beacon_rng, fr_from_rng, g1_from_rng, hash_to_g2
 from .zkey import _read_sections
 
-__all__ = ["Contribution", "MpcParams", "CeremonyError", "ChainReport", "contribute", "beacon",
-           "read_mpc_params", "verify_chain", "contribution_hash"]
+__all__ = [
+    "Contribution",
+    "MpcParams",
+    "CeremonyError",
+    "ChainReport",
+    "contribute",
+    "beacon",
+    "read_mpc_params",
+    "verify_chain",
+    "contribution_hash",
+]
 
 Progress = Callable[[str], None] | None
 _R = int(R)
@@ -67,6 +76,7 @@ class CeremonyError(Groth16Error, ValueError):
 
 
 # -- points ------------------------------------------------------------------------------------
+
 
 def _g1_lem(data: bytes, what: str) -> G1Point:
     try:
@@ -102,11 +112,11 @@ def _same_ratio(g1s: G1Point, g1sx: G1Point, g2s: G2Point, g2sx: G2Point) -> boo
     """snarkjs ``sameRatio``: none at infinity and e(g1s, g2sx) = e(g1sx, g2s)."""
     if g1s is None or g1sx is None or g2s is None or g2sx is None:
         return False
-    return (_native.pairing(g1_to_le(g1s), g2_to_le(g2sx))
-            == _native.pairing(g1_to_le(g1sx), g2_to_le(g2s)))
+    return _native.pairing(g1_to_le(g1s), g2_to_le(g2sx)) == _native.pairing(g1_to_le(g1sx), g2_to_le(g2s))
 
 
 # -- section 10 --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Contribution:
@@ -139,8 +149,15 @@ class Contribution:
             if self.num_iterations_exp is None or self.beacon_hash is None:
                 raise CeremonyError("a beacon contribution needs its hash and iteration exponent")
             params += bytes([2, self.num_iterations_exp, 3, len(self.beacon_hash)]) + self.beacon_hash
-        return (_lem1(self.delta_after) + _lem1(self.g1_s) + _lem1(self.g1_sx) + _lem2(self.g2_spx)
-                + self.transcript + struct.pack("<II", self.type, len(params)) + params)
+        return (
+            _lem1(self.delta_after)
+            + _lem1(self.g1_s)
+            + _lem1(self.g1_sx)
+            + _lem2(self.g2_spx)
+            + self.transcript
+            + struct.pack("<II", self.type, len(params))
+            + params
+        )
 
 
 def contribution_hash(c: Contribution) -> bytes:
@@ -156,8 +173,9 @@ class MpcParams:
     contributions: tuple[Contribution, ...]
 
     def encode(self) -> bytes:
-        return (self.cs_hash + struct.pack("<I", len(self.contributions))
-                + b"".join(c.encode() for c in self.contributions))
+        return (
+            self.cs_hash + struct.pack("<I", len(self.contributions)) + b"".join(c.encode() for c in self.contributions)
+        )
 
 
 def read_mpc_params(sec: bytes | memoryview) -> MpcParams:
@@ -166,7 +184,7 @@ def read_mpc_params(sec: bytes | memoryview) -> MpcParams:
     if len(sec) < 68:
         raise CeremonyError("zkey section 10 is truncated")
     cs_hash = sec[:64]
-    n, = struct.unpack_from("<I", sec, 64)
+    (n,) = struct.unpack_from("<I", sec, 64)
     pos = 68
     out: list[Contribution] = []
     fixed = 3 * _G1 + _G2 + 64 + 8
@@ -174,12 +192,14 @@ def read_mpc_params(sec: bytes | memoryview) -> MpcParams:
         what = f"contribution #{i + 1}"
         if pos + fixed > len(sec):
             raise CeremonyError(f"zkey section 10 is truncated in {what}")
-        pts = [_g1_lem(sec[pos + k * _G1:pos + (k + 1) * _G1], f"{what} {name}")
-               for k, name in enumerate(("deltaAfter", "g1_s", "g1_sx"))]
+        pts = [
+            _g1_lem(sec[pos + k * _G1 : pos + (k + 1) * _G1], f"{what} {name}")
+            for k, name in enumerate(("deltaAfter", "g1_s", "g1_sx"))
+        ]
         p = pos + 3 * _G1
-        g2_spx = _g2_lem(sec[p:p + _G2], f"{what} g2_spx")
+        g2_spx = _g2_lem(sec[p : p + _G2], f"{what} g2_spx")
         p += _G2
-        transcript = sec[p:p + 64]
+        transcript = sec[p : p + 64]
         ctype, plen = struct.unpack_from("<II", sec, p + 64)
         p += 72
         if ctype not in (0, 1):
@@ -204,7 +224,7 @@ def read_mpc_params(sec: bytes | memoryview) -> MpcParams:
                 continue
             if p + 2 > end or p + 2 + sec[p + 1] > end:
                 raise CeremonyError(f"{what}: truncated parameter")
-            data = sec[p + 2:p + 2 + sec[p + 1]]
+            data = sec[p + 2 : p + 2 + sec[p + 1]]
             p += 2 + sec[p + 1]
             if pid == 1:
                 try:
@@ -218,8 +238,19 @@ def read_mpc_params(sec: bytes | memoryview) -> MpcParams:
                 raise CeremonyError(f"{what}: a beacon without its hash or iteration exponent")
             if not 10 <= exp <= 63:
                 raise CeremonyError(f"{what}: beacon iteration exponent {exp} outside [10, 63]")
-        out.append(Contribution(pts[0], pts[1], pts[2], g2_spx, transcript, ctype, name,
-                                exp if ctype == 1 else None, bhash if ctype == 1 else None))
+        out.append(
+            Contribution(
+                pts[0],
+                pts[1],
+                pts[2],
+                g2_spx,
+                transcript,
+                ctype,
+                name,
+                exp if ctype == 1 else None,
+                bhash if ctype == 1 else None,
+            )
+        )
         pos = end
     if pos != len(sec):
         raise CeremonyError("trailing bytes in zkey section 10")
@@ -227,6 +258,7 @@ def read_mpc_params(sec: bytes | memoryview) -> MpcParams:
 
 
 # -- the zkey as sections ----------------------------------------------------------------------
+
 
 class _Zkey:
     """A memory-mapped zkey: sections by id, header fields, section 10 parsed."""
@@ -266,8 +298,8 @@ class _Zkey:
         self.header = h
         self.n_vars, self.n_public, self.domain_size = struct.unpack_from("<III", h, _HEADER_FIXED - 12)
         o = _HEADER_FIXED + 2 * _G1 + 2 * _G2
-        delta_1 = _g1_lem(h[o:o + _G1], "delta_1")
-        delta_2 = _g2_lem(h[o + _G1:o + _G1 + _G2], "delta_2")
+        delta_1 = _g1_lem(h[o : o + _G1], "delta_1")
+        delta_2 = _g2_lem(h[o + _G1 : o + _G1 + _G2], "delta_2")
         if delta_1 is None or delta_2 is None:
             raise CeremonyError(f"{path}: delta is the point at infinity")
         self.delta_1, self.delta_2 = delta_1, delta_2
@@ -310,8 +342,16 @@ def _transcript_hasher(mpc: MpcParams) -> hashlib.blake2b:
 
 # -- making a contribution ---------------------------------------------------------------------
 
-def _apply(src: str | os.PathLike[str], dst: str | os.PathLike[str], x: int, g1_s: G1Point, name: str | None,
-           beacon_params: tuple[bytes, int] | None, progress: Progress) -> Contribution:
+
+def _apply(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str],
+    x: int,
+    g1_s: G1Point,
+    name: str | None,
+    beacon_params: tuple[bytes, int] | None,
+    progress: Progress,
+) -> Contribution:
     if name is not None and len(name.encode("utf-16-le")) // 2 > _NAME_MAX:
         raise CeremonyError(f"the contribution name is longer than {_NAME_MAX} characters")
     with _Zkey(src) as z:
@@ -323,10 +363,17 @@ def _apply(src: str | os.PathLike[str], dst: str | os.PathLike[str], x: int, g1_
         g2_spx = g2_mul(g2_sp, x)
         delta_1 = g1_mul(z.delta_1, x)
         delta_2 = g2_mul(z.delta_2, x)
-        c = Contribution(delta_1, g1_s, g1_sx, g2_spx, transcript,
-                         0 if beacon_params is None else 1, name or None,
-                         None if beacon_params is None else beacon_params[1],
-                         None if beacon_params is None else beacon_params[0])
+        c = Contribution(
+            delta_1,
+            g1_s,
+            g1_sx,
+            g2_spx,
+            transcript,
+            0 if beacon_params is None else 1,
+            name or None,
+            None if beacon_params is None else beacon_params[1],
+            None if beacon_params is None else beacon_params[0],
+        )
         mpc = MpcParams(z.mpc.cs_hash, z.mpc.contributions + (c,))
         inv = pow(x, -1, _R).to_bytes(32, "little")
         o = _HEADER_FIXED + 2 * _G1 + 2 * _G2
@@ -354,21 +401,36 @@ def _apply(src: str | os.PathLike[str], dst: str | os.PathLike[str], x: int, g1_
     return c
 
 
-def contribute(src: str | os.PathLike[str], dst: str | os.PathLike[str], *, entropy: str = "",
-               name: str | None = None, progress: Progress = None) -> Contribution:
+def contribute(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str],
+    *,
+    entropy: str = "",
+    name: str | None = None,
+    progress: Progress = None,
+) -> Contribution:
     """Add a contribution with a fresh secret (OS randomness, mixed with ``entropy``) to the
     zkey ``src``, writing ``dst``. Returns the record (its ``hash`` is the contribution hash)."""
     seed = hashlib.blake2b(secrets.token_bytes(64) + entropy.encode("utf-8"), digest_size=64).digest()
 
     # x (the new delta factor) and k (the proof of knowledge's G1 point) in [1, r): never written
     # anywhere; they live in this frame until it returns
-    x, k = (1 + int.from_bytes(hashlib.blake2b(label + seed, digest_size=64).digest(), "big") % (_R - 1)
-            for label in (b"x", b"g1_s"))
+    x, k = (
+        1 + int.from_bytes(hashlib.blake2b(label + seed, digest_size=64).digest(), "big") % (_R - 1)
+        for label in (b"x", b"g1_s")
+    )
     return _apply(src, dst, x, g1_mul(G1_GEN, k), name, None, progress)
 
 
-def beacon(src: str | os.PathLike[str], dst: str | os.PathLike[str], beacon_hash: bytes, num_iterations_exp: int,
-           *, name: str | None = None, progress: Progress = None) -> Contribution:
+def beacon(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str],
+    beacon_hash: bytes,
+    num_iterations_exp: int,
+    *,
+    name: str | None = None,
+    progress: Progress = None,
+) -> Contribution:
     """Add snarkjs's beacon contribution (public randomness: anyone can recompute x)."""
     if not 0 < len(beacon_hash) < 256:
         raise CeremonyError("the beacon hash must be 1 to 255 bytes")
@@ -381,6 +443,7 @@ def beacon(src: str | os.PathLike[str], dst: str | os.PathLike[str], beacon_hash
 
 
 # -- verification ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ChainReport:
@@ -412,8 +475,10 @@ def _check_contributions(mpc: MpcParams, delta_1: G1Point, progress: Progress) -
             if exp is None or bhash is None:
                 raise CeremonyError(f"{what}: a beacon without its hash or iteration exponent")
             if exp > MAX_BEACON_EXP:
-                raise CeremonyError(f"{what}: a beacon of 2^{exp} hash iterations is "
-                                    f"more than this verifier recomputes (2^{MAX_BEACON_EXP})")
+                raise CeremonyError(
+                    f"{what}: a beacon of 2^{exp} hash iterations is "
+                    f"more than this verifier recomputes (2^{MAX_BEACON_EXP})"
+                )
             if progress:
                 progress(f"verify: recomputing the beacon (2^{exp} SHA-256)")
             rng = beacon_rng(bhash, exp)
@@ -443,8 +508,9 @@ def _ratio_section(z: _Zkey, z0: _Zkey, sid: int, label: str) -> None:
         raise CeremonyError(f"the {label} section is not the initial one divided by delta")
 
 
-def verify_chain(zkey_path: str | os.PathLike[str], r1cs: R1CS, ptau_path: str | os.PathLike[str], *,
-                 progress: Progress = None) -> ChainReport:
+def verify_chain(
+    zkey_path: str | os.PathLike[str], r1cs: R1CS, ptau_path: str | os.PathLike[str], *, progress: Progress = None
+) -> ChainReport:
     """Check ``zkey_path`` against the circuit ``r1cs`` and the ptau (module docstring). Raises
     :class:`CeremonyError` naming the first failed check; returns the report otherwise."""
     from .ptau_setup import setup_from_ptau
@@ -496,12 +562,13 @@ def check_circuit(zkey_path: str | os.PathLike[str], r1cs: R1CS) -> None:
         expected = (r1cs.num_variables, r1cs.num_public, 1 << circuit_domain_log(r1cs))
         got = (z.n_vars, z.n_public, z.domain_size)
         if got != expected:
-            raise CeremonyError(f"the zkey is for another circuit: (wires, public inputs, domain) = {got}, "
-                                f"this circuit has {expected}")
+            raise CeremonyError(
+                f"the zkey is for another circuit: (wires, public inputs, domain) = {got}, this circuit has {expected}"
+            )
         sec = z.sections[4]
         pos, count = 4, 0
         for k, data in _coefficient_chunks(r1cs):
-            if sec[pos:pos + len(data)] != data:
+            if sec[pos : pos + len(data)] != data:
                 raise CeremonyError("the zkey is for another circuit: its A/B coefficients differ from this circuit's")
             pos += len(data)
             count += k

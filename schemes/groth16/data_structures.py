@@ -76,9 +76,14 @@ def prepare_verifying_key(vk: VerifyingKey) -> PreparedVerifyingKey:
     Raises :class:`~.errors.EncodingError` for an invalid key (a point off its curve or outside
     the subgroup, or alpha, beta, gamma, delta at infinity)."""
     try:
-        native = native_call(_native.PreparedVerifyingKey, g1_to_le(vk.alpha_g1), g2_to_le(vk.beta_g2),
-                             g2_to_le(vk.gamma_g2), g2_to_le(vk.delta_g2),
-                             b"".join(g1_to_le(p) for p in vk.ic))
+        native = native_call(
+            _native.PreparedVerifyingKey,
+            g1_to_le(vk.alpha_g1),
+            g2_to_le(vk.beta_g2),
+            g2_to_le(vk.gamma_g2),
+            g2_to_le(vk.delta_g2),
+            b"".join(g1_to_le(p) for p in vk.ic),
+        )
     except InvalidPoint as exc:
         raise EncodingError(f"verifying key: {exc}") from None
     return PreparedVerifyingKey(vk=vk, native=native)
@@ -111,19 +116,33 @@ class ProvingKey:
     r1cs_digest: bytes | None = None
 
     def __post_init__(self) -> None:
-        for name, cls, subgroup in (("a_query", G1Vector, True), ("b_g1_query", G1Vector, True),
-                                    ("b_g2_query", G2Vector, False), ("l_query", G1Vector, True),
-                                    ("h_query", G1Vector, True)):
+        for name, cls, subgroup in (
+            ("a_query", G1Vector, True),
+            ("b_g1_query", G1Vector, True),
+            ("b_g2_query", G2Vector, False),
+            ("l_query", G1Vector, True),
+            ("h_query", G1Vector, True),
+        ):
             object.__setattr__(self, name, as_vector(cls, getattr(self, name), subgroup=subgroup, what=name))
 
     @cached_property
     def native(self) -> Any:
         """The key in native memory (built on first use, shares the query vectors)."""
         try:
-            return native_call(_native.ProverKey, g1_to_le(self.vk.alpha_g1), g1_to_le(self.beta_g1),
-                               g1_to_le(self.delta_g1), g2_to_le(self.vk.beta_g2), g2_to_le(self.vk.delta_g2),
-                               self.a_query.native, self.b_g1_query.native, self.b_g2_query.native,
-                               self.l_query.native, self.h_query.native, self.num_public)
+            return native_call(
+                _native.ProverKey,
+                g1_to_le(self.vk.alpha_g1),
+                g1_to_le(self.beta_g1),
+                g1_to_le(self.delta_g1),
+                g2_to_le(self.vk.beta_g2),
+                g2_to_le(self.vk.delta_g2),
+                self.a_query.native,
+                self.b_g1_query.native,
+                self.b_g2_query.native,
+                self.l_query.native,
+                self.h_query.native,
+                self.num_public,
+            )
         except (InvalidPoint, ValueError) as exc:
             raise EncodingError(f"proving key: {exc}") from None
 

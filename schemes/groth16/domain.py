@@ -17,13 +17,12 @@ Vectors are Python lists of integers (gmpy2 ``mpz`` when available); outputs are
 
 from __future__ import annotations
 
-from ..errors import SchemesError
-
-from functools import cache
 from collections.abc import Sequence
+from functools import cache
 
 from ..bigint import big, invmod
 from ..bn254.fields import R
+from ..errors import SchemesError
 
 __all__ = ["MAX_LOG_SIZE", "Domain", "DomainTooLarge", "root_of_unity", "batch_inverse"]
 
@@ -114,7 +113,8 @@ class Domain:
         if not 0 <= log_size <= MAX_LOG_SIZE:
             raise DomainTooLarge(
                 f"domain 2^{log_size} is out of range: sizes 2^0 .. 2^{MAX_LOG_SIZE} are supported "
-                "(the prover needs a primitive 2n-th root of unity)")
+                "(the prover needs a primitive 2n-th root of unity)"
+            )
         self.log_size = log_size
         self.size = 1 << log_size
         self.omega = big(root_of_unity(log_size))

@@ -12,23 +12,22 @@ message-context field that a circuit only carries along.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from ..bn254.fields import R
 from ..r1cs import ConstraintSystem
 from ..r1cs.iden3 import write_r1cs, write_wtns
+from .data_structures import prepare_verifying_key
 from .generator import insecure_setup_from_seed, setup
 from .prover import prove
 from .snarkjs import write_proof, write_public, write_verification_key
 from .verifier import verify
-from .data_structures import prepare_verifying_key
 from .zkey import write_zkey
 
 __all__ = ["cubic_circuit", "synthetic_circuit", "run_example", "EXAMPLE_FILES"]
 
-EXAMPLE_FILES = ("verification_key.json", "proof.json", "public.json", "circuit.r1cs",
-                 "witness.wtns", "circuit.zkey")
+EXAMPLE_FILES = ("verification_key.json", "proof.json", "public.json", "circuit.r1cs", "witness.wtns", "circuit.zkey")
 
 
 def cubic_circuit(x: int | None = None, ctx: int | None = None) -> ConstraintSystem:
@@ -47,8 +46,9 @@ def cubic_circuit(x: int | None = None, ctx: int | None = None) -> ConstraintSys
     return cs
 
 
-def synthetic_circuit(num_constraints: int, num_public: int = 3, *, with_witness: bool = True,
-                      seed: int = 1, negacyclic_n: int = 0) -> ConstraintSystem:
+def synthetic_circuit(
+    num_constraints: int, num_public: int = 3, *, with_witness: bool = True, seed: int = 1, negacyclic_n: int = 0
+) -> ConstraintSystem:
     """A benchmark/test circuit with exactly ``num_constraints`` rows and full-width witness values.
 
     Public ``p_1..p_l``; private ``x_0, x_1``; then ``x_{i+1} = (x_i + p_{i mod l}) * (x_{i-1} + i)``
@@ -78,8 +78,9 @@ def synthetic_circuit(num_constraints: int, num_public: int = 3, *, with_witness
         outs_v: list[int | None]
         if with_witness:
             xs = [cs.value_of(x) for x in ins]
-            outs_v = [sum((poly[i - j] if j <= i else -poly[n + i - j]) * xs[j] for j in range(n)) % R
-                      for i in range(n)]
+            outs_v = [
+                sum((poly[i - j] if j <= i else -poly[n + i - j]) * xs[j] for j in range(n)) % R for i in range(n)
+            ]
         else:
             outs_v = [None] * n
         outs = [cs.witness(outs_v[i], f"out{i}") for i in range(n)]
@@ -96,9 +97,14 @@ def synthetic_circuit(num_constraints: int, num_public: int = 3, *, with_witness
     return cs
 
 
-def run_example(out_dir: str | os.PathLike[str], *, x: int = 3, ctx: int = 42,
-                insecure_seed: bytes | None = None,
-                progress: Callable[[str], None] | None = None) -> list[int]:
+def run_example(
+    out_dir: str | os.PathLike[str],
+    *,
+    x: int = 3,
+    ctx: int = 42,
+    insecure_seed: bytes | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[int]:
     """Set up, prove and verify the example circuit; write :data:`EXAMPLE_FILES` into ``out_dir``.
 
     ``insecure_seed`` selects the deterministic INSECURE setup (tests only). Returns the public

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..bigint import big, invmod
 from ..bn254.curve import G1_GEN, G2_GEN, g1_mul, g2_mul
@@ -67,8 +67,9 @@ class ToxicWaste:
 
         def draw(label: str) -> int:
             counter[0] += 1
-            digest = hashlib.sha512(b"groth16-insecure-setup/" + label.encode() + b"/"
-                                    + counter[0].to_bytes(4, "big") + bytes(seed)).digest()
+            digest = hashlib.sha512(
+                b"groth16-insecure-setup/" + label.encode() + b"/" + counter[0].to_bytes(4, "big") + bytes(seed)
+            ).digest()
             return 1 + int.from_bytes(digest, "big") % (int(R) - 1)
 
         return cls._from_source(draw, domain)
@@ -80,8 +81,7 @@ class ToxicWaste:
             tau = draw("tau")
             if pow(big(tau), two_n, R) != 1:  # tau must not be a 2n-th root of unity
                 break
-        return cls(tau=tau, alpha=draw("alpha"), beta=draw("beta"), gamma=draw("gamma"),
-                   delta=draw("delta"))
+        return cls(tau=tau, alpha=draw("alpha"), beta=draw("beta"), gamma=draw("gamma"), delta=draw("delta"))
 
 
 def setup(r1cs: R1CS, *, progress: Progress = None) -> ProvingKey:
@@ -104,8 +104,10 @@ def setup_with_toxic_waste(r1cs: R1CS, tw: ToxicWaste, *, progress: Progress = N
         if not 0 < x < R:
             raise ValueError(f"toxic waste {name} must be in [1, R)")
     if progress:
-        progress(f"setup: {r1cs.num_constraints} constraints, {r1cs.num_variables} wires, "
-                 f"{r1cs.num_public} public inputs, domain 2^{domain.log_size}")
+        progress(
+            f"setup: {r1cs.num_constraints} constraints, {r1cs.num_variables} wires, "
+            f"{r1cs.num_public} public inputs, domain 2^{domain.log_size}"
+        )
         progress("setup: evaluating the QAP at tau")
     u, v, w = qap_at(r1cs, domain, tw.tau)
     alpha, beta = big(tw.alpha), big(tw.beta)

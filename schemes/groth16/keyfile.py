@@ -43,7 +43,9 @@ def write_proving_key(path: str | os.PathLike[str], pk: ProvingKey) -> None:
         f.write(MAGIC + struct.pack(">I", VERSION))
         f.write(struct.pack(">IIII", vk.num_public, pk.num_variables, pk.num_constraints, pk.domain_size))
         f.write(b"\x01" + pk.r1cs_digest if pk.r1cs_digest is not None else b"\x00" + bytes(32))
-        f.write(g1_to_bytes(vk.alpha_g1) + g2_to_bytes(vk.beta_g2) + g2_to_bytes(vk.gamma_g2) + g2_to_bytes(vk.delta_g2))
+        f.write(
+            g1_to_bytes(vk.alpha_g1) + g2_to_bytes(vk.beta_g2) + g2_to_bytes(vk.gamma_g2) + g2_to_bytes(vk.delta_g2)
+        )
         f.write(b"".join(g1_to_bytes(p) for p in vk.ic))
         f.write(g1_to_bytes(pk.beta_g1) + g1_to_bytes(pk.delta_g1))
         for query in (pk.a_query, pk.b_g1_query, pk.b_g2_query, pk.l_query, pk.h_query):
@@ -59,7 +61,7 @@ def read_proving_key(path: str | os.PathLike[str]) -> ProvingKey:
         nonlocal pos
         if pos + n > len(data):
             raise EncodingError("truncated proving key file")
-        out = bytes(data[pos:pos + n])
+        out = bytes(data[pos : pos + n])
         pos += n
         return out
 
@@ -69,8 +71,12 @@ def read_proving_key(path: str | os.PathLike[str]) -> ProvingKey:
     if version != VERSION:
         raise EncodingError(f"unsupported proving key version {version}")
     num_public, num_variables, num_constraints, domain_size = struct.unpack(">IIII", take(16))
-    if (num_variables < num_public + 1 or domain_size < 2 or domain_size & (domain_size - 1)
-            or num_constraints + num_public + 1 > domain_size):  # the QAP rows must fit the domain
+    if (
+        num_variables < num_public + 1
+        or domain_size < 2
+        or domain_size & (domain_size - 1)
+        or num_constraints + num_public + 1 > domain_size
+    ):  # the QAP rows must fit the domain
         raise EncodingError("inconsistent proving key header")
     flag, digest = take(1), take(32)
     if flag not in (b"\x00", b"\x01"):
@@ -78,6 +84,7 @@ def read_proving_key(path: str | os.PathLike[str]) -> ProvingKey:
     if flag == b"\x00" and digest != bytes(32):  # canonical: no digest is written as zeros
         raise EncodingError("r1cs digest bytes must be zero when the digest flag is 0")
     try:
+
         def g1() -> G1Point:
             return g1_from_bytes(take(64))
 
@@ -94,10 +101,17 @@ def read_proving_key(path: str | os.PathLike[str]) -> ProvingKey:
         raise EncodingError(f"proving key: {exc}") from None
     if pos != len(data):
         raise EncodingError("trailing bytes after the proving key")
-    for name, pt in (("alpha_g1", alpha), ("beta_g2", beta2), ("gamma_g2", gamma2), ("delta_g2", delta2),
-                     ("beta_g1", beta1), ("delta_g1", delta1)):
+    for name, pt in (
+        ("alpha_g1", alpha),
+        ("beta_g2", beta2),
+        ("gamma_g2", gamma2),
+        ("delta_g2", delta2),
+        ("beta_g1", beta1),
+        ("delta_g1", delta1),
+    ):
         if pt is None:
             raise EncodingError(f"proving key: {name} is the point at infinity")
     vk = VerifyingKey(alpha, beta2, gamma2, delta2, ic)
-    return ProvingKey(vk, beta1, delta1, a_q, b1_q, b2_q, l_q, h_q, num_constraints,
-                      digest if flag == b"\x01" else None)
+    return ProvingKey(
+        vk, beta1, delta1, a_q, b1_q, b2_q, l_q, h_q, num_constraints, digest if flag == b"\x01" else None
+    )

@@ -42,7 +42,8 @@ def check_key_matches(pk: ProvingKey, r1cs: R1CS) -> None:
     if expected != got:
         raise KeyMismatch(
             "proving key does not fit the constraint system: (wires, public inputs, constraints, "
-            f"domain) = {got} in the key, {expected} in the R1CS")
+            f"domain) = {got} in the key, {expected} in the R1CS"
+        )
     if len(pk.l_query) != r1cs.num_variables - r1cs.num_public - 1:
         raise KeyMismatch("proving key has a wrong number of L-query points")
     if pk.r1cs_digest is not None and pk.r1cs_digest != r1cs.digest():
@@ -52,7 +53,8 @@ def check_key_matches(pk: ProvingKey, r1cs: R1CS) -> None:
 def _assignment_bytes(r1cs: R1CS, assignment: Sequence[int]) -> bytes:
     if len(assignment) != r1cs.num_variables:
         raise UnsatisfiedWitness(
-            f"assignment has {len(assignment)} wires, the constraint system has {r1cs.num_variables}")
+            f"assignment has {len(assignment)} wires, the constraint system has {r1cs.num_variables}"
+        )
     if assignment[0] != 1:
         raise UnsatisfiedWitness("assignment[0] (the constant-one wire) must be 1")
     try:
@@ -72,12 +74,12 @@ def prove(pk: ProvingKey, r1cs: R1CS, assignment: Sequence[int], *, progress: Pr
     ``cs.assignment``). Raises :class:`UnsatisfiedWitness` if it violates a constraint (naming
     it) or is malformed, and :class:`KeyMismatch` if ``pk`` belongs to another constraint system.
     """
-    return prove_with_randomness(pk, r1cs, assignment, secrets.randbelow(_R), secrets.randbelow(_R),
-                                 progress=progress)
+    return prove_with_randomness(pk, r1cs, assignment, secrets.randbelow(_R), secrets.randbelow(_R), progress=progress)
 
 
-def prove_with_randomness(pk: ProvingKey, r1cs: R1CS, assignment: Sequence[int], r: int, s: int, *,
-                          progress: Progress = None) -> Proof:
+def prove_with_randomness(
+    pk: ProvingKey, r1cs: R1CS, assignment: Sequence[int], r: int, s: int, *, progress: Progress = None
+) -> Proof:
     """Hazmat: the prover with caller-chosen blinding ``r, s`` (tests only; reuse leaks the witness)."""
     if not (0 <= r < _R and 0 <= s < _R):
         raise ValueError("r and s must be in [0, R)")
@@ -89,8 +91,7 @@ def prove_with_randomness(pk: ProvingKey, r1cs: R1CS, assignment: Sequence[int],
         a, b, c = pk.native.prove(r1cs.native, wires, int(r).to_bytes(32, "little"), int(s).to_bytes(32, "little"))
     except _native.UnsatisfiedRow as exc:
         row = exc.args[0]
-        raise UnsatisfiedWitness(
-            f"the assignment violates constraint #{row} {r1cs.constraint_name(row)!r}") from None
+        raise UnsatisfiedWitness(f"the assignment violates constraint #{row} {r1cs.constraint_name(row)!r}") from None
     except _native.DecodeError as exc:
         raise UnsatisfiedWitness(str(exc)) from None
     return Proof(a=g1_from_le(a), b=g2_from_le(b), c=g1_from_le(c))

@@ -92,7 +92,7 @@ class PtauFile:
         start, length = self._sections[section]
         if first < 0 or count < 0 or (first + count) * size > length:
             raise PtauError(f"ptau section {section} has no points {first}..{first + count - 1}")
-        return self._mm[start + first * size:start + (first + count) * size]
+        return self._mm[start + first * size : start + (first + count) * size]
 
     def _g1(self, section: int, first: int, count: int, what: str) -> G1Vector:
         return _decode(G1Vector, self.raw(section, first, count, _G1), what)
@@ -105,8 +105,9 @@ class PtauFile:
     def require_domain(self, log_n: int) -> None:
         """Refuse a circuit of domain 2^log_n that this file is too small for."""
         if log_n > self.power:
-            raise PtauError(f"the circuit needs a powers-of-tau file of power >= {log_n}; "
-                            f"this one has power {self.power}")
+            raise PtauError(
+                f"the circuit needs a powers-of-tau file of power >= {log_n}; this one has power {self.power}"
+            )
         if log_n >= MAX_POWER:
             raise PtauError("domains of 2^28 are not supported")
 
@@ -139,7 +140,7 @@ class PtauFile:
         """The zkey's H section for domain n: the odd entries ``[L^{(2n)}_{2j+1}(tau)]_1`` of the
         2n-th block of section 12 (raw bytes, checked by decoding)."""
         block = self.raw(12, 2 * n - 1, 2 * n, _G1)
-        odd = b"".join(block[(2 * j + 1) * _G1:(2 * j + 2) * _G1] for j in range(n))
+        odd = b"".join(block[(2 * j + 1) * _G1 : (2 * j + 2) * _G1] for j in range(n))
         _decode(G1Vector, odd, f"ptau Lagrange tauG1 ({2 * n}), odd entries")
         return odd
 
@@ -157,8 +158,17 @@ def _decode(cls: type[_V], data: bytes, what: str) -> _V:
 
 def _expected_sizes(power: int) -> dict[int, int]:
     n = 1 << power
-    return {2: (2 * n - 1) * _G1, 3: n * _G2, 4: n * _G1, 5: n * _G1, 6: _G2,
-            12: (4 * n - 1) * _G1, 13: (2 * n - 1) * _G2, 14: (2 * n - 1) * _G1, 15: (2 * n - 1) * _G1}
+    return {
+        2: (2 * n - 1) * _G1,
+        3: n * _G2,
+        4: n * _G1,
+        5: n * _G1,
+        6: _G2,
+        12: (4 * n - 1) * _G1,
+        13: (2 * n - 1) * _G2,
+        14: (2 * n - 1) * _G1,
+        15: (2 * n - 1) * _G1,
+    }
 
 
 def open_ptau(path: str | os.PathLike[str]) -> PtauFile:
@@ -200,13 +210,15 @@ def _check(mm: mmap.mmap, size: int) -> PtauFile:
         if sid not in sections:
             raise PtauError(f"missing ptau section {sid}")
     if not all(sid in sections for sid in (12, 13, 14, 15)):
-        raise PtauError("the ptau file is not prepared for phase 2 (no Lagrange sections 12-15): "
-                        "run `snarkjs powersoftau prepare phase2` on it")
+        raise PtauError(
+            "the ptau file is not prepared for phase 2 (no Lagrange sections 12-15): "
+            "run `snarkjs powersoftau prepare phase2` on it"
+        )
     start, length = sections[1]
     if length != 4 + 32 + 8:
         raise PtauError("ptau header has the wrong length (not BN254?)")
-    n8, = struct.unpack_from("<I", mm, start)
-    q = int.from_bytes(mm[start + 4:start + 36], "little")
+    (n8,) = struct.unpack_from("<I", mm, start)
+    q = int.from_bytes(mm[start + 4 : start + 36], "little")
     if n8 != 32 or q != int(P):
         raise PtauError("ptau file is not over BN254 (bn128)")
     power, ceremony_power = struct.unpack_from("<II", mm, start + 36)
@@ -214,11 +226,9 @@ def _check(mm: mmap.mmap, size: int) -> PtauFile:
         raise PtauError(f"ptau power {power} out of range")
     for sid, expected in _expected_sizes(power).items():
         if sections[sid][1] != expected:
-            raise PtauError(f"ptau section {sid} has {sections[sid][1]} bytes, expected {expected} "
-                            f"for power {power}")
+            raise PtauError(f"ptau section {sid} has {sections[sid][1]} bytes, expected {expected} for power {power}")
     c_start, c_len = sections[7]
     if c_len < 4:
         raise PtauError("ptau contributions section is truncated")
-    n_contrib, = struct.unpack_from("<I", mm, c_start)
-    return PtauFile(power=power, ceremony_power=ceremony_power, num_contributions=n_contrib,
-                    _mm=mm, _sections=sections)
+    (n_contrib,) = struct.unpack_from("<I", mm, c_start)
+    return PtauFile(power=power, ceremony_power=ceremony_power, num_contributions=n_contrib, _mm=mm, _sections=sections)

@@ -40,7 +40,7 @@ from ..bn254.vectors import G1Vector, G2Vector, native_call
 from ..r1cs.matrices import R1CS
 from .data_structures import ProvingKey, VerifyingKey
 from .ptau import PtauError, open_ptau
-from .zkey import _SectionWriter, _coefficient_chunks
+from .zkey import _coefficient_chunks, _SectionWriter
 
 __all__ = ["setup_from_ptau", "circuit_domain_log", "H_HASH_CHUNK"]
 
@@ -81,8 +81,13 @@ class _Combos:
         counts = np.bincount(out, minlength=self.outputs) if len(out) else np.zeros(self.outputs, np.int64)
         indptr = np.concatenate([[0], np.cumsum(counts)]).astype("<u4")
         idx = np.asarray(self.base, dtype="<u4")[order]
-        coefs = np.frombuffer(b"".join(int(c).to_bytes(32, "little") for c in self.coef),
-                              dtype=np.uint8).reshape(-1, 32)[order] if self.coef else np.zeros((0, 32), np.uint8)
+        coefs = (
+            np.frombuffer(b"".join(int(c).to_bytes(32, "little") for c in self.coef), dtype=np.uint8).reshape(-1, 32)[
+                order
+            ]
+            if self.coef
+            else np.zeros((0, 32), np.uint8)
+        )
         return native_call(fn, bases, indptr.tobytes(), idx.tobytes(), coefs.tobytes())
 
 
@@ -93,8 +98,9 @@ def _hpow_hash_count(n: int) -> int:
     return -(-(n - 1) // H_HASH_CHUNK) * H_HASH_CHUNK
 
 
-def setup_from_ptau(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: str | os.PathLike[str], *,
-                    progress: Progress = None) -> tuple[ProvingKey, bytes]:
+def setup_from_ptau(
+    r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: str | os.PathLike[str], *, progress: Progress = None
+) -> tuple[ProvingKey, bytes]:
     """Write the initial phase-2 ``.zkey`` of ``r1cs`` from a prepared ptau to ``zkey_path``;
     return the key and the 64-byte circuit hash. Raises :class:`.ptau.PtauError` for a bad or too
     small ptau, OSError for unreadable or unwritable files."""
@@ -105,20 +111,27 @@ def setup_from_ptau(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: st
         pt.require_domain(log_n)
         count_h = _hpow_hash_count(n)
         if count_h + n > 2 * (1 << pt.power) - 1:
-            raise PtauError(f"snarkjs's circuit hash for a 2^{log_n} domain reads past the ptau's "
-                            f"tau powers; use a ptau of power >= {log_n + 1}")
+            raise PtauError(
+                f"snarkjs's circuit hash for a 2^{log_n} domain reads past the ptau's "
+                f"tau powers; use a ptau of power >= {log_n + 1}"
+            )
         if progress:
-            progress(f"ptau setup: {m} constraints, {nv} wires, {l} public inputs, domain 2^{log_n}, "
-                     f"ptau power {pt.power}")
+            progress(
+                f"ptau setup: {m} constraints, {nv} wires, {l} public inputs, domain 2^{log_n}, ptau power {pt.power}"
+            )
         alpha_raw, beta1_raw, beta2_raw = pt.alpha_g1_raw(), pt.beta_g1_raw(), pt.beta_g2_raw()
-        header_pts = (G1Vector.from_bytes(alpha_raw + beta1_raw, "lem", what="ptau alpha/beta"),
-                      G2Vector.from_bytes(beta2_raw, "lem", what="ptau beta_2"))
+        header_pts = (
+            G1Vector.from_bytes(alpha_raw + beta1_raw, "lem", what="ptau alpha/beta"),
+            G2Vector.from_bytes(beta2_raw, "lem", what="ptau beta_2"),
+        )
         if header_pts[0][0] is None or header_pts[0][1] is None or header_pts[1][0] is None:
             raise PtauError("ptau alpha or beta is the point at infinity")
         lag1 = pt.lagrange_g1(n)
         lag2 = pt.lagrange_g2(n)
-        tri = G1Vector.from_bytes(lag1.to_bytes("lem") + pt.lagrange_alpha_g1(n).to_bytes("lem")
-                                  + pt.lagrange_beta_g1(n).to_bytes("lem"), "lem")
+        tri = G1Vector.from_bytes(
+            lag1.to_bytes("lem") + pt.lagrange_alpha_g1(n).to_bytes("lem") + pt.lagrange_beta_g1(n).to_bytes("lem"),
+            "lem",
+        )
         h_raw = pt.h_raw(n)
         if progress:
             progress(f"ptau setup: tau-power differences for the circuit hash ({count_h})")
@@ -134,12 +147,12 @@ def setup_from_ptau(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: st
     for row, (ra, rb, rc) in enumerate(r1cs.iter_rows()):
         for wire, c in ra:
             a.add(wire, row, c)
-            lic.add(wire, 2 * n + row, c)    # beta L_row
+            lic.add(wire, 2 * n + row, c)  # beta L_row
         for wire, c in rb:
             b1.add(wire, row, c)
-            lic.add(wire, n + row, c)        # alpha L_row
+            lic.add(wire, n + row, c)  # alpha L_row
         for wire, c in rc:
-            lic.add(wire, row, c)            # L_row
+            lic.add(wire, row, c)  # L_row
     for k in range(l + 1):
         a.add(k, m + k, 1)
         lic.add(k, 2 * n + m + k, 1)
@@ -156,8 +169,11 @@ def setup_from_ptau(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: st
     g2_lem = G2Vector.from_points([G2_GEN]).to_bytes("lem")
     cs = hashlib.blake2b(digest_size=64)
     cs.update(header_pts[0].to_bytes("be") + header_pts[1].to_bytes("be"))
-    cs.update(G2Vector.from_points([G2_GEN]).to_bytes("be") + G1Vector.from_points([G1_GEN]).to_bytes("be")
-              + G2Vector.from_points([G2_GEN]).to_bytes("be"))
+    cs.update(
+        G2Vector.from_points([G2_GEN]).to_bytes("be")
+        + G1Vector.from_points([G1_GEN]).to_bytes("be")
+        + G2Vector.from_points([G2_GEN]).to_bytes("be")
+    )
     cs.update(_u32be(l + 1) + ic.to_bytes("be"))
     cs.update(_u32be(n - 1) + G1Vector(hpow).to_bytes("be"))
     cs.update(_u32be(nv - l - 1) + l_q.to_bytes("be"))
@@ -189,8 +205,14 @@ def setup_from_ptau(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: st
         f.write(struct.pack("<I", count))
         f.seek(end)
         w.end()
-        for sid, data in ((3, ic.to_bytes("lem")), (9, h_raw), (8, l_q.to_bytes("lem")),
-                          (5, a_q.to_bytes("lem")), (6, b1_q.to_bytes("lem")), (7, b2_q.to_bytes("lem"))):
+        for sid, data in (
+            (3, ic.to_bytes("lem")),
+            (9, h_raw),
+            (8, l_q.to_bytes("lem")),
+            (5, a_q.to_bytes("lem")),
+            (6, b1_q.to_bytes("lem")),
+            (7, b2_q.to_bytes("lem")),
+        ):
             w.begin(sid)
             w.write(data)
             w.end()
@@ -198,12 +220,21 @@ def setup_from_ptau(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: st
         w.write(cs_hash + struct.pack("<I", 0))
         w.end()
 
-    vk = VerifyingKey(alpha_g1=header_pts[0][0], beta_g2=header_pts[1][0], gamma_g2=G2_GEN,
-                      delta_g2=G2_GEN, ic=tuple(ic))
-    pk = ProvingKey(vk=vk, beta_g1=header_pts[0][1], delta_g1=G1_GEN, a_query=a_q, b_g1_query=b1_q,
-                    b_g2_query=b2_q, l_query=l_q,
-                    h_query=G1Vector.from_bytes(h_raw, "lem", what="H"),
-                    num_constraints=m, r1cs_digest=r1cs.digest())
+    vk = VerifyingKey(
+        alpha_g1=header_pts[0][0], beta_g2=header_pts[1][0], gamma_g2=G2_GEN, delta_g2=G2_GEN, ic=tuple(ic)
+    )
+    pk = ProvingKey(
+        vk=vk,
+        beta_g1=header_pts[0][1],
+        delta_g1=G1_GEN,
+        a_query=a_q,
+        b_g1_query=b1_q,
+        b_g2_query=b2_q,
+        l_query=l_q,
+        h_query=G1Vector.from_bytes(h_raw, "lem", what="H"),
+        num_constraints=m,
+        r1cs_digest=r1cs.digest(),
+    )
     if progress:
         progress("ptau setup: done (circuit hash " + cs_hash.hex()[:16] + "...)")
     return pk, cs_hash
@@ -212,4 +243,5 @@ def setup_from_ptau(r1cs: R1CS, ptau_path: str | os.PathLike[str], zkey_path: st
 def _R_Q_bytes() -> bytes:
     """q (32 bytes), u32 n8r, r (32 bytes): the field part of the zkey header after ``u32 n8q``."""
     from ..bn254.fields import P
+
     return int(P).to_bytes(32, "little") + struct.pack("<I", 32) + _R.to_bytes(32, "little")

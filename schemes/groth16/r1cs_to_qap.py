@@ -24,8 +24,8 @@ prover's ``sum_j p_j [L'_{2j+1}(tau)/delta]_1 = [h(tau) Z(tau)/delta]_1``, the G
 
 from __future__ import annotations
 
-from functools import lru_cache
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from ..bn254.fields import R
 from ..r1cs.matrices import R1CS
@@ -75,8 +75,7 @@ def row_values(r1cs: R1CS, assignment: Sequence[int]) -> tuple[list[int], list[i
     a, b, c = r1cs.evaluate(assignment)
     for i, (x, y, z) in enumerate(zip(a, b, c)):
         if (x * y - z) % R:
-            raise UnsatisfiedWitness(
-                f"the assignment violates constraint #{i} {r1cs.constraint_name(i)!r}")
+            raise UnsatisfiedWitness(f"the assignment violates constraint #{i} {r1cs.constraint_name(i)!r}")
     a = list(a) + [int(assignment[k]) for k in range(r1cs.num_public + 1)]
     return a, list(b), list(c)
 
@@ -94,11 +93,9 @@ def h_scalars(r1cs: R1CS, domain: Domain, assignment: Sequence[int], progress: P
 
 def odd_coset_products(domain: Domain, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> list[int]:
     """``p_j = a'_j b'_j - c'_j`` from the row values (``a'`` = values on the odd coset)."""
-    return combine_odd_coset(domain.evals_to_odd_coset(a), domain.evals_to_odd_coset(b),
-                             domain.evals_to_odd_coset(c))
+    return combine_odd_coset(domain.evals_to_odd_coset(a), domain.evals_to_odd_coset(b), domain.evals_to_odd_coset(c))
 
 
 def combine_odd_coset(a_odd: Sequence[int], b_odd: Sequence[int], c_odd: Sequence[int]) -> list[int]:
     """``p_j = a'_j b'_j - c'_j mod R`` from the three odd-coset value vectors."""
     return [int((x * y - z) % R) for x, y, z in zip(a_odd, b_odd, c_odd, strict=True)]
-

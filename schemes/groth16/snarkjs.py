@@ -26,11 +26,11 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any
 from collections.abc import Sequence
+from typing import Any
 
 from .. import strict_json
-from ..bn254.curve import U, G1Point, G2Point, InvalidPoint, g1_from_ints, g2_from_ints
+from ..bn254.curve import G1Point, G2Point, InvalidPoint, U, g1_from_ints, g2_from_ints
 from ..bn254.fields import P, R
 from ..bn254.pairing import pairing
 from ..bn254.tower import fp12_cyclotomic_pow, fp12_eq
@@ -39,10 +39,21 @@ from .data_structures import Proof, VerifyingKey
 from .errors import EncodingError, InvalidPointEncoding, NonCanonicalCoordinate, NonCanonicalScalar
 
 __all__ = [
-    "vk_to_json", "vk_from_json", "proof_to_json", "proof_from_json",
-    "public_to_json", "public_from_json",
-    "write_verification_key", "read_verification_key", "write_proof", "read_proof",
-    "write_public", "read_public", "snarkjs_alpha_beta", "CURVE_NAME", "PROTOCOL",
+    "vk_to_json",
+    "vk_from_json",
+    "proof_to_json",
+    "proof_from_json",
+    "public_to_json",
+    "public_from_json",
+    "write_verification_key",
+    "read_verification_key",
+    "write_proof",
+    "read_proof",
+    "write_public",
+    "read_public",
+    "snarkjs_alpha_beta",
+    "CURVE_NAME",
+    "PROTOCOL",
     "SNARKJS_GT_EXPONENT",
 ]
 
@@ -58,6 +69,7 @@ _MAX_DIGITS = 78
 
 
 # -- encoding ---------------------------------------------------------------------------------
+
 
 def _g1_json(pt: G1Point) -> list[str]:
     if pt is None:
@@ -122,6 +134,7 @@ def public_to_json(public_inputs: Sequence[int]) -> list[str]:
 
 # -- decoding ---------------------------------------------------------------------------------
 
+
 def _decimal(v: Any, what: str) -> int:
     if not isinstance(v, str):
         raise EncodingError(f"{what} must be a decimal string, got {type(v).__name__}")
@@ -151,12 +164,12 @@ def _g1_from_json(v: Any, what: str, allow_infinity: bool) -> G1Point:
     xs = (_coord(x, f"{what}[0]"), _coord(y, f"{what}[1]"))
     if z == 0:
         if xs != (0, 1):
-            raise InvalidPointEncoding(f"{what}: infinity must be encoded as [\"0\", \"1\", \"0\"]")
+            raise InvalidPointEncoding(f'{what}: infinity must be encoded as ["0", "1", "0"]')
         if not allow_infinity:
             raise InvalidPointEncoding(f"{what} is the point at infinity")
         return None
     if z != 1:
-        raise InvalidPointEncoding(f"{what}: expected affine coordinates (z = \"1\")")
+        raise InvalidPointEncoding(f'{what}: expected affine coordinates (z = "1")')
     try:
         pt = g1_from_ints(*xs)
     except InvalidPoint as e:
@@ -173,12 +186,12 @@ def _g2_from_json(v: Any, what: str, allow_infinity: bool) -> G2Point:
     z = [_decimal(c, f"{what}[2][{i}]") for i, c in enumerate(_list(z, 2, f"{what}[2]"))]
     if z == [0, 0]:
         if x != [0, 0] or y != [1, 0]:
-            raise InvalidPointEncoding(f"{what}: infinity must be [[\"0\",\"0\"],[\"1\",\"0\"],[\"0\",\"0\"]]")
+            raise InvalidPointEncoding(f'{what}: infinity must be [["0","0"],["1","0"],["0","0"]]')
         if not allow_infinity:
             raise InvalidPointEncoding(f"{what} is the point at infinity")
         return None
     if z != [1, 0]:
-        raise InvalidPointEncoding(f"{what}: expected affine coordinates (z = [\"1\", \"0\"])")
+        raise InvalidPointEncoding(f'{what}: expected affine coordinates (z = ["1", "0"])')
     try:
         pt = g2_from_ints(tuple(x), tuple(y))
     except InvalidPoint as e:
@@ -259,6 +272,7 @@ def public_from_json(obj: Any) -> list[int]:
 
 
 # -- files ------------------------------------------------------------------------------------
+
 
 def _write(path: str | os.PathLike[str], obj: Any) -> None:
     with open(path, "w", encoding="utf-8") as f:

@@ -16,8 +16,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 __all__ = ["SnarkjsUnavailable", "interop_dir", "ensure_snarkjs", "run_snarkjs", "SNARKJS_VERSION"]
 
@@ -65,7 +65,8 @@ def ensure_snarkjs(directory: Path | None = None, *, timeout: float = 900.0) -> 
     if shutil.which("node") is None or shutil.which("npm") is None:
         raise SnarkjsUnavailable(
             "Node.js and npm are required for the snarkjs interoperability checks "
-            "(install Node.js >= 18; `npm ci` is then run in tests/interop automatically)")
+            "(install Node.js >= 18; `npm ci` is then run in tests/interop automatically)"
+        )
     lock = directory / "package-lock.json"
     if not lock.is_file():
         raise SnarkjsUnavailable(f"{lock} is missing")
@@ -77,8 +78,13 @@ def ensure_snarkjs(directory: Path | None = None, *, timeout: float = 900.0) -> 
     with _exclusive_lock(Path(tempfile.gettempdir()) / lock_name):
         if not _installed(directory, digest):
             try:
-                proc = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=directory,
-                                      capture_output=True, text=True, timeout=timeout)
+                proc = subprocess.run(
+                    ["npm", "ci", "--no-audit", "--no-fund"],
+                    cwd=directory,
+                    capture_output=True,
+                    text=True,
+                    timeout=timeout,
+                )
             except subprocess.TimeoutExpired:
                 raise SnarkjsUnavailable(f"`npm ci` in {directory} timed out") from None
             if proc.returncode != 0:
@@ -89,8 +95,8 @@ def ensure_snarkjs(directory: Path | None = None, *, timeout: float = 900.0) -> 
     return cli
 
 
-def run_snarkjs(cli: Path, args: Sequence[str], *, cwd: os.PathLike[str] | None = None,
-                timeout: float = 600.0) -> subprocess.CompletedProcess[str]:
+def run_snarkjs(
+    cli: Path, args: Sequence[str], *, cwd: os.PathLike[str] | None = None, timeout: float = 600.0
+) -> subprocess.CompletedProcess[str]:
     """Run ``node cli args...``; returns the completed process (stdout/stderr as text)."""
-    return subprocess.run(["node", str(cli), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(["node", str(cli), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)

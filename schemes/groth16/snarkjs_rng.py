@@ -24,11 +24,10 @@ import hashlib
 import struct
 
 from ..bn254.curve import B2, G2Point, g2_mul
-from ..bn254.fields import P, R, Fp2, fp2_add, fp2_mul, fp2_neg, fp2_sqr
+from ..bn254.fields import Fp2, P, R, fp2_add, fp2_mul, fp2_neg, fp2_sqr
 from ..bn254.tower import fp2_pow
 
-__all__ = ["ChaCha", "hash_to_g2", "fr_from_rng", "g1_from_rng", "g2_from_rng", "beacon_rng",
-           "G2_COFACTOR"]
+__all__ = ["ChaCha", "hash_to_g2", "fr_from_rng", "g1_from_rng", "g2_from_rng", "beacon_rng", "G2_COFACTOR"]
 
 _P = int(P)
 _R = int(R)
@@ -39,8 +38,16 @@ _RINV_R = pow(1 << 256, -1, _R)
 #: ffjavascript's cofactorG2 for bn128 (= 2p - r).
 G2_COFACTOR = 2 * _P - _R
 _SIGMA = (0x61707865, 0x3320646E, 0x79622D32, 0x6B206574)
-_ROUNDS = ((0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14), (3, 7, 11, 15),
-           (0, 5, 10, 15), (1, 6, 11, 12), (2, 7, 8, 13), (3, 4, 9, 14))
+_ROUNDS = (
+    (0, 4, 8, 12),
+    (1, 5, 9, 13),
+    (2, 6, 10, 14),
+    (3, 7, 11, 15),
+    (0, 5, 10, 15),
+    (1, 6, 11, 12),
+    (2, 7, 8, 13),
+    (3, 4, 9, 14),
+)
 
 
 def _rotl(x: int, n: int) -> int:

@@ -58,7 +58,10 @@ def _proof_bytes(proof: Proof) -> tuple[bytes, bytes, bytes]:
     out: list[bytes] = []
     # the points are checked here: a Proof may hold anything its maker put in
     points: tuple[tuple[str, Any, Callable[[Any], bytes]], ...] = (
-        ("A", proof.a, g1_to_le), ("B", proof.b, g2_to_le), ("C", proof.c, g1_to_le))
+        ("A", proof.a, g1_to_le),
+        ("B", proof.b, g2_to_le),
+        ("C", proof.c, g1_to_le),
+    )
     for name, pt, enc in points:
         if pt is None:
             raise InvalidProof(f"proof point {name} is the point at infinity")
@@ -77,8 +80,9 @@ def _is_pair(pt: object) -> bool:
     return type(pt) is tuple and len(pt) == 2
 
 
-def encode_statement(pvk: PreparedVerifyingKey, public_inputs: Sequence[int],
-                     proof: Proof) -> tuple[bytes, bytes, bytes, bytes]:
+def encode_statement(
+    pvk: PreparedVerifyingKey, public_inputs: Sequence[int], proof: Proof
+) -> tuple[bytes, bytes, bytes, bytes]:
     """``(inputs, A, B, C)`` as the engine takes them, after the checks above."""
     return (_check_public_inputs(pvk.vk.num_public, public_inputs), *_proof_bytes(proof))
 

@@ -40,8 +40,8 @@ from typing import Any, BinaryIO, TypeVar
 import numpy as np
 
 from ..bn254.curve import G1Point, G2Point, InvalidPoint
-from ..bn254.vectors import G1Vector, G2Vector, _PointVector
 from ..bn254.fields import P, R
+from ..bn254.vectors import G1Vector, G2Vector, _PointVector
 from ..r1cs.matrices import R1CS, NegacyclicBlock, Row
 from .data_structures import ProvingKey, VerifyingKey
 from .errors import EncodingError, InvalidPointEncoding, NonCanonicalCoordinate
@@ -63,6 +63,7 @@ Progress = Callable[[str], None] | None
 
 
 # -- encoding helpers -------------------------------------------------------------------------
+
 
 def _fp_lem(x: int) -> bytes:
     return (int(x) * _MONT_P % _P_INT).to_bytes(_N8, "little")
@@ -137,8 +138,7 @@ _Pt = TypeVar("_Pt")
 
 
 def _sparse_records(matrix: int, row: int, flat: Row) -> bytes:
-    return b"".join(_REC.pack(matrix, row, int(flat[k])) + _coef(flat[k + 1])
-                    for k in range(0, len(flat), 2))
+    return b"".join(_REC.pack(matrix, row, int(flat[k])) + _coef(flat[k + 1]) for k in range(0, len(flat), 2))
 
 
 def _block_records(block: NegacyclicBlock, first_row: int) -> Iterator[bytes]:
@@ -155,8 +155,9 @@ def _block_records(block: NegacyclicBlock, first_row: int) -> Iterator[bytes]:
     if not fast:
         for i in range(n):
             row = first_row + i
-            yield (b"".join(_REC.pack(0, row, v) + _coef(c) for v, c in block.a_row(i))
-                   + _REC.pack(1, row, 0) + _coef(1))
+            yield (
+                b"".join(_REC.pack(0, row, v) + _coef(c) for v, c in block.a_row(i)) + _REC.pack(1, row, 0) + _coef(1)
+            )
         return
     ext = [(-p) % _R_INT for p in block.poly] + [int(p) % _R_INT for p in block.poly]
     ext_bytes = np.frombuffer(b"".join(_coef(c) for c in ext), dtype=np.uint8).reshape(2 * n, _N8)
@@ -191,6 +192,7 @@ def _coefficient_chunks(r1cs: R1CS) -> Iterator[tuple[int, bytes]]:
 
 # -- writer -----------------------------------------------------------------------------------
 
+
 def write_zkey(pk: ProvingKey, r1cs: R1CS, path: str | os.PathLike[str], *, progress: Progress = None) -> None:
     """Write ``pk`` (made for ``r1cs``) as a snarkjs Groth16 ``.zkey`` that ``snarkjs groth16 prove`` reads.
 
@@ -208,11 +210,21 @@ def write_zkey(pk: ProvingKey, r1cs: R1CS, path: str | os.PathLike[str], *, prog
         w.end()
 
         hashed_from = w.begin(2)
-        w.write(struct.pack("<I", _N8) + _P_INT.to_bytes(_N8, "little")
-                + struct.pack("<I", _N8) + _R_INT.to_bytes(_N8, "little")
-                + struct.pack("<III", pk.num_variables, pk.num_public, pk.domain_size))
-        w.write(_g1_lem(vk.alpha_g1) + _g1_lem(pk.beta_g1) + _g2_lem(vk.beta_g2)
-                + _g2_lem(vk.gamma_g2) + _g1_lem(pk.delta_g1) + _g2_lem(vk.delta_g2))
+        w.write(
+            struct.pack("<I", _N8)
+            + _P_INT.to_bytes(_N8, "little")
+            + struct.pack("<I", _N8)
+            + _R_INT.to_bytes(_N8, "little")
+            + struct.pack("<III", pk.num_variables, pk.num_public, pk.domain_size)
+        )
+        w.write(
+            _g1_lem(vk.alpha_g1)
+            + _g1_lem(pk.beta_g1)
+            + _g2_lem(vk.beta_g2)
+            + _g2_lem(vk.gamma_g2)
+            + _g1_lem(pk.delta_g1)
+            + _g2_lem(vk.delta_g2)
+        )
         w.end()
 
         w.begin(3)
@@ -234,8 +246,13 @@ def write_zkey(pk: ProvingKey, r1cs: R1CS, path: str | os.PathLike[str], *, prog
         f.seek(end)
         w.end()
 
-        for sid, label, points in ((5, "A", pk.a_query), (6, "B1", pk.b_g1_query), (7, "B2", pk.b_g2_query),
-                                   (8, "C", pk.l_query), (9, "H", pk.h_query)):
+        for sid, label, points in (
+            (5, "A", pk.a_query),
+            (6, "B1", pk.b_g1_query),
+            (7, "B2", pk.b_g2_query),
+            (8, "C", pk.l_query),
+            (9, "H", pk.h_query),
+        ):
             if progress:
                 progress(f"zkey: writing the {label} points ({len(points)})")
             w.begin(sid)
@@ -249,6 +266,7 @@ def write_zkey(pk: ProvingKey, r1cs: R1CS, path: str | os.PathLike[str], *, prog
 
 
 # -- reader -----------------------------------------------------------------------------------
+
 
 def _read_sections(data: memoryview) -> dict[int, memoryview]:
     if len(data) < 12 or bytes(data[:4]) != ZKEY_MAGIC:
@@ -267,7 +285,7 @@ def _read_sections(data: memoryview) -> dict[int, memoryview]:
             raise EncodingError(f"zkey section {sid} runs past the end of the file")
         if sid in sections:
             raise EncodingError(f"duplicated zkey section {sid}")
-        sections[sid] = data[pos:pos + size]
+        sections[sid] = data[pos : pos + size]
         pos += size
     if pos != len(data):
         raise EncodingError("trailing bytes after the last zkey section")
@@ -341,10 +359,10 @@ def _decode_sections(s: dict[int, memoryview]) -> ProvingKey:
     expected_len = 4 + _N8 + 4 + _N8 + 12 + 3 * _G1_SIZE + 3 * _G2_SIZE
     if len(h) != expected_len:
         raise EncodingError("zkey header section has the wrong length (not BN254?)")
-    n8q, = struct.unpack_from("<I", h, 0)
-    q = int.from_bytes(h[4:4 + _N8], "little")
-    n8r, = struct.unpack_from("<I", h, 4 + _N8)
-    r = int.from_bytes(h[8 + _N8:8 + 2 * _N8], "little")
+    (n8q,) = struct.unpack_from("<I", h, 0)
+    q = int.from_bytes(h[4 : 4 + _N8], "little")
+    (n8r,) = struct.unpack_from("<I", h, 4 + _N8)
+    r = int.from_bytes(h[8 + _N8 : 8 + 2 * _N8], "little")
     if (n8q, q, n8r, r) != (_N8, _P_INT, _N8, _R_INT):
         raise EncodingError("zkey is not over BN254 (field moduli differ)")
     o = 8 + 2 * _N8
@@ -365,7 +383,7 @@ def _decode_sections(s: dict[int, memoryview]) -> ProvingKey:
     coefs = s[4]
     if len(coefs) < 4:
         raise EncodingError("zkey coefficient section is truncated")
-    count, = struct.unpack_from("<I", coefs, 0)
+    (count,) = struct.unpack_from("<I", coefs, 0)
     rec = 12 + _N8
     if len(coefs) != 4 + count * rec or count < n_public + 1:
         raise EncodingError("zkey coefficient section has an inconsistent length")
@@ -374,8 +392,7 @@ def _decode_sections(s: dict[int, memoryview]) -> ProvingKey:
     one = _coef(1)
     for k in range(n_public + 1):
         off = first_extra + k * rec
-        if (struct.unpack_from("<III", coefs, off) != (0, m + k, k)
-                or bytes(coefs[off + 12:off + rec]) != one):
+        if struct.unpack_from("<III", coefs, off) != (0, m + k, k) or bytes(coefs[off + 12 : off + rec]) != one:
             raise EncodingError("zkey coefficient section does not end with the input-consistency rows")
     if m + n_public + 1 > domain_size:
         raise EncodingError("zkey domain is too small for its rows")
@@ -387,7 +404,15 @@ def _decode_sections(s: dict[int, memoryview]) -> ProvingKey:
     l_query = _points(s[8], n_vars - n_public - 1, G1Vector, "C")
     h_query = _points(s[9], domain_size, G1Vector, "H")
     vk = VerifyingKey(alpha_g1=alpha_g1, beta_g2=beta_g2, gamma_g2=gamma_g2, delta_g2=delta_g2, ic=ic)
-    return ProvingKey(vk=vk, beta_g1=beta_g1, delta_g1=delta_g1, a_query=a_query,
-                      b_g1_query=b_g1_query, b_g2_query=b_g2_query, l_query=l_query,
-                      h_query=h_query, num_constraints=m, r1cs_digest=None)
-
+    return ProvingKey(
+        vk=vk,
+        beta_g1=beta_g1,
+        delta_g1=delta_g1,
+        a_query=a_query,
+        b_g1_query=b_g1_query,
+        b_g2_query=b_g2_query,
+        l_query=l_query,
+        h_query=h_query,
+        num_constraints=m,
+        r1cs_digest=None,
+    )

@@ -14,12 +14,11 @@ The in-circuit side lives in :mod:`schemes.packing.gadget`.
 
 from __future__ import annotations
 
-from ..errors import SchemesError
-
 import operator
 from collections.abc import Sequence
 
 from ..bn254.fields import R
+from ..errors import SchemesError
 
 __all__ = ["BYTES_PER_ELEMENT", "PackingError", "packed_length", "element_widths", "pack", "unpack"]
 
@@ -83,9 +82,7 @@ def unpack(elements: Sequence[int], length: int) -> bytes:
     """
     widths = element_widths(length)
     if len(elements) != len(widths):
-        raise PackingError(
-            f"{length} bytes pack into {len(widths)} elements, got {len(elements)}"
-        )
+        raise PackingError(f"{length} bytes pack into {len(widths)} elements, got {len(elements)}")
     out = bytearray()
     for k, (element, width) in enumerate(zip(elements, widths)):
         element = _as_int(element, k)

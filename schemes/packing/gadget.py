@@ -40,8 +40,7 @@ class ByteWires(tuple[LinearCombination, ...]):
 
     cs: ConstraintSystem
 
-    def __new__(cls, items: Sequence[LinearCombination], cs: ConstraintSystem, *,
-                _proof: object = None) -> ByteWires:
+    def __new__(cls, items: Sequence[LinearCombination], cs: ConstraintSystem, *, _proof: object = None) -> ByteWires:
         if _proof is not _PROVEN:
             raise TypeError("ByteWires are created by alloc_bytes only (the tag skips the byte range proof)")
         self = super().__new__(cls, items)
@@ -74,8 +73,7 @@ def _byte_value(v: object, i: int, name: str) -> int:
     return value
 
 
-def alloc_bytes(cs: ConstraintSystem, values: bytes | Sequence[int] | None, n: int,
-                name: str) -> ByteWires:
+def alloc_bytes(cs: ConstraintSystem, values: bytes | Sequence[int] | None, n: int, name: str) -> ByteWires:
     """Allocate ``n`` private bytes as ``8 n`` boolean wires ``name[i].b[j]``.
 
     Constraints: ``b (b - 1) = 0`` for each bit (``name[i].bool[j]``), 8 per byte. Byte ``i``
@@ -114,8 +112,9 @@ def _pack_linear(pixels: Sequence[LinearCombination], cs: ConstraintSystem) -> l
     return elements
 
 
-def pack_gadget(cs: ConstraintSystem, pixels: Sequence[LinearCombination],
-                name: str = "pack") -> list[LinearCombination]:
+def pack_gadget(
+    cs: ConstraintSystem, pixels: Sequence[LinearCombination], name: str = "pack"
+) -> list[LinearCombination]:
     """Range-check every pixel as a byte and return the packed elements (combinations).
 
     For a :class:`ByteWires` from ``cs`` the range proof already exists: 0 constraints.

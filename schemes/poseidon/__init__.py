@@ -15,6 +15,11 @@ from .permutation import permute
 from .sponge import poseidon_sponge
 
 __all__ = [
-    "InvalidFieldElement", "MAX_INPUTS", "PoseidonParameters",
-    "parameters", "permute", "poseidon", "poseidon_sponge",
+    "InvalidFieldElement",
+    "MAX_INPUTS",
+    "PoseidonParameters",
+    "parameters",
+    "permute",
+    "poseidon",
+    "poseidon_sponge",
 ]

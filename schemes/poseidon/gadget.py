@@ -52,15 +52,17 @@ def _sbox(cs: ConstraintSystem, x: LinearCombination, name: str) -> LinearCombin
     return cs.mul(x4, x, f"{name}.x5")
 
 
-def _full_round(cs: ConstraintSystem, s: list[LinearCombination], spec: PoseidonParameters,
-                r: int) -> list[LinearCombination]:
+def _full_round(
+    cs: ConstraintSystem, s: list[LinearCombination], spec: PoseidonParameters, r: int
+) -> list[LinearCombination]:
     """Round ``r`` with an S-box on every element: ``M (s + c_r)^5``."""
     s = [_sbox(cs, x + c, f"r{r}.s{i}") for i, (x, c) in enumerate(zip(s, spec.round_constants[r]))]
     return [LinearCombination.sum(s, row) for row in spec.mds]
 
 
-def _partial_phase(cs: ConstraintSystem, s0: list[LinearCombination], spec: PoseidonParameters
-                   ) -> list[LinearCombination]:
+def _partial_phase(
+    cs: ConstraintSystem, s0: list[LinearCombination], spec: PoseidonParameters
+) -> list[LinearCombination]:
     """All ``R_P`` partial rounds, through the affine formulas of :mod:`.partial_rounds`."""
     pr = partial_rounds(spec.t)
     first = spec.full_rounds // 2
@@ -109,8 +111,9 @@ def poseidon_gadget(cs: ConstraintSystem, inputs: Sequence[LCLike], name: str = 
     return permute_gadget(cs, [0, *inputs], name)[0]
 
 
-def poseidon_sponge_gadget(cs: ConstraintSystem, inputs: Sequence[LCLike], domain: int,
-                           name: str = "sponge") -> LinearCombination:
+def poseidon_sponge_gadget(
+    cs: ConstraintSystem, inputs: Sequence[LCLike], domain: int, name: str = "sponge"
+) -> LinearCombination:
     """:func:`schemes.poseidon.poseidon_sponge` on LCs; ``domain`` is a circuit constant.
 
     One width-17 permutation per chunk of 16 inputs (at least one); for ``L >= 1``

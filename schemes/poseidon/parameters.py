@@ -31,8 +31,14 @@ from ..bn254.fields import R
 from .grain import GrainLFSR
 
 __all__ = [
-    "ALPHA", "FIELD_BITS", "FULL_ROUNDS", "PARTIAL_ROUNDS", "MIN_WIDTH", "MAX_WIDTH",
-    "PoseidonParameters", "parameters",
+    "ALPHA",
+    "FIELD_BITS",
+    "FULL_ROUNDS",
+    "PARTIAL_ROUNDS",
+    "MIN_WIDTH",
+    "MAX_WIDTH",
+    "PoseidonParameters",
+    "parameters",
 ]
 
 #: S-box exponent (gcd(5, R - 1) = 1, so x^5 is a permutation of the field).

@@ -79,8 +79,7 @@ def partial_rounds(t: int) -> PartialRounds:
         wk = _mat_vec(b, wk)
 
     out_matrix = tuple(tuple(int(x) for x in row) for row in _mat_pow(b, spec.partial_rounds))
-    return PartialRounds(tuple(input_rows), tuple(input_consts), tuple(w), out_matrix,
-                         tuple(int(x) for x in k))
+    return PartialRounds(tuple(input_rows), tuple(input_consts), tuple(w), out_matrix, tuple(int(x) for x in k))
 
 
 def _mat_mul(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:

@@ -34,14 +34,19 @@ def _le(values: Iterable[int]) -> bytes:
 def _instance(t: int) -> _native.Poseidon:
     spec = parameters(t)
     constants, mds = _big_parameters(t)
-    return _native.Poseidon(t, spec.full_rounds, spec.partial_rounds,
-                            _le(c for row in constants for c in row), _le(m for row in mds for m in row))
+    return _native.Poseidon(
+        t,
+        spec.full_rounds,
+        spec.partial_rounds,
+        _le(c for row in constants for c in row),
+        _le(m for row in mds for m in row),
+    )
 
 
 def _permute_unchecked(state: Sequence[int]) -> list[int]:
     """The permutation on already canonical values (native)."""
     out = _instance(len(state)).permute(_le(state))
-    return [int.from_bytes(out[k:k + 32], "little") for k in range(0, len(out), 32)]
+    return [int.from_bytes(out[k : k + 32], "little") for k in range(0, len(out), 32)]
 
 
 def permute_reference(state: Sequence[int]) -> list[int]:

@@ -23,8 +23,12 @@ from .field import canonical_list
 from .permutation import _permute_unchecked
 
 __all__ = [
-    "SPONGE_RATE", "SPONGE_WIDTH", "DOMAIN_BITS",
-    "sponge_initial_capacity", "sponge_chunks", "poseidon_sponge",
+    "SPONGE_RATE",
+    "SPONGE_WIDTH",
+    "DOMAIN_BITS",
+    "sponge_initial_capacity",
+    "sponge_chunks",
+    "poseidon_sponge",
 ]
 
 SPONGE_WIDTH = 17

@@ -9,6 +9,14 @@ from .cipher import KEY_ELEMENTS, NONCE_BITS, ciphertext_length, decrypt, encryp
 from .errors import DecryptionError, InvalidNonce, InvalidPadding, InvalidTag, MalformedCiphertext
 
 __all__ = [
-    "KEY_ELEMENTS", "NONCE_BITS", "ciphertext_length", "decrypt", "encrypt",
-    "DecryptionError", "InvalidNonce", "InvalidPadding", "InvalidTag", "MalformedCiphertext",
+    "KEY_ELEMENTS",
+    "NONCE_BITS",
+    "ciphertext_length",
+    "decrypt",
+    "encrypt",
+    "DecryptionError",
+    "InvalidNonce",
+    "InvalidPadding",
+    "InvalidTag",
+    "MalformedCiphertext",
 ]

@@ -36,8 +36,15 @@ from ..poseidon.permutation import _permute_unchecked
 from .errors import InvalidNonce, InvalidPadding, InvalidTag, MalformedCiphertext
 
 __all__ = [
-    "KEY_ELEMENTS", "MAX_LENGTH", "NONCE_BITS", "RATE", "WIDTH",
-    "ciphertext_length", "encrypt", "decrypt", "initial_state",
+    "KEY_ELEMENTS",
+    "MAX_LENGTH",
+    "NONCE_BITS",
+    "RATE",
+    "WIDTH",
+    "ciphertext_length",
+    "encrypt",
+    "decrypt",
+    "initial_state",
 ]
 
 WIDTH = 4
@@ -135,8 +142,7 @@ def decrypt(ciphertext: Sequence[int], key: Sequence[int], nonce: int, length: i
         raise MalformedCiphertext(str(exc)) from None
     expected = ciphertext_length(n)
     if len(ct) != expected:
-        raise MalformedCiphertext(
-            f"a {n}-element plaintext has {expected} ciphertext elements, got {len(ct)}")
+        raise MalformedCiphertext(f"a {n}-element plaintext has {expected} ciphertext elements, got {len(ct)}")
 
     state = [0, k[0], k[1], nonce_int + (n << _LENGTH_SHIFT)]
     message: list[int] = []

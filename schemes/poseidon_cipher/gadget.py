@@ -24,17 +24,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..poseidon.gadget import permutation_constraints, permute_gadget
 from ..r1cs import ConstraintSystem, LinearCombination
 from ..r1cs.bits import to_bits
 from ..r1cs.lc import LCLike, as_lc
-from ..poseidon.gadget import permutation_constraints, permute_gadget
 from .cipher import KEY_ELEMENTS, NONCE_BITS, RATE, WIDTH, _check_length
 
 __all__ = ["encrypt_gadget", "encrypt_constraints"]
 
 
-def encrypt_gadget(cs: ConstraintSystem, plaintext: Sequence[LCLike], key: Sequence[LCLike],
-                   nonce: LCLike, length: int, name: str = "cipher") -> list[LinearCombination]:
+def encrypt_gadget(
+    cs: ConstraintSystem,
+    plaintext: Sequence[LCLike],
+    key: Sequence[LCLike],
+    nonce: LCLike,
+    length: int,
+    name: str = "cipher",
+) -> list[LinearCombination]:
     """Ciphertext LCs (``3 * ceil(length / 3)`` elements, then the tag) of zk-kit encryption.
 
     ``plaintext`` must have exactly ``length`` elements (``length`` is a circuit constant);
@@ -50,8 +56,7 @@ def encrypt_gadget(cs: ConstraintSystem, plaintext: Sequence[LCLike], key: Seque
         to_bits(cs, nonce_lc, NONCE_BITS, "nonce")
         message = [as_lc(m, cs) for m in plaintext]
         message += [LinearCombination.constant(0, cs)] * (-n % RATE)
-        state = [LinearCombination.constant(0, cs), as_lc(key[0], cs), as_lc(key[1], cs),
-                 nonce_lc + (n << NONCE_BITS)]
+        state = [LinearCombination.constant(0, cs), as_lc(key[0], cs), as_lc(key[1], cs), nonce_lc + (n << NONCE_BITS)]
         ciphertext: list[LinearCombination] = []
         for b, i in enumerate(range(0, len(message), RATE)):
             state = permute_gadget(cs, state, f"p{b}")

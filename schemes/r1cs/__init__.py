@@ -10,14 +10,19 @@
 - :mod:`.errors`     -- exceptions (SchemesError and ValueError).
 """
 
-from .errors import (InvalidAssignment, R1CSError, R1CSFormatError, UnsatisfiedConstraint,
-                     WitnessUnavailable)
+from .errors import InvalidAssignment, R1CSError, R1CSFormatError, UnsatisfiedConstraint, WitnessUnavailable
 from .lc import LinearCombination
 from .matrices import R1CS, NegacyclicBlock
 from .system import ConstraintSystem
 
 __all__ = [
-    "ConstraintSystem", "LinearCombination", "R1CS", "NegacyclicBlock",
-    "R1CSError", "UnsatisfiedConstraint", "WitnessUnavailable", "InvalidAssignment",
+    "ConstraintSystem",
+    "LinearCombination",
+    "R1CS",
+    "NegacyclicBlock",
+    "R1CSError",
+    "UnsatisfiedConstraint",
+    "WitnessUnavailable",
+    "InvalidAssignment",
     "R1CSFormatError",
 ]

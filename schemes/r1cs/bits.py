@@ -48,8 +48,15 @@ from .system import ConstraintSystem
 #: The field modulus as a plain int (faster than mpz for 254-bit operands).
 R = int(_R_MPZ)
 
-__all__ = ["MAX_BITS", "assert_bool", "to_bits", "assert_in_range", "assert_in_signed_range",
-           "alloc_bounded", "bounded_weights"]
+__all__ = [
+    "MAX_BITS",
+    "assert_bool",
+    "to_bits",
+    "assert_in_range",
+    "assert_in_signed_range",
+    "alloc_bounded",
+    "bounded_weights",
+]
 
 #: Largest n for which a sum of n boolean wires cannot wrap modulo R (2^252 < R).
 MAX_BITS = 252
@@ -142,8 +149,7 @@ def bounded_weights(bound: int) -> list[int]:
     return [1 << i for i in range(k - 1)] + [int(bound) - (1 << (k - 1)) + 1]
 
 
-def alloc_bounded(cs: ConstraintSystem, value: int | None, bound: int, name: str,
-                  offset: int = 0) -> LinearCombination:
+def alloc_bounded(cs: ConstraintSystem, value: int | None, bound: int, name: str, offset: int = 0) -> LinearCombination:
     """A new number ``x`` proven to lie in ``[0, bound]``: ``bitlen(bound)`` boolean wires, one row each.
 
     Returns ``offset + x`` with ``x = sum w_i b_i`` for the weights of :func:`bounded_weights`

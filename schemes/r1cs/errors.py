@@ -29,8 +29,7 @@ class UnsatisfiedConstraint(R1CSError):
         self.name = name
         self.a, self.b, self.c = int(a), int(b), int(c)
         super().__init__(
-            f"constraint #{index} {name!r} is not satisfied: "
-            f"A.w * B.w = {self.a} * {self.b} != C.w = {self.c} (mod R)"
+            f"constraint #{index} {name!r} is not satisfied: A.w * B.w = {self.a} * {self.b} != C.w = {self.c} (mod R)"
         )
 
 

@@ -30,8 +30,8 @@ from __future__ import annotations
 import contextlib
 import os
 import struct
-from dataclasses import dataclass, field
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import BinaryIO, Union, cast
 
 import numpy as np
@@ -41,8 +41,7 @@ from .errors import R1CSFormatError
 from .lc import is_int
 from .matrices import R1CS, Item, NegacyclicBlock, Row
 
-__all__ = ["R1csFile", "write_r1cs", "read_r1cs", "write_r1cs_file", "write_wtns", "read_wtns",
-           "FIELD_BYTES"]
+__all__ = ["R1csFile", "write_r1cs", "read_r1cs", "write_r1cs_file", "write_wtns", "read_wtns", "FIELD_BYTES"]
 
 FIELD_BYTES = 32
 _R = int(R)
@@ -86,6 +85,7 @@ class R1csFile:
 
 
 # -- encoding helpers ---------------------------------------------------------------------------
+
 
 def _flat(terms: Terms) -> Row:
     """``[(v0, c0), (v1, c1), ...]`` as the flat row ``(v0, c0, v1, c1, ...)``."""
@@ -132,18 +132,18 @@ def _block_rows(block: NegacyclicBlock) -> Iterator[bytes]:
     # T[N+k] = -p[N-1-k] (k < N-1); so row i's coefficients are the window T[N-1-i : 2N-1-i].
     p = block.poly
     table = [int(p[n - 1 - m]) for m in range(n)] + [(-int(p[n - 1 - k])) % _R for k in range(n - 1)]
-    t = np.frombuffer(b"".join(v.to_bytes(FIELD_BYTES, "little") for v in table),
-                      dtype=np.uint8).reshape(2 * n - 1, FIELD_BYTES)
+    t = np.frombuffer(b"".join(v.to_bytes(FIELD_BYTES, "little") for v in table), dtype=np.uint8).reshape(
+        2 * n - 1, FIELD_BYTES
+    )
     buf = np.empty((n, 4 + FIELD_BYTES), dtype=np.uint8)
     buf[:, :4] = np.asarray(inputs, dtype="<u4").view(np.uint8).reshape(n, 4)
     head = _U32.pack(n)
     for i in range(n):
-        buf[:, 4:] = t[n - 1 - i:2 * n - 1 - i]
+        buf[:, 4:] = t[n - 1 - i : 2 * n - 1 - i]
         yield head + buf.tobytes() + _B_ONE + _flat_bytes(block.outputs[i])
 
 
-def _write_sections(f: BinaryIO, magic: bytes, version: int,
-                    sections: Sequence[tuple[int, Iterable[bytes]]]) -> None:
+def _write_sections(f: BinaryIO, magic: bytes, version: int, sections: Sequence[tuple[int, Iterable[bytes]]]) -> None:
     """Write a binfile; ``sections`` = [(type, iterable of byte chunks)], sizes patched afterwards."""
     f.write(magic + _U32.pack(version) + _U32.pack(len(sections)))
     for stype, chunks in sections:
@@ -177,14 +177,27 @@ def _read_all(source: PathOrFile) -> tuple[memoryview, str]:
         return memoryview(f.read()), os.fspath(source)
 
 
-def _header_bytes(n_wires: int, n_pub_out: int, n_pub_in: int, n_prv_in: int, n_labels: int,
-                  m: int) -> bytes:
-    for label, v, bits in (("nWires", n_wires, 32), ("nPubOut", n_pub_out, 32), ("nPubIn", n_pub_in, 32),
-                           ("nPrvIn", n_prv_in, 32), ("nLabels", n_labels, 64), ("mConstraints", m, 32)):
+def _header_bytes(n_wires: int, n_pub_out: int, n_pub_in: int, n_prv_in: int, n_labels: int, m: int) -> bytes:
+    for label, v, bits in (
+        ("nWires", n_wires, 32),
+        ("nPubOut", n_pub_out, 32),
+        ("nPubIn", n_pub_in, 32),
+        ("nPrvIn", n_prv_in, 32),
+        ("nLabels", n_labels, 64),
+        ("mConstraints", m, 32),
+    ):
         if not 0 <= v < 1 << bits:
             raise ValueError(f"{label} = {v} does not fit the .r1cs header")
-    return (_U32.pack(FIELD_BYTES) + _PRIME_LE + _U32.pack(n_wires) + _U32.pack(n_pub_out)
-            + _U32.pack(n_pub_in) + _U32.pack(n_prv_in) + _U64.pack(n_labels) + _U32.pack(m))
+    return (
+        _U32.pack(FIELD_BYTES)
+        + _PRIME_LE
+        + _U32.pack(n_wires)
+        + _U32.pack(n_pub_out)
+        + _U32.pack(n_pub_in)
+        + _U32.pack(n_prv_in)
+        + _U64.pack(n_labels)
+        + _U32.pack(m)
+    )
 
 
 def _label_chunks(labels: Iterable[int]) -> Iterator[bytes]:
@@ -193,8 +206,10 @@ def _label_chunks(labels: Iterable[int]) -> Iterator[bytes]:
 
 # -- .r1cs ----------------------------------------------------------------------------------------
 
+
 def write_r1cs(r1cs: R1CS, path: PathOrFile) -> None:
     """Write ``r1cs`` as an iden3 ``.r1cs`` file (streaming; dense blocks expanded)."""
+
     def constraints() -> Iterator[bytes]:
         for _row, _name, it in r1cs.segments():
             if isinstance(it, tuple):
@@ -206,9 +221,12 @@ def write_r1cs(r1cs: R1CS, path: PathOrFile) -> None:
     header = _header_bytes(nw, 0, r1cs.num_public, r1cs.num_private, nw, r1cs.num_constraints)
     labels = np.arange(nw, dtype="<u8").tobytes()
     with _open_for_write(path) as f:
-        _write_sections(f, b"r1cs", 1, [(SECTION_HEADER, [header]),
-                                         (SECTION_CONSTRAINTS, constraints()),
-                                         (SECTION_WIRE2LABEL, [labels])])
+        _write_sections(
+            f,
+            b"r1cs",
+            1,
+            [(SECTION_HEADER, [header]), (SECTION_CONSTRAINTS, constraints()), (SECTION_WIRE2LABEL, [labels])],
+        )
 
 
 def write_r1cs_file(contents: R1csFile, path: PathOrFile) -> None:
@@ -217,8 +235,14 @@ def write_r1cs_file(contents: R1csFile, path: PathOrFile) -> None:
         raise ValueError("only the BN254 scalar field is supported")
     if len(contents.wire_to_label) != contents.n_wires:
         raise ValueError("wire_to_label must have one label per wire")
-    header = _header_bytes(contents.n_wires, contents.n_pub_out, contents.n_pub_in, contents.n_prv_in,
-                           contents.n_labels, len(contents.constraints))
+    header = _header_bytes(
+        contents.n_wires,
+        contents.n_pub_out,
+        contents.n_pub_in,
+        contents.n_prv_in,
+        contents.n_labels,
+        len(contents.constraints),
+    )
 
     def constraints() -> Iterator[bytes]:
         for a, b, c in contents.constraints:
@@ -229,9 +253,16 @@ def write_r1cs_file(contents: R1csFile, path: PathOrFile) -> None:
             yield _lc_bytes(a) + _lc_bytes(b) + _lc_bytes(c)
 
     with _open_for_write(path) as f:
-        _write_sections(f, b"r1cs", 1, [(SECTION_HEADER, [header]),
-                                         (SECTION_CONSTRAINTS, constraints()),
-                                         (SECTION_WIRE2LABEL, _label_chunks(contents.wire_to_label))])
+        _write_sections(
+            f,
+            b"r1cs",
+            1,
+            [
+                (SECTION_HEADER, [header]),
+                (SECTION_CONSTRAINTS, constraints()),
+                (SECTION_WIRE2LABEL, _label_chunks(contents.wire_to_label)),
+            ],
+        )
 
 
 class _Reader:
@@ -243,7 +274,7 @@ class _Reader:
     def take(self, n: int) -> memoryview:
         if self.pos + n > self.end:
             raise R1CSFormatError(f"{self.what}: truncated (needs {n} more bytes at offset {self.pos})")
-        out = self.data[self.pos:self.pos + n]
+        out = self.data[self.pos : self.pos + n]
         self.pos += n
         return out
 
@@ -348,6 +379,7 @@ def read_r1cs(path: PathOrFile) -> R1csFile:
 
 # -- .wtns ----------------------------------------------------------------------------------------
 
+
 def write_wtns(assignment: Sequence[int], path: PathOrFile) -> None:
     """Write a full assignment ``[1, publics..., privates...]`` as a ``.wtns`` file (version 2)."""
     n = len(assignment)
@@ -386,4 +418,3 @@ def read_wtns(path: PathOrFile) -> list[int]:
     values = [r.field() for _ in range(n)]
     r.done()
     return values
-

@@ -54,8 +54,7 @@ class LinearCombination:
     terms: dict[int, int]
     cs: ConstraintSystem | None
 
-    def __init__(self, terms: Mapping[int, int] | None = None,
-                 cs: ConstraintSystem | None = None) -> None:
+    def __init__(self, terms: Mapping[int, int] | None = None, cs: ConstraintSystem | None = None) -> None:
         clean: dict[int, int] = {}
         if terms:
             for var, coeff in terms.items():
@@ -128,7 +127,7 @@ class LinearCombination:
         """The wire index when this is exactly one wire with coefficient 1, else None."""
         t = self.terms
         if len(t) == 1:
-            (var, coeff), = t.items()
+            ((var, coeff),) = t.items()
             if coeff == 1:
                 return var
         return None

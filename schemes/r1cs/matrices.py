@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING
 from ..bn254.fields import R as _R_MPZ
 from .errors import InvalidAssignment, UnsatisfiedConstraint
 from .lc import is_int
+
 if TYPE_CHECKING:
     from .. import _native
-from .negacyclic import (negacyclic_matrix_entry, negacyclic_mul_packed, pack, slot_bytes,
-                         transpose_poly)
+from .negacyclic import negacyclic_matrix_entry, negacyclic_mul_packed, pack, slot_bytes, transpose_poly
 
 #: The field modulus as a plain int (faster than mpz for 254-bit operands).
 R = int(_R_MPZ)
@@ -72,8 +72,10 @@ class NegacyclicBlock:
     def __init__(self, poly: Sequence[int], inputs: Sequence[int], outputs: Sequence[Row]) -> None:
         n = len(poly)
         if n == 0 or len(inputs) != n or len(outputs) != n:
-            raise ValueError(f"negacyclic block needs N >= 1 and N inputs and outputs; got poly "
-                             f"length {n}, {len(inputs)} inputs, {len(outputs)} outputs")
+            raise ValueError(
+                f"negacyclic block needs N >= 1 and N inputs and outputs; got poly "
+                f"length {n}, {len(inputs)} inputs, {len(outputs)} outputs"
+            )
         self.poly = tuple(int(p) % R for p in poly)
         self.inputs = tuple(int(v) for v in inputs)
         self.outputs = tuple(outputs)
@@ -183,8 +185,14 @@ class R1CS:
     excluding wire 0; wires 1..num_public), ``num_constraints`` (rows) and ``wire_names``.
     """
 
-    def __init__(self, items: Sequence[Item], item_names: Sequence[str], num_variables: int,
-                 num_public: int, wire_names: Sequence[str]) -> None:
+    def __init__(
+        self,
+        items: Sequence[Item],
+        item_names: Sequence[str],
+        num_variables: int,
+        num_public: int,
+        wire_names: Sequence[str],
+    ) -> None:
         self._items = tuple(items)
         self._item_names = tuple(item_names)
         self.num_variables = int(num_variables)
@@ -288,7 +296,7 @@ class R1CS:
                 row += 1
             else:
                 n = it.n
-                ys = y[row:row + n]
+                ys = y[row : row + n]
                 for j, s in enumerate(it.transpose_a(ys)):
                     u[it.inputs[j]] += s
                 v[0] += sum(ys)
@@ -401,5 +409,7 @@ class R1CS:
         return h.digest()
 
     def __repr__(self) -> str:
-        return (f"R1CS(num_constraints={self.num_constraints}, num_variables={self.num_variables}, "
-                f"num_public={self.num_public})")
+        return (
+            f"R1CS(num_constraints={self.num_constraints}, num_variables={self.num_variables}, "
+            f"num_public={self.num_public})"
+        )

@@ -23,8 +23,7 @@ from collections.abc import Sequence
 from ..bigint import big
 from ..bn254.fields import R
 
-__all__ = ["slot_bytes", "pack", "negacyclic_mul", "negacyclic_mul_packed", "transpose_poly",
-           "negacyclic_matrix_entry"]
+__all__ = ["slot_bytes", "pack", "negacyclic_mul", "negacyclic_mul_packed", "transpose_poly", "negacyclic_matrix_entry"]
 
 _R_INT = int(R)
 
@@ -44,7 +43,7 @@ def negacyclic_mul_packed(packed_p: int, x: Sequence[int], n: int, width: int) -
     prod = packed_p * pack(x, width)
     buf = memoryview(int(prod).to_bytes(2 * n * width, "little"))
     frm = int.from_bytes
-    c = [frm(buf[k * width:(k + 1) * width], "little") for k in range(2 * n - 1)]
+    c = [frm(buf[k * width : (k + 1) * width], "little") for k in range(2 * n - 1)]
     c.append(0)
     return [(c[i] - c[i + n]) % _R_INT for i in range(n)]
 
@@ -68,4 +67,3 @@ def negacyclic_matrix_entry(p: Sequence[int], i: int, j: int) -> int:
     """``M[i][j]`` of the negacyclic matrix of ``p`` (mod R)."""
     n = len(p)
     return int(p[i - j]) % _R_INT if j <= i else (-int(p[n + i - j])) % _R_INT
-

@@ -139,8 +139,7 @@ class ConstraintSystem:
 
         Raises ValueError once a private wire exists (publics must come first)."""
         if self.num_private:
-            raise ValueError(f"public input {name!r} allocated after a private wire; "
-                             "allocate all public inputs first")
+            raise ValueError(f"public input {name!r} allocated after a private wire; allocate all public inputs first")
         lc = self._alloc(self._resolve(value, name), name)
         self._num_public += 1
         return lc
@@ -159,7 +158,7 @@ class ConstraintSystem:
             return _EMPTY_ROW
         nv = len(self._wire_names)
         if len(t) == 1:
-            (var, coeff), = t.items()
+            ((var, coeff),) = t.items()
             if var >= nv:
                 raise ValueError(f"wire {var} does not exist (the system has {nv} wires)")
             return _ONE_ROW if var == 0 and coeff == 1 else (var, coeff)
@@ -225,8 +224,9 @@ class ConstraintSystem:
         self.enforce(a, b, y, name)
         return y
 
-    def enforce_negacyclic(self, poly: Sequence[int], inputs: Sequence[LinearCombination],
-                           outputs: Sequence[LCLike], name: str) -> None:
+    def enforce_negacyclic(
+        self, poly: Sequence[int], inputs: Sequence[LinearCombination], outputs: Sequence[LCLike], name: str
+    ) -> None:
         """Add N rows ``sum_j M[i][j] * inputs[j] == outputs[i]`` (A = dense row, B = 1, C = outputs[i]).
 
         ``M`` is the negacyclic matrix of the constant integer polynomial ``poly`` in
@@ -238,8 +238,10 @@ class ConstraintSystem:
         if n == 0:
             raise ValueError("enforce_negacyclic needs a non-empty polynomial")
         if len(inputs) != n or len(outputs) != n:
-            raise ValueError(f"enforce_negacyclic {name!r}: poly has {n} coefficients but "
-                             f"{len(inputs)} inputs and {len(outputs)} outputs were given")
+            raise ValueError(
+                f"enforce_negacyclic {name!r}: poly has {n} coefficients but "
+                f"{len(inputs)} inputs and {len(outputs)} outputs were given"
+            )
         for k, p in enumerate(poly):
             if not is_int(p) or isinstance(p, bool):
                 raise TypeError(f"poly[{k}] must be an int, got {type(p).__name__}")
@@ -247,8 +249,7 @@ class ConstraintSystem:
         for k, x in enumerate(inputs):
             var = as_lc(x, self).variable_index() if isinstance(x, LinearCombination) else None
             if var is None:
-                raise ValueError(f"enforce_negacyclic {name!r}: inputs[{k}] is not a single wire "
-                                 "with coefficient 1")
+                raise ValueError(f"enforce_negacyclic {name!r}: inputs[{k}] is not a single wire with coefficient 1")
             wires.append(var)
         if not self.records_constraints:
             return self._add(None, name, n)
@@ -270,7 +271,7 @@ class ConstraintSystem:
     @property
     def public_values(self) -> list[int]:
         """The public inputs (wires 1..num_public) as ints."""
-        return [int(v) for v in self._require_witness()[1:1 + self._num_public]]
+        return [int(v) for v in self._require_witness()[1 : 1 + self._num_public]]
 
     def value_of(self, x: LCLike) -> int:
         """Value of a combination or int in [0, R) (witness mode only)."""
@@ -305,11 +306,13 @@ class ConstraintSystem:
 
     def freeze(self) -> R1CS:
         """An immutable snapshot of the matrices (later additions to ``self`` do not affect it)."""
-        return R1CS(self._require_constraints(), self._item_names, len(self._wire_names), self._num_public,
-                    self._wire_names)
+        return R1CS(
+            self._require_constraints(), self._item_names, len(self._wire_names), self._num_public, self._wire_names
+        )
 
     def __repr__(self) -> str:
         mode = "witness" if self.with_witness else "shape"
-        return (f"ConstraintSystem({mode}, constraints={self._num_rows}, "
-                f"variables={len(self._wire_names)}, public={self._num_public})")
-
+        return (
+            f"ConstraintSystem({mode}, constraints={self._num_rows}, "
+            f"variables={len(self._wire_names)}, public={self._num_public})"
+        )

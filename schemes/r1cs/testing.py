@@ -59,8 +59,9 @@ def _sparse_fails(row: tuple[Row, Row, Row], values: Sequence[int]) -> bool:
     return bool((dot(row[0], values) * dot(row[1], values) - dot(row[2], values)) % R)
 
 
-def _block_fails(block: NegacyclicBlock, a_orig: list[int], js: list[int], delta: int, out_rows: list[int],
-                 values: Sequence[int]) -> bool:
+def _block_fails(
+    block: NegacyclicBlock, a_orig: list[int], js: list[int], delta: int, out_rows: list[int], values: Sequence[int]
+) -> bool:
     """Does some row of ``block`` fail after the wire at input columns ``js`` and in the C side
     of rows ``out_rows`` was increased by ``delta``?
 
@@ -77,8 +78,12 @@ def _block_fails(block: NegacyclicBlock, a_orig: list[int], js: list[int], delta
     return False
 
 
-def free_private_wires(cs: ConstraintSystem, allow: Mapping[str, str] | None = None,
-                       samples: int | None = None, rng: random.Random | None = None) -> list[tuple[int, str, int]]:
+def free_private_wires(
+    cs: ConstraintSystem,
+    allow: Mapping[str, str] | None = None,
+    samples: int | None = None,
+    rng: random.Random | None = None,
+) -> list[tuple[int, str, int]]:
     """The mutations that no constraint catches: a list of ``(wire index, wire name, delta)``.
 
     See :func:`assert_witness_mutations_fail` for the arguments.
@@ -128,9 +133,10 @@ def free_private_wires(cs: ConstraintSystem, allow: Mapping[str, str] | None = N
             values[k] = (original + delta) % R
             try:
                 # the index maps wires to sparse positions (rows) and block positions (blocks)
-                caught = (any(_sparse_fails(cast("tuple[Row, Row, Row]", items[pos]), values) for pos in rows)
-                          or any(_block_fails(cast(NegacyclicBlock, items[pos]), a_orig[pos], js, delta, out_rows, values)
-                                 for pos, (js, out_rows) in blocks.items()))
+                caught = any(_sparse_fails(cast("tuple[Row, Row, Row]", items[pos]), values) for pos in rows) or any(
+                    _block_fails(cast(NegacyclicBlock, items[pos]), a_orig[pos], js, delta, out_rows, values)
+                    for pos, (js, out_rows) in blocks.items()
+                )
             finally:
                 values[k] = original
             if not caught:
@@ -138,8 +144,12 @@ def free_private_wires(cs: ConstraintSystem, allow: Mapping[str, str] | None = N
     return free
 
 
-def assert_witness_mutations_fail(cs: ConstraintSystem, allow: Mapping[str, str] | None = None,
-                                  samples: int | None = None, rng: random.Random | None = None) -> int:
+def assert_witness_mutations_fail(
+    cs: ConstraintSystem,
+    allow: Mapping[str, str] | None = None,
+    samples: int | None = None,
+    rng: random.Random | None = None,
+) -> int:
     """Assert that changing any single private wire makes some constraint fail.
 
     ``cs``: a satisfied system in witness mode. For every private wire (or a random sample of
@@ -154,10 +164,14 @@ def assert_witness_mutations_fail(cs: ConstraintSystem, allow: Mapping[str, str]
     if free:
         shown = ", ".join(f"#{k} {name!r} (+{delta})" for k, name, delta in free[:20])
         more = f" and {len(free) - 20} more" if len(free) > 20 else ""
-        raise AssertionError(f"{len(free)} mutation(s) of private wires satisfy every constraint "
-                             f"(under-constrained): {shown}{more}")
+        raise AssertionError(
+            f"{len(free)} mutation(s) of private wires satisfy every constraint (under-constrained): {shown}{more}"
+        )
     n_private = cs.num_private
-    exempt = sum(1 for k in range(1 + cs.num_public, cs.num_variables)
-                 if any(cs.wire_name(k).startswith(p) for p in (allow or {})))
+    exempt = sum(
+        1
+        for k in range(1 + cs.num_public, cs.num_variables)
+        if any(cs.wire_name(k).startswith(p) for p in (allow or {}))
+    )
     candidates = n_private - exempt
     return candidates if samples is None else min(samples, candidates)

@@ -73,11 +73,15 @@ def main(argv: list[str]) -> int:
     items = [(open(path, "rb").read(), ctx.encode()) for path, ctx in json.load(open(argv[5]))]
     batch = int(argv[6])
     for i in range(0, len(items), batch):
-        chunk = items[i:i + batch]
+        chunk = items[i : i + batch]
         for (_data, ctx), r in zip(chunk, server.admit_many(chunk)):
             reason = getattr(r, "reason", None)
-            print("admitted" if reason is None else "rejected", reason.value if reason else "-",
-                  context_digest(ctx).hex(), flush=True)
+            print(
+                "admitted" if reason is None else "rejected",
+                reason.value if reason else "-",
+                context_digest(ctx).hex(),
+                flush=True,
+            )
     return 0
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from consistency.circuit import build_circuit
+from consistency.committee import Committee, finalize, init_committee, join
 from consistency.demo import _shipped_image
 from consistency.envelope import Envelope
-from consistency.committee import Committee, finalize, init_committee, join
 from consistency.keys import ProverKeys, VerifierKeys
 from consistency.params import ParameterSet, get_parameter_set
 from consistency.sender import send
@@ -22,7 +23,6 @@ from schemes.bfv.keys import PublicKey
 from schemes.bfv.serialization import public_key_to_bytes
 from schemes.groth16 import insecure_setup_from_seed
 from schemes.key_agreement import RecipientSecretKey, generate_recipient_key
-from consistency.circuit import build_circuit
 
 
 @dataclass
@@ -47,8 +47,9 @@ def toy_keys(params: ParameterSet, pk_fhe: PublicKey, seed: bytes) -> ProverKeys
     return ProverKeys(VerifierKeys(params, pk_fhe, pk.vk, digest), pk)
 
 
-def make_toy_committee(root, params: ParameterSet, parties: int = 3, *, budget: int | None = None,
-                       committee_id: str = "toy-tests") -> tuple[Committee, dict]:
+def make_toy_committee(
+    root, params: ParameterSet, parties: int = 3, *, budget: int | None = None, committee_id: str = "toy-tests"
+) -> tuple[Committee, dict]:
     """A finalized toy committee in ``root/committee`` with each member's secret in
     ``root/member_<i>/share.secret``."""
     from pathlib import Path
@@ -77,6 +78,7 @@ def toy(tmp_path_factory) -> ToyWorld:
 
 
 # -- the server's state: stores, issued contexts -------------------------------------------------
+
 
 def needs(what: str) -> None:
     """A test cannot run here (no PostgreSQL DSN, no Dask): skipped locally, FAILED on CI."""
@@ -142,12 +144,12 @@ def issued(toy) -> Issued:
 
 # -- the committee's scan --------------------------------------------------------------------------
 
+
 def committee_verdict(toy: ToyWorld, envelope, context: bytes):
     """Scan request -> each member's answer -> the verdict record, for a fresh envelope (each
     member's log refuses an envelope twice)."""
     from consistency.committee import Member, combine, make_request
 
     request = make_request(toy.keys.verifier, envelope, context)
-    answers = [Member(toy.committee, toy.keys.verifier, i, toy.secrets[i]).answer(request)
-               for i in sorted(toy.secrets)]
+    answers = [Member(toy.committee, toy.keys.verifier, i, toy.secrets[i]).answer(request) for i in sorted(toy.secrets)]
     return combine(toy.committee, request, answers, keys=toy.keys.verifier)

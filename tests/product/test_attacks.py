@@ -42,8 +42,15 @@ def _rejected(toy, env_or_bytes, ctx) -> bool:
 #: Where each swap must be caught (specs/consistency.md, "Verification procedure"): fields that
 #: are public inputs by the Groth16 check (step 5); ctx and eph_pub already by the server's
 #: recomputation of ctx (step 3).
-SWAP_REASON = {"C": "invalid proof", "nonce": "invalid proof", "ct_msg": "invalid proof",
-               "ct_fhe": "invalid proof", "proof": "invalid proof", "ctx": "ctx", "eph_pub": "ctx"}
+SWAP_REASON = {
+    "C": "invalid proof",
+    "nonce": "invalid proof",
+    "ct_msg": "invalid proof",
+    "ct_fhe": "invalid proof",
+    "proof": "invalid proof",
+    "ctx": "ctx",
+    "eph_pub": "ctx",
+}
 
 
 @pytest.mark.parametrize("field", FIELDS)
@@ -127,8 +134,9 @@ def test_replay_of_an_admitted_message_id(toy):
 def test_mixed_witness_fails_the_constraints(toy):
     """Message part from the banned image, BFV part (with its real randomness) from the benign one."""
     p = toy.params
-    stmt, wit, _ = prepare_statement(p, toy.keys.pk_fhe, image_bytes(toy.banned, p),
-                                     toy.recipient.public_bytes(), b"swap")
+    stmt, wit, _ = prepare_statement(
+        p, toy.keys.pk_fhe, image_bytes(toy.banned, p), toy.recipient.public_bytes(), b"swap"
+    )
     ct_fhe, bfv_wit = encrypt_for_scanner(p, toy.keys.pk_fhe, image_bytes(toy.benign, p))
     cs = build_circuit(p, toy.keys.pk_fhe, replace(stmt, ct_fhe=ct_fhe), replace(wit, bfv=bfv_wit))
     assert not cs.is_satisfied()
@@ -137,6 +145,7 @@ def test_mixed_witness_fails_the_constraints(toy):
 
 
 # -- encodings -------------------------------------------------------------------------------------
+
 
 def test_truncated_and_extended_encodings_are_rejected(toy):
     data = encode(toy.env_banned, allow_insecure=True)
@@ -153,7 +162,7 @@ def test_non_canonical_values_are_rejected(toy):
         encode(replace(env, C=int(R)), allow_insecure=True)
     data = bytearray(encode(env, allow_insecure=True))
     off = 4 + 2 + len(env.params_id) + 4  # start of C
-    data[off:off + 32] = int(R).to_bytes(32, "big")
+    data[off : off + 32] = int(R).to_bytes(32, "big")
     with pytest.raises(EnvelopeFormatError, match="canonical"):
         decode(bytes(data), allow_insecure=True)
     q = toy.params.bfv.q

@@ -16,8 +16,17 @@ from consistency.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-PARAMS_KEYS = ("constraints", "public", "setup_s", "send_s", "prove_s", "verify_ms",
-               "batch_verify_ms_per_proof", "envelope_bytes", "peak_mb")
+PARAMS_KEYS = (
+    "constraints",
+    "public",
+    "setup_s",
+    "send_s",
+    "prove_s",
+    "verify_ms",
+    "batch_verify_ms_per_proof",
+    "envelope_bytes",
+    "peak_mb",
+)
 SIZE_KEYS = ("constraints", "setup_s", "ours_prove_s", "verify_ms", "peak_mb")
 
 
@@ -26,9 +35,30 @@ def bench_json():
     """One real ``bench --json`` process on the toy set and 2^10, without snarkjs: (result, stderr).
     Parsing the whole of stdout checks that nothing but the one JSON object is printed there."""
     proc = subprocess.run(
-        [sys.executable, "-m", "consistency", "bench", "--insecure", "--params", "toy", "--sizes", "10",
-         "--batch", "2", "--runs", "2", "--no-snarkjs", "--msm-size", "4", "--json"],
-        capture_output=True, text=True, cwd=ROOT, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "consistency",
+            "bench",
+            "--insecure",
+            "--params",
+            "toy",
+            "--sizes",
+            "10",
+            "--batch",
+            "2",
+            "--runs",
+            "2",
+            "--no-snarkjs",
+            "--msm-size",
+            "4",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout), proc.stderr
 
@@ -48,7 +78,7 @@ def test_bench_json_has_the_documented_keys(bench_json):
     assert toy["snarkjs_prove_s"] is None and toy["ratio"] is None  # JSON null: skipped
     size = result["synthetic"]["2^10"]
     _positive(size, SIZE_KEYS)
-    assert size["constraints"] == 2 ** 10 - 3 - 1  # with the 3 + 1 input rows the domain is exactly 2^10
+    assert size["constraints"] == 2**10 - 3 - 1  # with the 3 + 1 input rows the domain is exactly 2^10
     assert size["snarkjs_prove_s"] is None and size["ratio"] is None
     msm = result["msm"]
     assert msm["points"] == 16 and msm["native_s"] > 0 and msm["speedup"] > 1
@@ -65,7 +95,7 @@ def test_bench_tables_are_the_json_numbers(bench_json, capsys):
     assert "| params | constraints | public inputs | setup s | send s | Groth16 prove s |" in out
     assert f"| toy | {toy['constraints']} | {toy['public']} |" in out
     assert f"| {toy['prove_s']:.2f} |" in out and f"| {toy['batch_verify_ms_per_proof']:.2f} (of 2) |" in out
-    assert f"| 2^10 | {2 ** 10 - 4} |" in out and "| snarkjs prove s | ours/snarkjs |" in out
+    assert f"| 2^10 | {2**10 - 4} |" in out and "| snarkjs prove s | ours/snarkjs |" in out
     assert "MSM of 16 G1 points" in out
 
 
@@ -78,8 +108,12 @@ def test_bench_prints_markdown_without_json(capsys):
 
 def test_bench_plot_writes_a_png(tmp_path, capsys):
     png = tmp_path / "prove.png"
-    assert main(["bench", "--params", "", "--sizes", "5,6", "--no-snarkjs", "--msm-size", "0", "--json",
-                 "--plot", str(png)]) == 0
+    assert (
+        main(
+            ["bench", "--params", "", "--sizes", "5,6", "--no-snarkjs", "--msm-size", "0", "--json", "--plot", str(png)]
+        )
+        == 0
+    )
     json.loads(capsys.readouterr().out)  # --plot does not add anything to the JSON output
     assert png.read_bytes()[:8] == PNG_MAGIC
 
@@ -87,10 +121,17 @@ def test_bench_plot_writes_a_png(tmp_path, capsys):
 def test_plot_draws_snarkjs_and_parameter_sets(tmp_path):
     from consistency.bench.plot import plot
 
-    result = {"params": {"toy": {"constraints": 4316, "prove_s": 0.06, "snarkjs_prove_s": 0.74}},
-              "synthetic": {f"2^{k}": {"constraints": 2 ** k - 4, "ours_prove_s": 0.01 * k,
-                                       "snarkjs_prove_s": (0.1 * k if k < 16 else None)}
-                            for k in (12, 14, 16)}}
+    result = {
+        "params": {"toy": {"constraints": 4316, "prove_s": 0.06, "snarkjs_prove_s": 0.74}},
+        "synthetic": {
+            f"2^{k}": {
+                "constraints": 2**k - 4,
+                "ours_prove_s": 0.01 * k,
+                "snarkjs_prove_s": (0.1 * k if k < 16 else None),
+            }
+            for k in (12, 14, 16)
+        },
+    }
     plot(result, str(tmp_path / "p.png"))
     assert (tmp_path / "p.png").read_bytes()[:8] == PNG_MAGIC
 
@@ -129,7 +170,7 @@ def _imported_modules(path: Path, module: str) -> set:
         if isinstance(node, ast.Import):
             names.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = package[:len(package) - node.level + 1] if node.level else []
+            base = package[: len(package) - node.level + 1] if node.level else []
             prefix = ".".join(base + ([node.module] if node.module else []))
             names.add(prefix)
             names.update(f"{prefix}.{a.name}" for a in node.names)
@@ -149,12 +190,17 @@ def test_the_library_does_not_import_the_bench():
                 continue
             module = ".".join(rel.with_suffix("").parts)
             for name in _imported_modules(path, module):
-                if name == "consistency.bench" or name.startswith("consistency.bench.") or (
-                        name.startswith("schemes.") and name.split(".")[-1] == "bench"):
+                if (
+                    name == "consistency.bench"
+                    or name.startswith("consistency.bench.")
+                    or (name.startswith("schemes.") and name.split(".")[-1] == "bench")
+                ):
                     offenders.append(f"{rel} imports {name}")
     assert not offenders, offenders
-    code = ("import sys, consistency, consistency.cli, consistency.server, schemes.groth16; "
-            "print(sorted(m for m in sys.modules if m.startswith('consistency.bench')))")
+    code = (
+        "import sys, consistency, consistency.cli, consistency.server, schemes.groth16; "
+        "print(sorted(m for m in sys.modules if m.startswith('consistency.bench')))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 

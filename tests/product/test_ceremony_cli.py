@@ -26,8 +26,9 @@ BEACON = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
 
 
 def run(*args, cwd):
-    proc = subprocess.run([sys.executable, "-m", "consistency", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "consistency", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
     return proc
 
 
@@ -47,19 +48,83 @@ def ceremony(tmp_path_factory, snarkjs, snarkjs_ptau):
     ok(run("committee", "init", "committee", "--params", "toy", "--parties", "1", "--id", "readme", ins, cwd=d))
     ok(run("committee", "join", "committee", "--member", "1", "--secret", "member1/share.secret", ins, cwd=d))
     ok(run("committee", "finalize", "committee", ins, cwd=d))
-    ok(run("setup", "--ptau", "pot12_final.ptau", "--zkey-out", "circuit_0000.zkey", "--params", "toy",
-           "--committee", "committee", ins, cwd=d))
-    ok(run("ceremony", "contribute", "circuit_0000.zkey", "circuit_0001.zkey", "--name", "alice",
-           "--entropy", "alice's dice rolls", cwd=d))
-    proc = snarkjs("zkey", "contribute", d / "circuit_0001.zkey", d / "circuit_0002.zkey", "--name=bob",
-                   "-e=bob's entropy")
+    ok(
+        run(
+            "setup",
+            "--ptau",
+            "pot12_final.ptau",
+            "--zkey-out",
+            "circuit_0000.zkey",
+            "--params",
+            "toy",
+            "--committee",
+            "committee",
+            ins,
+            cwd=d,
+        )
+    )
+    ok(
+        run(
+            "ceremony",
+            "contribute",
+            "circuit_0000.zkey",
+            "circuit_0001.zkey",
+            "--name",
+            "alice",
+            "--entropy",
+            "alice's dice rolls",
+            cwd=d,
+        )
+    )
+    proc = snarkjs(
+        "zkey", "contribute", d / "circuit_0001.zkey", d / "circuit_0002.zkey", "--name=bob", "-e=bob's entropy"
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    ok(run("ceremony", "beacon", "circuit_0002.zkey", "circuit_final.zkey", BEACON, "10", "--name", "final beacon",
-           cwd=d))
-    verified = ok(run("ceremony", "verify", "circuit_final.zkey", "--ptau", "pot12_final.ptau", "--params", "toy",
-                      "--committee", "committee", ins, cwd=d))
-    ok(run("setup", "--from-zkey", "circuit_final.zkey", "--ptau", "pot12_final.ptau", "--params", "toy",
-           "--committee", "committee", "--out", "keys", ins, cwd=d))
+    ok(
+        run(
+            "ceremony",
+            "beacon",
+            "circuit_0002.zkey",
+            "circuit_final.zkey",
+            BEACON,
+            "10",
+            "--name",
+            "final beacon",
+            cwd=d,
+        )
+    )
+    verified = ok(
+        run(
+            "ceremony",
+            "verify",
+            "circuit_final.zkey",
+            "--ptau",
+            "pot12_final.ptau",
+            "--params",
+            "toy",
+            "--committee",
+            "committee",
+            ins,
+            cwd=d,
+        )
+    )
+    ok(
+        run(
+            "setup",
+            "--from-zkey",
+            "circuit_final.zkey",
+            "--ptau",
+            "pot12_final.ptau",
+            "--params",
+            "toy",
+            "--committee",
+            "committee",
+            "--out",
+            "keys",
+            ins,
+            cwd=d,
+        )
+    )
     return d, verified
 
 
@@ -76,15 +141,30 @@ def test_readme_flow_verifies_and_proves(ceremony, snarkjs):
     # the key directory works: send and verify an envelope
     data = ROOT / "consistency" / "data"
     ok(run("keygen", "--out", "bob", cwd=d))
-    ok(run("send", data / "toy_benign.png", "--keys", "keys", "--recipient", "bob.pub", "--ctx", "m1",
-           "--out", "e.env", ins, cwd=d))
+    ok(
+        run(
+            "send",
+            data / "toy_benign.png",
+            "--keys",
+            "keys",
+            "--recipient",
+            "bob.pub",
+            "--ctx",
+            "m1",
+            "--out",
+            "e.env",
+            ins,
+            cwd=d,
+        )
+    )
     assert "VALID" in ok(run("verify", "e.env", "--keys", "keys", "--ctx", "m1", ins, cwd=d))
     # no key directory is ever made from a key with no contribution (delta = gamma: forgeable)
     base = ["--params", "toy", "--committee", "committee", ins]
     refused = run("setup", "--ptau", "pot12_final.ptau", "--zkey-out", "again.zkey", "--out", "keys_init", *base, cwd=d)
     assert refused.returncode == 2 and "forgeable" in refused.stderr and not (d / "keys_init").exists()
-    refused = run("setup", "--from-zkey", "circuit_0000.zkey", "--ptau", "pot12_final.ptau", "--out", "keys_init",
-                  *base, cwd=d)
+    refused = run(
+        "setup", "--from-zkey", "circuit_0000.zkey", "--ptau", "pot12_final.ptau", "--out", "keys_init", *base, cwd=d
+    )
     assert refused.returncode == 1 and "no phase-2 contribution" in refused.stderr and not (d / "keys_init").exists()
 
 
@@ -104,7 +184,7 @@ def test_toy_initial_zkey_is_byte_identical_to_snarkjs(ceremony, snarkjs):
 
 
 def _sections(data: bytes) -> dict:
-    n, = struct.unpack_from("<I", data, 8)
+    (n,) = struct.unpack_from("<I", data, 8)
     pos, out = 12, {}
     for _ in range(n):
         sid, size = struct.unpack_from("<IQ", data, pos)
@@ -131,11 +211,24 @@ def test_from_zkey_with_bad_chain_exits_1(ceremony, tmp_path, capsys):
     d, _ = ceremony
     data = bytearray((d / "circuit_final.zkey").read_bytes())
     off, size = _sections(bytes(data))[8]
-    data[off:off + 64] = data[off + 64:off + 128]  # L[0] := L[1]
+    data[off : off + 64] = data[off + 64 : off + 128]  # L[0] := L[1]
     (tmp_path / "bad.zkey").write_bytes(bytes(data))
     base = ["--params", "toy", "--committee", str(d / "committee"), "--insecure"]
-    assert main(["setup", "--from-zkey", str(tmp_path / "bad.zkey"), "--ptau", str(d / "pot12_final.ptau"),
-                 *base, "--out", str(tmp_path / "k")]) == 1
+    assert (
+        main(
+            [
+                "setup",
+                "--from-zkey",
+                str(tmp_path / "bad.zkey"),
+                "--ptau",
+                str(d / "pot12_final.ptau"),
+                *base,
+                "--out",
+                str(tmp_path / "k"),
+            ]
+        )
+        == 1
+    )
     assert "L section" in capsys.readouterr().err
 
 
@@ -143,10 +236,10 @@ def test_exit_codes(ceremony, tmp_path, capsys):
     d, _ = ceremony
     z = str(d / "circuit_final.zkey")
     out = str(tmp_path / "o.zkey")
-    assert main(["ceremony", "beacon", z, out, "xyz", "10"]) == 2            # not hex
-    assert main(["ceremony", "beacon", z, out, BEACON, "9"]) == 2            # exponent below 10
+    assert main(["ceremony", "beacon", z, out, "xyz", "10"]) == 2  # not hex
+    assert main(["ceremony", "beacon", z, out, BEACON, "9"]) == 2  # exponent below 10
     with pytest.raises(SystemExit) as e:
-        main(["ceremony", "beacon", z, out, BEACON])                         # missing argument
+        main(["ceremony", "beacon", z, out, BEACON])  # missing argument
     assert e.value.code == 2
     assert main(["ceremony", "contribute", str(tmp_path / "missing.zkey"), out]) == 3
     (tmp_path / "garbage.zkey").write_bytes(b"zkey\x01\x00\x00\x00\x0a\x00\x00\x00junk")
@@ -154,8 +247,23 @@ def test_exit_codes(ceremony, tmp_path, capsys):
     assert "error:" in capsys.readouterr().err
     assert main(["ceremony", "verify", z, "--ptau", str(tmp_path / "missing.ptau"), "--r1cs", "x.r1cs"]) == 3
     (tmp_path / "half.ptau").write_bytes((d / "pot12_final.ptau").read_bytes()[:5000])
-    assert main(["ceremony", "verify", z, "--ptau", str(tmp_path / "half.ptau"), "--params", "toy",
-                 "--committee", str(d / "committee"), "--insecure"]) == 1
+    assert (
+        main(
+            [
+                "ceremony",
+                "verify",
+                z,
+                "--ptau",
+                str(tmp_path / "half.ptau"),
+                "--params",
+                "toy",
+                "--committee",
+                str(d / "committee"),
+                "--insecure",
+            ]
+        )
+        == 1
+    )
     assert "truncated" in capsys.readouterr().err
     assert main(["ceremony", "verify", z, "--ptau", str(d / "pot12_final.ptau")]) == 2  # no circuit
 

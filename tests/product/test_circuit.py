@@ -10,10 +10,10 @@ import pytest
 from consistency.circuit import build_circuit
 from consistency.demo import _shipped_image
 from consistency.image import image_bytes
-from schemes.bfv.keys import keygen
 from consistency.params import get_parameter_set
 from consistency.sender import prepare_statement
 from schemes.bfv.gadget import encryption_gadget
+from schemes.bfv.keys import keygen
 from schemes.commitment.gadget import commit_gadget
 from schemes.key_agreement import generate_recipient_key
 from schemes.poseidon_cipher.gadget import encrypt_constraints
@@ -44,8 +44,11 @@ def test_witness_only_synthesis_gives_the_same_assignment(toy):
     full = build_circuit(p, toy.keys.pk_fhe, stmt, wit)
     only = build_circuit(p, toy.keys.pk_fhe, stmt, wit, constraints=False)
     assert only.assignment == full.assignment
-    assert (only.num_variables, only.num_public, only.num_constraints) == \
-        (full.num_variables, full.num_public, full.num_constraints)
+    assert (only.num_variables, only.num_public, only.num_constraints) == (
+        full.num_variables,
+        full.num_public,
+        full.num_constraints,
+    )
     for refused in (only.freeze, only.check, only.is_satisfied):
         with pytest.raises(ValueError, match="constraints=False"):
             refused()
@@ -89,8 +92,9 @@ def test_every_private_wire_is_bound_default_with_padding_rows():
     p = get_parameter_set("default")
     assert p.num_pixels < p.bfv.n
     pk_fhe = keygen(p.bfv)[1]  # any key of the ring: the circuit reads its coefficients only
-    stmt, wit, _ = prepare_statement(p, pk_fhe, image_bytes(_shipped_image("default", "banned"), p),
-                                     generate_recipient_key().public_bytes(), b"t")
+    stmt, wit, _ = prepare_statement(
+        p, pk_fhe, image_bytes(_shipped_image("default", "banned"), p), generate_recipient_key().public_bytes(), b"t"
+    )
     cs = build_circuit(p, pk_fhe, stmt, wit)
     assert assert_witness_mutations_fail(cs) == cs.num_private
 

@@ -22,13 +22,31 @@ def cli_world(tmp_path_factory):
     cdir = str(d / "committee")
     assert main(["committee", "init", cdir, "--params", "toy", "--parties", "3", "--insecure"]) == 0
     for i in (1, 2, 3):
-        assert main(["committee", "join", cdir, "--member", str(i), "--secret", str(d / f"m{i}.secret"),
-                     "--insecure"]) == 0
+        assert (
+            main(["committee", "join", cdir, "--member", str(i), "--secret", str(d / f"m{i}.secret"), "--insecure"])
+            == 0
+        )
     assert main(["committee", "finalize", cdir, "--insecure"]) == 0
     assert main(["setup", "--params", "toy", "--committee", cdir, "--insecure", "--out", str(d / "keys")]) == 0
     img = str(__import__("consistency").__path__[0]) + "/data/toy_benign.png"
-    assert main(["send", img, "--keys", str(d / "keys"), "--recipient", str(d / "bob.pub"),
-                 "--ctx", "msg-id=7", "--out", str(d / "env.bin"), "--insecure"]) == 0
+    assert (
+        main(
+            [
+                "send",
+                img,
+                "--keys",
+                str(d / "keys"),
+                "--recipient",
+                str(d / "bob.pub"),
+                "--ctx",
+                "msg-id=7",
+                "--out",
+                str(d / "env.bin"),
+                "--insecure",
+            ]
+        )
+        == 0
+    )
     return d, img
 
 
@@ -39,12 +57,44 @@ def test_snarkjs_reproduces_the_proof_from_exported_files(cli_world, snarkjs, tm
 
     d, img = cli_world
     wtns = tmp_path / "w.wtns"
-    assert main(["send", img, "--keys", str(d / "keys"), "--recipient", str(d / "bob.pub"), "--ctx", "msg-id=9",
-                 "--out", str(tmp_path / "env.bin"), "--insecure", "--wtns", str(wtns)]) == 0
+    assert (
+        main(
+            [
+                "send",
+                img,
+                "--keys",
+                str(d / "keys"),
+                "--recipient",
+                str(d / "bob.pub"),
+                "--ctx",
+                "msg-id=9",
+                "--out",
+                str(tmp_path / "env.bin"),
+                "--insecure",
+                "--wtns",
+                str(wtns),
+            ]
+        )
+        == 0
+    )
     assert stat.S_IMODE(wtns.stat().st_mode) == 0o600
     out = tmp_path / "x"
-    assert main(["export", str(tmp_path / "env.bin"), "--keys", str(d / "keys"), "--out", str(out), "--insecure",
-                 "--r1cs", "--zkey"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                str(tmp_path / "env.bin"),
+                "--keys",
+                str(d / "keys"),
+                "--out",
+                str(out),
+                "--insecure",
+                "--r1cs",
+                "--zkey",
+            ]
+        )
+        == 0
+    )
 
     def ok(*args):
         done = snarkjs(*args)
@@ -131,8 +181,24 @@ def test_send_refuses_bad_output_and_inputs_before_proving(cli_world, tmp_path, 
     assert main(["send", str(big)] + base[2:] + ["--out", str(tmp_path / "e.bin")]) == 1
     bad_key = tmp_path / "bad.pub"
     bad_key.write_bytes(armor(RECIPIENT_PUBLIC, b"\xff" * 32))  # top bit set: not a canonical X25519 public key
-    assert main(["send", img, "--keys", str(d / "keys"), "--recipient", str(bad_key), "--ctx", "m", "--insecure",
-                 "--out", str(tmp_path / "e.bin")]) == 1
+    assert (
+        main(
+            [
+                "send",
+                img,
+                "--keys",
+                str(d / "keys"),
+                "--recipient",
+                str(bad_key),
+                "--ctx",
+                "m",
+                "--insecure",
+                "--out",
+                str(tmp_path / "e.bin"),
+            ]
+        )
+        == 1
+    )
     assert "canonical" in capsys.readouterr().err
 
 
@@ -168,18 +234,66 @@ def test_every_key_argument_refuses_the_wrong_kind_naming_both(cli_world, tmp_pa
     raw.write_bytes(bytes(range(1, 33)))
     out = str(tmp_path / "e.bin")
     cases = [
-        (["send", img, "--keys", str(d / "keys"), "--recipient", str(tmp_path / "carol"), "--ctx", "m", "--insecure",
-          "--out", out], "recipient secret key, expected a recipient public key"),
-        (["send", img, "--keys", str(d / "keys"), "--recipient", str(d / "keys"), "--ctx", "m", "--insecure",
-          "--out", out], "is a key directory, expected a recipient public key"),
-        (["send", img, "--keys", str(d / "keys"), "--recipient", str(raw), "--ctx", "m", "--insecure",
-          "--out", out], "raw 32-byte key without a kind"),
-        (["send", img, "--keys", str(tmp_path / "carol.pub"), "--recipient", str(d / "bob.pub"), "--ctx", "m",
-          "--insecure", "--out", out], "recipient public key, expected a key directory"),
-        (["open", str(d / "env.bin"), "--key", str(d / "bob.pub"), "--out", str(tmp_path / "x.png"), "--insecure"],
-         "recipient public key, expected a recipient secret key"),
-        (["verify", str(d / "env.bin"), "--keys", str(d / "bob"), "--ctx", "m", "--insecure"],
-         "recipient secret key, expected a key directory"),
+        (
+            [
+                "send",
+                img,
+                "--keys",
+                str(d / "keys"),
+                "--recipient",
+                str(tmp_path / "carol"),
+                "--ctx",
+                "m",
+                "--insecure",
+                "--out",
+                out,
+            ],
+            "recipient secret key, expected a recipient public key",
+        ),
+        (
+            [
+                "send",
+                img,
+                "--keys",
+                str(d / "keys"),
+                "--recipient",
+                str(d / "keys"),
+                "--ctx",
+                "m",
+                "--insecure",
+                "--out",
+                out,
+            ],
+            "is a key directory, expected a recipient public key",
+        ),
+        (
+            ["send", img, "--keys", str(d / "keys"), "--recipient", str(raw), "--ctx", "m", "--insecure", "--out", out],
+            "raw 32-byte key without a kind",
+        ),
+        (
+            [
+                "send",
+                img,
+                "--keys",
+                str(tmp_path / "carol.pub"),
+                "--recipient",
+                str(d / "bob.pub"),
+                "--ctx",
+                "m",
+                "--insecure",
+                "--out",
+                out,
+            ],
+            "recipient public key, expected a key directory",
+        ),
+        (
+            ["open", str(d / "env.bin"), "--key", str(d / "bob.pub"), "--out", str(tmp_path / "x.png"), "--insecure"],
+            "recipient public key, expected a recipient secret key",
+        ),
+        (
+            ["verify", str(d / "env.bin"), "--keys", str(d / "bob"), "--ctx", "m", "--insecure"],
+            "recipient secret key, expected a key directory",
+        ),
     ]
     for argv, message in cases:
         capsys.readouterr()
@@ -200,8 +314,14 @@ def test_key_files_are_armored_and_the_secret_is_0600(tmp_path):
     sec, pub = (tmp_path / "k").read_text(), (tmp_path / "k.pub").read_text()
     assert stat.S_IMODE((tmp_path / "k").stat().st_mode) == 0o600
     s_lines, p_lines = sec.split("\n"), pub.split("\n")
-    assert s_lines[0] == "-----BEGIN GRC RECIPIENT SECRET KEY-----" and s_lines[2] == "-----END GRC RECIPIENT SECRET KEY-----"
-    assert p_lines[0] == "-----BEGIN GRC RECIPIENT PUBLIC KEY-----" and p_lines[2] == "-----END GRC RECIPIENT PUBLIC KEY-----"
+    assert (
+        s_lines[0] == "-----BEGIN GRC RECIPIENT SECRET KEY-----"
+        and s_lines[2] == "-----END GRC RECIPIENT SECRET KEY-----"
+    )
+    assert (
+        p_lines[0] == "-----BEGIN GRC RECIPIENT PUBLIC KEY-----"
+        and p_lines[2] == "-----END GRC RECIPIENT PUBLIC KEY-----"
+    )
     assert s_lines[3] == p_lines[3] == "" and len(s_lines) == len(p_lines) == 4
     secret = base64.b64decode(s_lines[1], validate=True)
     assert RecipientSecretKey.from_bytes(secret).public_bytes() == base64.b64decode(p_lines[1], validate=True)

@@ -22,8 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "consistency", *map(str, args)], cwd=ROOT, env=dict(os.environ),
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "consistency", *map(str, args)],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -42,12 +48,16 @@ def files(toy, tmp_path_factory):
     return d, toy.ctx_benign.decode()
 
 
-@pytest.mark.parametrize("args", [
-    [],                                   # no command
-    ["frobnicate"],                       # unknown command
-    ["verify", "ENV"],                    # missing --keys and --ctx
-    ["verify", "ENV", "--keys", "KEYS", "--ctx", "x", "--frobnicate"],  # unknown option
-], ids=["no-command", "unknown-command", "missing-options", "unknown-option"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],  # no command
+        ["frobnicate"],  # unknown command
+        ["verify", "ENV"],  # missing --keys and --ctx
+        ["verify", "ENV", "--keys", "KEYS", "--ctx", "x", "--frobnicate"],  # unknown option
+    ],
+    ids=["no-command", "unknown-command", "missing-options", "unknown-option"],
+)
 def test_bad_usage_exits_2(files, args):
     d, _ = files
     args = [str(d / "env.bin") if a == "ENV" else str(d / "keys") if a == "KEYS" else a for a in args]

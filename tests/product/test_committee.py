@@ -10,10 +10,10 @@ import struct
 
 import pytest
 
-from consistency.committee import (ContributionRefused, init_committee, load_committee, load_config)
+from consistency.committee import ContributionRefused, init_committee, load_committee, load_config
 from consistency.committee.config import crs_seed
-from consistency.params import get_parameter_set
 from consistency.committee.errors import CommitteeMismatch, MalformedCommitteeFile
+from consistency.params import get_parameter_set
 from consistency.scanner import load_scanner, model_digest
 from schemes.bfv.dkg import crs_polynomials
 from schemes.bfv.dkg_gadget import keygen_num_public
@@ -29,8 +29,9 @@ def _copy(toy, tmp_path):
 def test_configuration_is_derived_from_public_data(toy):
     cfg = toy.committee.config
     name, cid = toy.params.name.encode(), b"toy-tests"
-    expected_seed = hashlib.sha256(b"GRC/committee-crs/v1\x00" + struct.pack(">H", len(name)) + name
-                                   + struct.pack(">H", len(cid)) + cid).digest()
+    expected_seed = hashlib.sha256(
+        b"GRC/committee-crs/v1\x00" + struct.pack(">H", len(name)) + name + struct.pack(">H", len(cid)) + cid
+    ).digest()
     assert cfg.crs_seed == expected_seed == crs_seed(toy.params, "toy-tests")
     assert cfg.crs == crs_polynomials(toy.params.bfv, expected_seed)
     # a from the public seed, nobody's choice: the joint key's a has the per-prime residues of the crs
@@ -56,15 +57,18 @@ def test_init_refuses_an_existing_committee_and_bad_numbers(toy, tmp_path):
         init_committee(tmp_path / "c", toy.params, 3, committee_id="")
 
 
-@pytest.mark.parametrize("edit, error", [
-    (lambda o: o.update(parties=2), ContributionRefused),           # another committee: contributions name the old one
-    (lambda o: o.update(crs_seed="00" * 32), CommitteeMismatch),     # a chosen a
-    (lambda o: o.update(keygen_vk_digest="00" * 32), CommitteeMismatch),
-    (lambda o: o.update(decryption_budget=10 ** 9), MalformedCommitteeFile),
-    (lambda o: o.update(extra=1), MalformedCommitteeFile),
-    (lambda o: o.update(version=2), MalformedCommitteeFile),
-    (lambda o: o.update(model_digest="00" * 32), ContributionRefused),
-])
+@pytest.mark.parametrize(
+    "edit, error",
+    [
+        (lambda o: o.update(parties=2), ContributionRefused),  # another committee: contributions name the old one
+        (lambda o: o.update(crs_seed="00" * 32), CommitteeMismatch),  # a chosen a
+        (lambda o: o.update(keygen_vk_digest="00" * 32), CommitteeMismatch),
+        (lambda o: o.update(decryption_budget=10**9), MalformedCommitteeFile),
+        (lambda o: o.update(extra=1), MalformedCommitteeFile),
+        (lambda o: o.update(version=2), MalformedCommitteeFile),
+        (lambda o: o.update(model_digest="00" * 32), ContributionRefused),
+    ],
+)
 def test_an_edited_configuration_is_refused(toy, tmp_path, edit, error):
     d = _copy(toy, tmp_path)
     obj = json.loads((d / "committee.json").read_text())

@@ -18,9 +18,20 @@ from dataclasses import replace
 
 import pytest
 
-from consistency.committee import (BudgetExhausted, ContributionRefused, Member, ModelMismatch, PartialRefused,
-                                   RecordRefused, ReplayRefused, UnverifiedEnvelope, audit_record, combine,
-                                   finalize, make_request)
+from consistency.committee import (
+    BudgetExhausted,
+    ContributionRefused,
+    Member,
+    ModelMismatch,
+    PartialRefused,
+    RecordRefused,
+    ReplayRefused,
+    UnverifiedEnvelope,
+    audit_record,
+    combine,
+    finalize,
+    make_request,
+)
 from consistency.committee.errors import CommitteeMismatch, ForeignRequest, MalformedCommitteeFile, MalformedRequest
 from consistency.committee.keygen import contribution_json, contribution_path, read_contribution
 from consistency.committee.partial import PartialAnswer
@@ -30,9 +41,9 @@ from consistency.keys import write_keydir
 from consistency.sender import send
 from schemes.bfv.dkg import contribution_from_secret
 from schemes.bfv.encryption import Ciphertext
+from schemes.bfv.keys import keygen
 from schemes.bfv.partial import partial_decrypt_score
 from schemes.bfv.partial_gadget import partial_circuit
-from schemes.bfv.keys import keygen
 from schemes.groth16 import UnsatisfiedWitness, prove
 from schemes.groth16.rerandomize import rerandomize
 
@@ -47,7 +58,7 @@ def world(toy, tmp_path_factory):
     return committee, secrets, keys
 
 
-_counter = iter(range(10 ** 6))
+_counter = iter(range(10**6))
 
 
 def fresh(toy, keys, kind: str = "benign"):
@@ -68,15 +79,18 @@ def answers_for(world, request):
 
 # --------------------------------------------------------------------------- members refuse
 
+
 def test_request_whose_envelope_does_not_verify_is_refused(toy, world):
     _, _, keys = world
     env, ctx = fresh(toy, keys)
     m = members(world)[1]
     good = make_request(keys.verifier, env, ctx)
     tampered = replace(env, nonce=(env.nonce + 1) % (1 << 128))
-    for bad in (replace(good, envelope=encode(tampered, allow_insecure=True)),  # a field changed
-                replace(good, context=b"another context"),                       # ctx not bound to it
-                replace(good, envelope=encode(toy.env_banned, allow_insecure=True))):  # another key's proof
+    for bad in (
+        replace(good, envelope=encode(tampered, allow_insecure=True)),  # a field changed
+        replace(good, context=b"another context"),  # ctx not bound to it
+        replace(good, envelope=encode(toy.env_banned, allow_insecure=True)),
+    ):  # another key's proof
         with pytest.raises(UnverifiedEnvelope, match="unverified_envelope"):
             m.answer(bad)
     assert m.decryptions() == 0  # nothing was logged, nothing decrypted
@@ -108,8 +122,9 @@ def _envelope_from(keys, stmt, wit, eph_pub):
 
     cs = build_circuit(keys.params, keys.pk_fhe, stmt, wit)
     proof = prove(keys.pk, cs.freeze(), cs.assignment)
-    return Envelope(ENVELOPE_VERSION, keys.params.name, stmt.C, stmt.ctx, stmt.nonce, eph_pub, stmt.ct_msg,
-                    stmt.ct_fhe, proof)
+    return Envelope(
+        ENVELOPE_VERSION, keys.params.name, stmt.C, stmt.ctx, stmt.nonce, eph_pub, stmt.ct_msg, stmt.ct_fhe, proof
+    )
 
 
 def test_a_new_envelope_reusing_an_inference_input_is_refused(toy, world):
@@ -138,8 +153,15 @@ def test_a_log_that_does_not_read_back_refuses_everything(toy, world, tmp_path):
     committee, secrets, keys = world
     secret = tmp_path / "copy.secret"
     shutil.copy2(secrets[3], secret)
-    record = json.dumps({"v": 1, "time": "2025-01-01T00:00:00.000000Z", "envelope_id": "00" * 32,
-                         "score_ciphertext": "11" * 32, "request": "22" * 32}).encode()
+    record = json.dumps(
+        {
+            "v": 1,
+            "time": "2025-01-01T00:00:00.000000Z",
+            "envelope_id": "00" * 32,
+            "score_ciphertext": "11" * 32,
+            "request": "22" * 32,
+        }
+    ).encode()
     for torn in (record[:40], record, record + b"\n" + record[:-3] + b"\n"):  # cut short; no end of line; edited
         (tmp_path / "copy.secret.log").write_bytes(torn)
         with pytest.raises(CorruptLog):
@@ -220,6 +242,7 @@ def test_a_bare_ciphertext_has_no_path_to_a_decryption(toy, world):
     assert public == {"answer", "budget", "committee", "decryptions", "keys", "log", "member"}
     # and the scheme layer no longer offers a full decryption of a ciphertext by a share
     import schemes.bfv as bfv
+
     assert not any(hasattr(bfv, name) for name in ("partial_decrypt", "combine_partial_decryptions", "mask_except"))
 
 
@@ -238,6 +261,7 @@ def test_member_refuses_a_key_directory_for_another_key(toy, world):
 
 # --------------------------------------------------------------------------- finalize refuses
 
+
 def _copy_committee(committee, tmp_path):
     d = tmp_path / "committee"
     shutil.copytree(committee.config.path, d)
@@ -254,8 +278,13 @@ def test_rogue_key_is_refused_by_finalize_naming_the_member(toy, world, tmp_path
     # b_3 = b* - b_1 - b_2 for a key b* = -a s* + e* the attacker knows: the joint key would be b*
     s_star = tuple([1, -1, 0] * 21 + [1])
     b_star = contribution_from_secret(toy.params.bfv, config.crs, 3, s_star, (0,) * 64, 5).b
-    rogue = replace(c3, b=tuple(tuple((b_star[k][i] - c1.b[k][i] - c2.b[k][i]) % q for i in range(64))
-                                for k, q in enumerate(toy.params.bfv.moduli)))
+    rogue = replace(
+        c3,
+        b=tuple(
+            tuple((b_star[k][i] - c1.b[k][i] - c2.b[k][i]) % q for i in range(64))
+            for k, q in enumerate(toy.params.bfv.moduli)
+        ),
+    )
     contribution_path(config, 3).write_text(json.dumps(contribution_json(config, rogue, proof3)))
     with pytest.raises(ContributionRefused) as e:
         finalize(d, allow_insecure=True)
@@ -302,6 +331,7 @@ def test_two_members_with_one_share_are_refused(toy, tmp_path):
 
 
 # --------------------------------------------------------------------------- verdict refuses
+
 
 @pytest.fixture
 def scanned(toy, world):
@@ -380,7 +410,10 @@ def test_verdict_names_every_cheating_and_missing_member(world, scanned):
         combine(committee, request, [answers[0], answers[1], answers[1], answers[2]], keys=keys.verifier)
     assert set(e.value.members) == {2}
     malformed = answers[1].to_json()
-    malformed["d"] = [str(q1 + 5), malformed["d"][1]]  # not a residue: refused when parsed, and named by its claimed member
+    malformed["d"] = [
+        str(q1 + 5),
+        malformed["d"][1],
+    ]  # not a residue: refused when parsed, and named by its claimed member
     with pytest.raises(PartialRefused) as e:
         combine(committee, request, [answers[0], json.dumps(malformed).encode(), answers[2]], keys=keys.verifier)
     assert set(e.value.members) == {2} and "malformed" in e.value.members[2]
@@ -390,6 +423,7 @@ def test_verdict_names_every_cheating_and_missing_member(world, scanned):
 
 
 # --------------------------------------------------------------------------- audit refuses
+
 
 def _mutations(obj, path=()):
     """Every leaf of a JSON object, with a changed value."""
@@ -462,6 +496,7 @@ def test_audit_names_the_member_whose_partial_was_altered(world, scanned):
 
 # --------------------------------------------------------------------------- secrets stay secret
 
+
 def test_key_directory_from_setup_holds_no_share(toy, world, tmp_path):
     committee, secrets, keys = world
     write_keydir(tmp_path / "keys", keys)
@@ -472,7 +507,12 @@ def test_key_directory_from_setup_holds_no_share(toy, world, tmp_path):
         s_ints = ",".join(str({"-": -1, "0": 0, "+": 1}[c]) for c in share["s"]).encode()
         assert s_ints not in blob.replace(b" ", b"")
     assert sorted(p.name for p in (tmp_path / "keys").iterdir()) == [
-        "committee_pk.bin", "params.json", "provenance.json", "proving_key.bin", "verification_key.json"]
+        "committee_pk.bin",
+        "params.json",
+        "provenance.json",
+        "proving_key.bin",
+        "verification_key.json",
+    ]
     # nor does the committee directory
     cblob = b"".join(p.read_bytes() for p in committee.config.path.rglob("*") if p.is_file())
     for f in secrets.values():
@@ -518,8 +558,8 @@ def test_a_share_readable_by_others_is_refused(toy, world, tmp_path):
     with pytest.raises(CommitteeMismatch):  # member 1's share presented as member 2's
         Member(committee, keys.verifier, 2, leaked)
     with pytest.raises(FileExistsError):  # join never overwrites a share
-        from consistency.committee.share import write_share
         from consistency.committee.keygen import load_member_share
+        from consistency.committee.share import write_share
 
         write_share(secrets[1], committee.config, load_member_share(committee, 1, secrets[1]))
 
@@ -527,8 +567,13 @@ def test_a_share_readable_by_others_is_refused(toy, world, tmp_path):
 def test_request_json_is_strict(world):
     _, _, keys = world
     m = members(world)[1]
-    for bad in (b"", b"[]", b'{"version": 1}', b"{" * 10000,
-                json.dumps({**ScanRequest("toy", bytes(32), bytes(32), b"", b"").to_json(), "x": 1}).encode()):
+    for bad in (
+        b"",
+        b"[]",
+        b'{"version": 1}',
+        b"{" * 10000,
+        json.dumps({**ScanRequest("toy", bytes(32), bytes(32), b"", b"").to_json(), "x": 1}).encode(),
+    ):
         with pytest.raises(MalformedRequest):
             m.answer(bad)
 

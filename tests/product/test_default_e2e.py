@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from consistency.circuit import build_circuit
+from consistency.committee import Member, audit_record, combine, finalize, init_committee, join, make_request
 from consistency.demo import _shipped_image
 from consistency.envelope import decode, encode
 from consistency.errors import Rejected
 from consistency.image import image_bytes
-from consistency.committee import Member, audit_record, combine, finalize, init_committee, join, make_request
 from consistency.keys import load_prover_keys, run_setup, write_keydir
 from consistency.params import ParameterSet, get_parameter_set
 from consistency.recipient import open_payload
@@ -86,12 +86,14 @@ def test_two_chunk_relation_is_satisfied_by_an_honest_witness_only():
     pk = keygen(params.bfv)[1]
     image = np.vstack([_shipped_image("toy", "benign"), _shipped_image("toy", "banned")])
     flipped = np.vstack([_shipped_image("toy", "banned"), _shipped_image("toy", "benign")])
-    stmt, wit, _ = prepare_statement(params, pk, image_bytes(image, params),
-                                     generate_recipient_key().public_bytes(), b"c")
+    stmt, wit, _ = prepare_statement(
+        params, pk, image_bytes(image, params), generate_recipient_key().public_bytes(), b"c"
+    )
     assert params.num_chunks == 2 and len(stmt.ct_fhe) == 2 and params.num_public == 3 + params.ct_msg_len + 128
     assert build_circuit(params, pk, stmt, wit).is_satisfied()
-    other, _, _ = prepare_statement(params, pk, image_bytes(flipped, params),
-                                    generate_recipient_key().public_bytes(), b"c")
+    other, _, _ = prepare_statement(
+        params, pk, image_bytes(flipped, params), generate_recipient_key().public_bytes(), b"c"
+    )
     # second chunk swapped for another image's: the relation fails
     mixed = replace(stmt, ct_fhe=(stmt.ct_fhe[0], other.ct_fhe[1]))
     assert not build_circuit(params, pk, mixed, wit).is_satisfied()

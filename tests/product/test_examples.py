@@ -65,9 +65,15 @@ def _ok(p: subprocess.CompletedProcess) -> str:
 def test_send_verify_scan_open(toy, cache):
     env, _ = cache
     out = _ok(run(["examples/send_verify_scan_open.py", "--params", "toy"], env))
-    rows = {m.group(1): m.groups()[1:] for m in re.finditer(
-        r"^(benign|banned): envelope (\d+) bytes, verified; score committee (-?\d+) = plaintext (-?\d+): "
-        r"(BLOCK|forward)$", out, re.M)}
+    rows = {
+        m.group(1): m.groups()[1:]
+        for m in re.finditer(
+            r"^(benign|banned): envelope (\d+) bytes, verified; score committee (-?\d+) = plaintext (-?\d+): "
+            r"(BLOCK|forward)$",
+            out,
+            re.M,
+        )
+    }
     assert set(rows) == {"benign", "banned"}, out
     model = load_scanner(toy.params)
     size = len(encode(toy.env_benign, allow_insecure=True))  # every toy envelope has this size
@@ -113,8 +119,9 @@ def test_audit_with_snarkjs(toy, cache, snarkjs, tmp_path):
     # the exported files are what snarkjs checked: tampering with one input makes it fail
     public[1] = str(int(public[1]) + 1)
     (tmp_path / "public.json").write_text(json.dumps(public))
-    bad = snarkjs("groth16", "verify", tmp_path / "verification_key.json", tmp_path / "public.json",
-                  tmp_path / "proof.json")
+    bad = snarkjs(
+        "groth16", "verify", tmp_path / "verification_key.json", tmp_path / "public.json", tmp_path / "proof.json"
+    )
     assert bad.returncode != 0 or "OK" not in bad.stdout
 
 
@@ -141,4 +148,5 @@ def test_cli_demo_on_toy(cache):
         m = re.fullmatch(r"score (-?\d+) \(plaintext (-?\d+)\)", steps[f"verdict for {kind} (every proof checked)"])
         assert m and m.group(1) == m.group(2)
     assert out.rstrip().endswith(
-        "demo completed: the swap was rejected, the banned image was blocked, the replay was refused")
+        "demo completed: the swap was rejected, the banned image was blocked, the replay was refused"
+    )

@@ -55,8 +55,11 @@ def test_stateless_verification_exposes_nothing_to_forward(toy):
     """Only admission (which records the context) yields the scanner input and the payload:
     verifying twice without admitting must not give a replay a forwardable object."""
     server = Server(toy.keys.verifier, issue_contexts=False)
-    for v in (verify_envelope(toy.keys.verifier, toy.env_benign, toy.ctx_benign),
-              server.verify(toy.env_benign, toy.ctx_benign), server.verify(toy.env_benign, toy.ctx_benign)):
+    for v in (
+        verify_envelope(toy.keys.verifier, toy.env_benign, toy.ctx_benign),
+        server.verify(toy.env_benign, toy.ctx_benign),
+        server.verify(toy.env_benign, toy.ctx_benign),
+    ):
         assert not isinstance(v, AdmittedEnvelope)
         for attr in ("forward_payload", "inference_input", "envelope"):
             assert not hasattr(v, attr)
@@ -99,17 +102,20 @@ def test_committee_score_equals_plaintext_score(toy):
 def test_batch_admission_isolates_the_bad_envelope(toy):
     server = Server(toy.keys.verifier, issue_contexts=False)
     bad = replace(toy.env_banned, nonce=(toy.env_banned.nonce + 1) % (1 << 128))
-    results = server.admit_batch([
-        (encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),
-        (encode(bad, allow_insecure=True), toy.ctx_banned),
-        (encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),
-    ])
+    results = server.admit_batch(
+        [
+            (encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),
+            (encode(bad, allow_insecure=True), toy.ctx_banned),
+            (encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),
+        ]
+    )
     assert isinstance(results[0], AdmittedEnvelope)
     assert isinstance(results[1], Rejected) and "proof" in str(results[1])
     assert isinstance(results[2], ReplayRejected)
     # the bad one was not admitted: the honest banned envelope is still accepted afterwards
-    assert isinstance(server.admit_batch([(encode(toy.env_banned, allow_insecure=True), toy.ctx_banned)])[0],
-                      AdmittedEnvelope)
+    assert isinstance(
+        server.admit_batch([(encode(toy.env_banned, allow_insecure=True), toy.ctx_banned)])[0], AdmittedEnvelope
+    )
 
 
 @pytest.mark.parametrize("pool", [ThreadPoolExecutor, ProcessPoolExecutor])

@@ -32,14 +32,14 @@ def _mutate(data: bytes, draw) -> bytes:
     i = draw(st.integers(0, len(data) - 1))
     op = draw(st.sampled_from(["flip", "cut", "extend", "insert", "zero"]))
     if op == "flip":
-        return data[:i] + bytes([data[i] ^ draw(st.integers(1, 255))]) + data[i + 1:]
+        return data[:i] + bytes([data[i] ^ draw(st.integers(1, 255))]) + data[i + 1 :]
     if op == "cut":
         return data[:i]
     if op == "extend":
         return data + draw(st.binary(min_size=1, max_size=40))
     if op == "insert":
         return data[:i] + draw(st.binary(min_size=1, max_size=8)) + data[i:]
-    return data[:i] + bytes(min(8, len(data) - i)) + data[i + 8:]
+    return data[:i] + bytes(min(8, len(data) - i)) + data[i + 8 :]
 
 
 def _only_documented(fn, *args, **kwargs):

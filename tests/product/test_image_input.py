@@ -24,13 +24,16 @@ def test_the_accepted_file_gives_exactly_its_pixels(tmp_path):
     assert image_bytes(p, TOY) == arr.tobytes()
 
 
-@pytest.mark.parametrize("make, mode", [
-    (lambda: Image.fromarray(np.arange(64, dtype=np.uint16).reshape(8, 8) * 1000), "I;16"),
-    (lambda: Image.fromarray(np.full((8, 8), 0.5, dtype=np.float32), mode="F"), "F"),
-    (lambda: Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).convert("P"), "P"),
-    (lambda: Image.fromarray(np.zeros((8, 8, 4), dtype=np.uint8), mode="RGBA"), "RGBA"),
-    (lambda: Image.fromarray(np.zeros((8, 8, 2), dtype=np.uint8), mode="LA"), "LA"),
-])
+@pytest.mark.parametrize(
+    "make, mode",
+    [
+        (lambda: Image.fromarray(np.arange(64, dtype=np.uint16).reshape(8, 8) * 1000), "I;16"),
+        (lambda: Image.fromarray(np.full((8, 8), 0.5, dtype=np.float32), mode="F"), "F"),
+        (lambda: Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).convert("P"), "P"),
+        (lambda: Image.fromarray(np.zeros((8, 8, 4), dtype=np.uint8), mode="RGBA"), "RGBA"),
+        (lambda: Image.fromarray(np.zeros((8, 8, 2), dtype=np.uint8), mode="LA"), "LA"),
+    ],
+)
 def test_other_modes_are_refused_not_converted(tmp_path, make, mode):
     """A 16-bit image used to be clipped to 8 bits: the proof was about another image."""
     p = tmp_path / ("x.png" if mode in ("I;16", "P", "RGBA", "LA") else "x.tiff")

@@ -76,8 +76,13 @@ def test_digest_and_version_tampering(two_dirs, tmp_path):
 def test_key_directory_holds_only_public_files(two_dirs):
     """No committee share in a key directory (the members keep theirs: tests/product/test_committee_*)."""
     for d in two_dirs:
-        assert sorted(p.name for p in d.iterdir()) == ["committee_pk.bin", "params.json", "provenance.json", "proving_key.bin",
-                                                      "verification_key.json"]
+        assert sorted(p.name for p in d.iterdir()) == [
+            "committee_pk.bin",
+            "params.json",
+            "provenance.json",
+            "proving_key.bin",
+            "verification_key.json",
+        ]
 
 
 def test_missing_or_corrupt_files(two_dirs, tmp_path):
@@ -101,7 +106,7 @@ def test_nothing_made_for_one_set_loads_under_another(two_dirs, tmp_path, toy, o
         load_verifier_keys(d, allow_insecure=True)
     data = bytearray(encode(toy.env_benign, allow_insecure=True))
     pid = other.encode()
-    relabelled = bytes(data[:5]) + bytes([len(pid)]) + pid + bytes(data[6 + len(b"toy"):])
+    relabelled = bytes(data[:5]) + bytes([len(pid)]) + pid + bytes(data[6 + len(b"toy") :])
     with pytest.raises(EnvelopeFormatError):
         decode(relabelled, allow_insecure=True)
     digests = {get_parameter_set(n, allow_insecure=True).digest(b"same key bytes") for n in PARAMETER_SET_NAMES}

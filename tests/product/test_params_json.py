@@ -19,8 +19,19 @@ from consistency.cli import main
 
 #: HomomorphicEncryption.org standard v1.1, Table 1 (128-bit classical, ternary secret)
 HE_TABLE = {1024: 27, 2048: 54, 4096: 109, 8192: 218}
-REQUIRED = ("n", "moduli", "t", "sigma", "B", "parties", "L1", "bias_max", "flood_bound",
-            "decryption_budget", "log2_sd_per_decryption")
+REQUIRED = (
+    "n",
+    "moduli",
+    "t",
+    "sigma",
+    "B",
+    "parties",
+    "L1",
+    "bias_max",
+    "flood_bound",
+    "decryption_budget",
+    "log2_sd_per_decryption",
+)
 
 
 def params_json(capsys, name: str, *flags: str) -> dict:
@@ -45,8 +56,17 @@ def recompute(d: dict) -> dict:
     flood = (limit - worst) // parties
     sd = Fraction(worst, 2 * flood + 1)
     budget = math.floor(Fraction(1, 2**30) / sd)  # the largest D with D * sd <= 2^-30
-    return {"moduli": moduli, "q": q, "limit": limit, "flood": flood, "worst": worst, "sd": sd,
-            "budget": budget, "score_max": score_max, "bias_max": score_max - 255 * l1}
+    return {
+        "moduli": moduli,
+        "q": q,
+        "limit": limit,
+        "flood": flood,
+        "worst": worst,
+        "sd": sd,
+        "budget": budget,
+        "score_max": score_max,
+        "bias_max": score_max - 255 * l1,
+    }
 
 
 def test_default_json_has_the_fields_and_closes_the_flooding_argument(capsys):
@@ -97,7 +117,11 @@ def test_params_error_model(capsys):
 
 
 def test_params_json_as_a_process():
-    proc = subprocess.run([sys.executable, "-m", "consistency", "params", "default", "--json"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "consistency", "params", "default", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["moduli"] == ["25476206438645761", "25476206405091329"]

@@ -26,7 +26,7 @@ def test_round_trip_and_layout(toy, payload):
     name = payload.params_id.encode()
     # magic, version 1, u8 name length, name, C, nonce, eph_pub, ct_msg (specs/consistency.md)
     assert data[:6] == b"GRCF\x01" + bytes([len(name)])
-    assert data[6 + len(name):6 + len(name) + 32] == payload.C.to_bytes(32, "big")
+    assert data[6 + len(name) : 6 + len(name) + 32] == payload.C.to_bytes(32, "big")
     assert len(data) == 6 + len(name) + 32 + 16 + 32 + 32 * toy.params.ct_msg_len
 
 
@@ -36,8 +36,13 @@ def test_any_corruption_raises_only_its_error(toy, payload, data):
     good = encode_payload(payload, allow_insecure=True)
     i = data.draw(st.integers(0, len(good) - 1))
     op = data.draw(st.sampled_from(["flip", "cut", "extend"]))
-    bad = (good[:i] + bytes([good[i] ^ data.draw(st.integers(1, 255))]) + good[i + 1:] if op == "flip"
-           else good[:i] if op == "cut" else good + bytes(data.draw(st.integers(1, 40))))
+    bad = (
+        good[:i] + bytes([good[i] ^ data.draw(st.integers(1, 255))]) + good[i + 1 :]
+        if op == "flip"
+        else good[:i]
+        if op == "cut"
+        else good + bytes(data.draw(st.integers(1, 40)))
+    )
     try:
         p = decode_payload(bad, allow_insecure=True)
     except PayloadFormatError:
@@ -45,12 +50,15 @@ def test_any_corruption_raises_only_its_error(toy, payload, data):
     assert encode_payload(p, allow_insecure=True) == bad  # whatever parses is canonical
 
 
-@pytest.mark.parametrize("field, value, why", [
-    ("C", 21888242871839275222246405745257275088548364400416034343698204186575808495617, "C is not"),
-    ("nonce", 1 << 128, "nonce"),
-    ("eph_pub", (2**255 - 19).to_bytes(32, "little"), "canonical"),
-    ("params_id", "nope", "nope"),
-])
+@pytest.mark.parametrize(
+    "field, value, why",
+    [
+        ("C", 21888242871839275222246405745257275088548364400416034343698204186575808495617, "C is not"),
+        ("nonce", 1 << 128, "nonce"),
+        ("eph_pub", (2**255 - 19).to_bytes(32, "little"), "canonical"),
+        ("params_id", "nope", "nope"),
+    ],
+)
 def test_invalid_fields_are_refused(payload, field, value, why):
     with pytest.raises(PayloadFormatError, match=why):
         encode_payload(replace(payload, **{field: value}), allow_insecure=True)

@@ -17,7 +17,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def _block() -> str:
     text = README.read_text()
-    section = text[text.index("## Python"):]
+    section = text[text.index("## Python") :]
     return re.search(r"```python\n(.*?)```", section, re.S).group(1)
 
 

@@ -15,18 +15,37 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_groth16_verifier import twist_point_outside_g2
 
 from consistency.envelope import Envelope, decode, encode, from_json, loads_json, to_json, validate
 from consistency.errors import EnvelopeFormatError
 from schemes.bfv.encryption import Ciphertext
 from schemes.bn254.curve import g2_to_bytes
-from test_groth16_verifier import twist_point_outside_g2
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 #: Values a hostile JSON producer may put where a canonical one is expected.
-BAD_SCALARS = [None, 1, 1.0, True, False, "", "01", "+1", " 1", "1 ", "-1", "1e3", "0x1", "1_0",
-               "\u0661", "\uff11", [], {}, "1" * 80]
+BAD_SCALARS = [
+    None,
+    1,
+    1.0,
+    True,
+    False,
+    "",
+    "01",
+    "+1",
+    " 1",
+    "1 ",
+    "-1",
+    "1e3",
+    "0x1",
+    "1_0",
+    "\u0661",
+    "\uff11",
+    [],
+    {},
+    "1" * 80,
+]
 
 
 def _parse_only_its_error(obj):
@@ -80,18 +99,22 @@ def test_json_mutations_raise_only_its_error_and_never_accept_a_second_spelling(
     _parse_only_its_error(mutated)
 
 
-@pytest.mark.parametrize("change", [
-    ("extra key in proof", lambda o: o["proof"].__setitem__("publicSignals", [])),
-    ("curve alias", lambda o: o["proof"].__setitem__("curve", "bn254")),
-    ("curve upper case", lambda o: o["proof"].__setitem__("curve", "BN128")),
-    ("curve alt_bn128", lambda o: o["proof"].__setitem__("curve", "alt_bn128")),
-    ("extra top-level key", lambda o: o.__setitem__("note", "x")),
-    ("extra key in a chunk", lambda o: o["ct_fhe"][0].__setitem__("c2", [])),
-    ("uppercase eph_pub", lambda o: o.__setitem__("eph_pub", o["eph_pub"].upper())),
-    ("version as bool", lambda o: o.__setitem__("version", True)),
-    ("version as float", lambda o: o.__setitem__("version", 1.0)),
-    ("nonce as int", lambda o: o.__setitem__("nonce", int(o["nonce"]))),
-], ids=lambda c: c[0])
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("extra key in proof", lambda o: o["proof"].__setitem__("publicSignals", [])),
+        ("curve alias", lambda o: o["proof"].__setitem__("curve", "bn254")),
+        ("curve upper case", lambda o: o["proof"].__setitem__("curve", "BN128")),
+        ("curve alt_bn128", lambda o: o["proof"].__setitem__("curve", "alt_bn128")),
+        ("extra top-level key", lambda o: o.__setitem__("note", "x")),
+        ("extra key in a chunk", lambda o: o["ct_fhe"][0].__setitem__("c2", [])),
+        ("uppercase eph_pub", lambda o: o.__setitem__("eph_pub", o["eph_pub"].upper())),
+        ("version as bool", lambda o: o.__setitem__("version", True)),
+        ("version as float", lambda o: o.__setitem__("version", 1.0)),
+        ("nonce as int", lambda o: o.__setitem__("nonce", int(o["nonce"]))),
+    ],
+    ids=lambda c: c[0],
+)
 def test_second_json_spelling_of_an_envelope_is_rejected(toy, change):
     obj = copy.deepcopy(to_json(toy.env_banned))
     change[1](obj)
@@ -115,11 +138,26 @@ def test_loads_json_raises_only_its_error_on_hostile_text(toy, text):
         loads_json(text, allow_insecure=True)
 
 
-@pytest.mark.parametrize("field,value", [
-    ("ct_msg", 5), ("ct_msg", None), ("ct_msg", ("1",) * 7), ("ct_fhe", None), ("ct_fhe", ((1, 2),)),
-    ("ct_fhe", ("x",)), ("eph_pub", "00" * 32), ("eph_pub", None), ("C", "1"), ("C", 1.0),
-    ("nonce", None), ("version", "1"), ("params_id", None), ("proof", None), ("proof", (1, 2, 3)),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("ct_msg", 5),
+        ("ct_msg", None),
+        ("ct_msg", ("1",) * 7),
+        ("ct_fhe", None),
+        ("ct_fhe", ((1, 2),)),
+        ("ct_fhe", ("x",)),
+        ("eph_pub", "00" * 32),
+        ("eph_pub", None),
+        ("C", "1"),
+        ("C", 1.0),
+        ("nonce", None),
+        ("version", "1"),
+        ("params_id", None),
+        ("proof", None),
+        ("proof", (1, 2, 3)),
+    ],
+)
 def test_validate_and_encode_raise_only_its_error_on_wrong_types(toy, field, value):
     bad = replace(toy.env_banned, **{field: value})
     with pytest.raises(EnvelopeFormatError):
@@ -140,7 +178,7 @@ def test_proof_point_b_outside_the_subgroup_is_rejected_by_the_parser(toy):
     bad_b = twist_point_outside_g2()
     data = bytearray(encode(env, allow_insecure=True))
     start = len(data) - 256 + 64
-    data[start:start + 128] = g2_to_bytes(bad_b)
+    data[start : start + 128] = g2_to_bytes(bad_b)
     with pytest.raises(EnvelopeFormatError, match="subgroup"):
         decode(bytes(data), allow_insecure=True)
     obj = to_json(env)
@@ -152,7 +190,7 @@ def test_proof_point_b_outside_the_subgroup_is_rejected_by_the_parser(toy):
 def test_proof_points_at_infinity_are_rejected_by_the_parser(toy):
     data = encode(toy.env_banned, allow_insecure=True)
     for start, size in ((len(data) - 256, 64), (len(data) - 192, 128), (len(data) - 64, 64)):
-        bad = data[:start] + bytes(size) + data[start + size:]
+        bad = data[:start] + bytes(size) + data[start + size :]
         with pytest.raises(EnvelopeFormatError, match="infinity"):
             decode(bad, allow_insecure=True)
 
@@ -170,13 +208,16 @@ def test_decode_accepts_bytes_like_and_round_trips(toy):
 _P25519 = 2**255 - 19
 
 
-@pytest.mark.parametrize("u, why", [
-    (int.from_bytes(bytes(31) + b"\x80", "little"), "top bit"),  # a set top bit (u = 2^255)
-    (_P25519, "2^255 - 19"),
-    (_P25519 + 1, "2^255 - 19"),  # the same point as u = 1, spelled another way
-    (2**255 - 1, "2^255 - 19"),
-    (1, "small order"),  # canonical but of order 4: no contributory shared secret
-])
+@pytest.mark.parametrize(
+    "u, why",
+    [
+        (int.from_bytes(bytes(31) + b"\x80", "little"), "top bit"),  # a set top bit (u = 2^255)
+        (_P25519, "2^255 - 19"),
+        (_P25519 + 1, "2^255 - 19"),  # the same point as u = 1, spelled another way
+        (2**255 - 1, "2^255 - 19"),
+        (1, "small order"),  # canonical but of order 4: no contributory shared secret
+    ],
+)
 def test_non_canonical_eph_pub_is_refused_in_both_encodings(toy, u, why):
     """specs/key-agreement.md: the envelope's eph_pub MUST be canonical. The proof does not
     save a lax parser: a sender with the proving key proves over whatever bytes it sends."""
@@ -188,7 +229,7 @@ def test_non_canonical_eph_pub_is_refused_in_both_encodings(toy, u, why):
     good = encode(toy.env_banned, allow_insecure=True)
     at = good.index(toy.env_banned.eph_pub)
     with pytest.raises(EnvelopeFormatError, match=why):
-        decode(good[:at] + raw + good[at + 32:], allow_insecure=True)
+        decode(good[:at] + raw + good[at + 32 :], allow_insecure=True)
     obj = to_json(toy.env_banned)
     obj["eph_pub"] = raw.hex()
     with pytest.raises(EnvelopeFormatError, match=why):

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import numpy as np
+# the commitment re-derived from the spec text (tests/ is on sys.path)
+from test_commitment import spec_commit
 
 from consistency.errors import OpeningError
 from consistency.recipient import open_payload
@@ -19,8 +21,6 @@ from schemes.bn254.fields import R
 from schemes.commitment import commit
 from schemes.key_agreement import sender_derive
 from schemes.poseidon_cipher import encrypt
-# the commitment re-derived from the spec text (tests/ is on sys.path)
-from test_commitment import spec_commit
 
 R_INT = int(R)
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -35,7 +35,7 @@ def _spec_packed(image: np.ndarray, params) -> list[int]:
     little-endian."""
     assert image.dtype == np.uint8 and image.shape == params.shape
     data = image.reshape(-1).tobytes()
-    return [int.from_bytes(data[i:i + 31], "little") for i in range(0, len(data), 31)]
+    return [int.from_bytes(data[i : i + 31], "little") for i in range(0, len(data), 31)]
 
 
 def _assert_opens(C: int, image: np.ndarray, rho: int, params) -> None:
@@ -56,9 +56,14 @@ def test_malicious_sender_plaintexts_are_refused_with_opening_error(toy, data):
     """A sender that skips the proof can encrypt any field elements under the right key; the
     recipient must reject non-image plaintexts and commitments that do not match."""
     p = toy.params
-    elems = data.draw(st.lists(st.one_of(st.integers(0, 255), st.integers(0, 2**248 - 1),
-                                         st.integers(2**248, R_INT - 1)),
-                               min_size=p.plaintext_len, max_size=p.plaintext_len), "plaintext")
+    elems = data.draw(
+        st.lists(
+            st.one_of(st.integers(0, 255), st.integers(0, 2**248 - 1), st.integers(2**248, R_INT - 1)),
+            min_size=p.plaintext_len,
+            max_size=p.plaintext_len,
+        ),
+        "plaintext",
+    )
     eph_pub, key = sender_derive(toy.recipient.public_bytes())
     nonce = data.draw(st.integers(0, 2**128 - 1), "nonce")
     ct = tuple(encrypt(elems, key, nonce))
@@ -74,11 +79,24 @@ def test_malicious_sender_plaintexts_are_refused_with_opening_error(toy, data):
     assert [opening.rho, *_spec_packed(opening.image, p)] == elems
 
 
-@pytest.mark.parametrize("change", [
-    {"nonce": 2**128}, {"nonce": -1}, {"nonce": None}, {"eph_pub": bytes(32)}, {"eph_pub": b"\x01" + bytes(31)},
-    {"eph_pub": b"short"}, {"eph_pub": None}, {"ct_msg": ()}, {"ct_msg": None}, {"ct_msg": (R_INT,) * 7},
-    {"C": 0}, {"params_id": "default"},
-], ids=repr)
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"nonce": 2**128},
+        {"nonce": -1},
+        {"nonce": None},
+        {"eph_pub": bytes(32)},
+        {"eph_pub": b"\x01" + bytes(31)},
+        {"eph_pub": b"short"},
+        {"eph_pub": None},
+        {"ct_msg": ()},
+        {"ct_msg": None},
+        {"ct_msg": (R_INT,) * 7},
+        {"C": 0},
+        {"params_id": "default"},
+    ],
+    ids=repr,
+)
 def test_corrupted_payloads_raise_opening_error(toy, change):
     payload = replace(_payload(toy.env_benign), **change)
     with pytest.raises(OpeningError):

@@ -38,10 +38,21 @@ def test_verified_envelope_does_not_change_when_the_callers_object_does(toy):
     assert isinstance(verified.forward_payload.ct_msg, tuple)
 
 
-@pytest.mark.parametrize("field,value", [
-    ("ct_fhe", ((1, 2),)), ("ct_fhe", None), ("ct_msg", 5), ("ct_msg", None), ("proof", None),
-    ("C", "1"), ("C", True), ("version", "1"), ("eph_pub", bytearray(32)), ("nonce", -1),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("ct_fhe", ((1, 2),)),
+        ("ct_fhe", None),
+        ("ct_msg", 5),
+        ("ct_msg", None),
+        ("proof", None),
+        ("C", "1"),
+        ("C", True),
+        ("version", "1"),
+        ("eph_pub", bytearray(32)),
+        ("nonce", -1),
+    ],
+)
 def test_malformed_envelope_objects_are_rejected_not_crashing(toy, field, value):
     bad = replace(toy.env_benign, **{field: value})
     server = Server(toy.keys.verifier, issue_contexts=False)
@@ -59,8 +70,11 @@ def test_context_of_the_wrong_type_is_a_clear_type_error(toy, context):
     reported as TypeError naming the context (and never silently converted, e.g. bytes(5))."""
     server = Server(toy.keys.verifier, issue_contexts=False)
     data = encode(toy.env_benign, allow_insecure=True)
-    for call in (lambda: server.verify(data, context), lambda: server.admit(data, context),
-                 lambda: server.admit_batch([(data, context)])):
+    for call in (
+        lambda: server.verify(data, context),
+        lambda: server.admit(data, context),
+        lambda: server.admit_batch([(data, context)]),
+    ):
         with pytest.raises(TypeError, match="context must be bytes"):
             call()
 
@@ -92,8 +106,12 @@ def test_batch_with_a_proof_moved_to_other_inputs_admits_only_the_honest_one(toy
     rejected even when it sits in a batch next to valid envelopes (and next to its own source)."""
     server = Server(toy.keys.verifier, issue_contexts=False)
     moved = replace(toy.env_banned, proof=toy.env_benign.proof)
-    out = server.admit_batch([(encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),
-                              (encode(moved, allow_insecure=True), toy.ctx_banned)])
+    out = server.admit_batch(
+        [
+            (encode(toy.env_benign, allow_insecure=True), toy.ctx_benign),
+            (encode(moved, allow_insecure=True), toy.ctx_banned),
+        ]
+    )
     assert isinstance(out[0], AdmittedEnvelope)
     assert isinstance(out[1], Rejected) and "invalid proof" in str(out[1])
 
@@ -114,6 +132,7 @@ def test_verified_envelope_needs_the_servers_token(toy):
 
 
 # -- key directory ------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def keydir(toy, tmp_path):
@@ -137,7 +156,7 @@ def test_proving_key_replaced_by_a_directory_is_a_key_mismatch(toy, keydir):
 
 
 @pytest.mark.parametrize("name", ["params.json", "verification_key.json"])
-@pytest.mark.parametrize("content", [b"[" * 100_000, b"\xff\xfe{", b"{\"version\": 1, \"version\": 1}"])
+@pytest.mark.parametrize("content", [b"[" * 100_000, b"\xff\xfe{", b'{"version": 1, "version": 1}'])
 def test_hostile_key_json_is_a_key_mismatch(toy, keydir, name, content):
     (keydir / name).write_bytes(content)
     with pytest.raises(KeyMismatch):
@@ -153,6 +172,7 @@ def test_verifying_key_with_another_digest_is_a_key_mismatch(toy, keydir):
 
 
 # -- command line --------------------------------------------------------------------------------
+
 
 def _run(args, capsys):
     try:

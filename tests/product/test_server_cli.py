@@ -48,8 +48,9 @@ def test_admit_with_an_unusable_store_exits_3(toy, tmp_path, capsys):
     env = tmp_path / "env.bin"
     env.write_bytes(encode(toy.env_benign, allow_insecure=True))
     (tmp_path / "file").write_text("x")
-    code, _, err = _run(["admit", env, "--keys", keydir, "--store", tmp_path / "file" / "db", "--ctx", "c",
-                         "--insecure"], capsys)
+    code, _, err = _run(
+        ["admit", env, "--keys", keydir, "--store", tmp_path / "file" / "db", "--ctx", "c", "--insecure"], capsys
+    )
     assert code == 3 and "nothing admitted" in err
     code, _, err = _run(["issue-context", "--store", tmp_path / "file" / "db"], capsys)
     assert code == 3
@@ -68,6 +69,11 @@ def test_server_bench_smoke(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     code, out, _ = _run(["bench", "--server", "toy", "--server-envelopes", "4"], capsys)
     assert code == 0
-    for row in ("SQLite, 1 process, admit", "SQLite, 1 process, admit_many", "SQLite, process pool",
-                "SQLite, Dask LocalCluster", "PostgreSQL, 1 process, admit"):
+    for row in (
+        "SQLite, 1 process, admit",
+        "SQLite, 1 process, admit_many",
+        "SQLite, process pool",
+        "SQLite, Dask LocalCluster",
+        "PostgreSQL, 1 process, admit",
+    ):
         assert row in out

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import pytest
 
-from consistency import MemoryReplayStore, RejectReason, Rejected, Server
+from consistency import MemoryReplayStore, Rejected, RejectReason, Server
 from consistency.envelope import encode
 from consistency.keys import write_keydir
 from consistency.sender import send
@@ -45,9 +45,9 @@ def test_issued_context_has_the_format_of_the_spec(toy):
     store = MemoryReplayStore()
     server = Server(toy.keys.verifier, store, clock=clock)
     ctx = server.issue_context(sender="alice", ttl=timedelta(minutes=5), recipient="bob")
-    assert ctx.isascii() and all(0x21 <= c < 0x7f for c in ctx)  # printable, no spaces
+    assert ctx.isascii() and all(0x21 <= c < 0x7F for c in ctx)  # printable, no spaces
     assert ctx.startswith(b"grc1.")
-    body_text, tag_text = ctx[len(b"grc1."):].split(b".")
+    body_text, tag_text = ctx[len(b"grc1.") :].split(b".")
     assert b"=" not in ctx
     body, tag = _unb64(body_text), _unb64(tag_text)
     assert tag == hmac.new(store.context_key(), b"GRC/CTX-MAC1\x00" + body, hashlib.sha256).digest()
@@ -80,8 +80,10 @@ def _forgeries(ctx: bytes) -> dict[str, bytes]:
         "raw text": b"msg-id=7;from=mallory",
         "extended expiry, old tag": b"grc1." + b64(later) + b"." + tag_text,
         "flipped tag bit": b"grc1." + body_text + b"." + b64(flipped_tag),
-        "tag of another key": b"grc1." + body_text + b"." + b64(hmac.new(b"k" * 32, b"GRC/CTX-MAC1\x00" + bytes(body),
-                                                                     hashlib.sha256).digest()),
+        "tag of another key": b"grc1."
+        + body_text
+        + b"."
+        + b64(hmac.new(b"k" * 32, b"GRC/CTX-MAC1\x00" + bytes(body), hashlib.sha256).digest()),
         "padding added": ctx + b"=",
         "other prefix": b"grc2." + ctx[5:],
         "empty tag": b"grc1." + body_text + b".",
@@ -199,8 +201,13 @@ def test_admission_that_stalls_past_pruning_is_not_a_second_admission(toy):
             inner.prune(int(clock.t) - 10)
             return inner.claim_many(claims)
 
-    server_b = Server(toy.keys.verifier, StallingStore(), context_key=inner.context_key(), clock=clock,
-                      prune_interval=timedelta(days=1))
+    server_b = Server(
+        toy.keys.verifier,
+        StallingStore(),
+        context_key=inner.context_key(),
+        clock=clock,
+        prune_interval=timedelta(days=1),
+    )
     with pytest.raises(Rejected) as e:
         server_b.admit(data, ctx)
     assert e.value.reason is RejectReason.EXPIRED
@@ -223,8 +230,11 @@ else:
     data = open(sys.argv[4], "rb").read()
     print(type(server.admit(data, sys.argv[5].encode())).__name__)
 """
-    run = lambda *a: subprocess.run([sys.executable, "-c", child, str(keydir), str(db), *map(str, a)],  # noqa: E731
-                                    capture_output=True, text=True, timeout=120, check=True).stdout
+
+    def run(*a: object) -> str:
+        argv = [sys.executable, "-c", child, str(keydir), str(db), *map(str, a)]
+        return subprocess.run(argv, capture_output=True, text=True, timeout=120, check=True).stdout
+
     ctx = run("issue").encode()
     here = Server(toy.keys.verifier, db)
     assert isinstance(here.admit(_send(toy, ctx), ctx), AdmittedEnvelope)
@@ -262,14 +272,18 @@ _GENUINE = issue_context(_KEY, 2_000_000_000, sender="alice", recipient="bob")
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(
-    st.binary(max_size=900),
-    st.tuples(st.integers(0, len(_GENUINE) - 1), st.integers(1, 255)).map(
-        lambda t: _GENUINE[:t[0]] + bytes([_GENUINE[t[0]] ^ t[1]]) + _GENUINE[t[0] + 1:]),
-    st.integers(0, len(_GENUINE) - 1).map(lambda i: _GENUINE[:i]),
-    st.tuples(st.integers(0, len(_GENUINE)), st.binary(min_size=1, max_size=8)).map(
-        lambda t: _GENUINE[:t[0]] + t[1] + _GENUINE[t[0]:]),
-))
+@given(
+    st.one_of(
+        st.binary(max_size=900),
+        st.tuples(st.integers(0, len(_GENUINE) - 1), st.integers(1, 255)).map(
+            lambda t: _GENUINE[: t[0]] + bytes([_GENUINE[t[0]] ^ t[1]]) + _GENUINE[t[0] + 1 :]
+        ),
+        st.integers(0, len(_GENUINE) - 1).map(lambda i: _GENUINE[:i]),
+        st.tuples(st.integers(0, len(_GENUINE)), st.binary(min_size=1, max_size=8)).map(
+            lambda t: _GENUINE[: t[0]] + t[1] + _GENUINE[t[0] :]
+        ),
+    )
+)
 def test_no_mutation_of_an_issued_context_is_accepted(text):
     """Random bytes, a flipped byte, a truncation or an insertion: only the genuine text passes;
     everything else is refused with ``context`` or ``too_large``, never another error."""

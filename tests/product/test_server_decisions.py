@@ -15,8 +15,7 @@ from dataclasses import replace
 
 import pytest
 
-from consistency import MemoryReplayStore, OperationalError, RejectReason, Rejected, Server
-from consistency import cli
+from consistency import MemoryReplayStore, OperationalError, Rejected, RejectReason, Server, cli
 from consistency.audit import JsonlAuditSink, MemoryAuditSink, check_audit_log
 from consistency.envelope import encode
 from consistency.errors import ReplayRejected
@@ -44,7 +43,7 @@ def test_rejected_carries_and_pickles_its_reason():
 
 def _default_header_envelope(data: bytes) -> bytes:
     """The toy envelope's bytes under the header of another (known) parameter set."""
-    return data[:5] + bytes([7]) + b"default" + data[6 + 3:]
+    return data[:5] + bytes([7]) + b"default" + data[6 + 3 :]
 
 
 def _cases(toy, issued):
@@ -113,8 +112,12 @@ def test_audit_sink_records_every_decision(toy, issued, tmp_path, capsys):
     assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
     records = [json.loads(line) for line in log.read_text().splitlines()]
     assert [(r["decision"], r["reason"]) for r in records] == [
-        ("admitted", None), ("rejected", "replay"), ("rejected", "format"), ("rejected", "context"),
-        ("admitted", None)]
+        ("admitted", None),
+        ("rejected", "replay"),
+        ("rejected", "format"),
+        ("rejected", "context"),
+        ("admitted", None),
+    ]
     assert records[0]["envelope_digest"] == hashlib.sha256(d0).hexdigest()
     assert records[0]["context_digest"] == hashlib.sha256(c0).hexdigest()
     assert records[0]["params_id"] == records[3]["params_id"] == "toy" and records[2]["params_id"] is None
@@ -127,27 +130,37 @@ def test_audit_sink_records_every_decision(toy, issued, tmp_path, capsys):
 
 
 def _good_line(**changes) -> str:
-    rec = {"v": 1, "time": "2026-01-02T03:04:05.000006Z", "decision": "admitted", "reason": None,
-           "envelope_digest": "ab" * 32, "context_digest": "cd" * 32, "params_id": "toy"}
+    rec = {
+        "v": 1,
+        "time": "2026-01-02T03:04:05.000006Z",
+        "decision": "admitted",
+        "reason": None,
+        "envelope_digest": "ab" * 32,
+        "context_digest": "cd" * 32,
+        "params_id": "toy",
+    }
     rec.update(changes)
     return json.dumps(rec) + "\n"
 
 
-@pytest.mark.parametrize("text,why", [
-    (_good_line() + _good_line(), "admitted twice"),
-    (_good_line()[:-1], "truncated"),
-    (_good_line(extra=1), "keys"),
-    (_good_line(reason="replay"), "no reason"),
-    (_good_line(decision="rejected", reason="bogus"), "unknown reason"),
-    (_good_line(envelope_digest="AB" * 32), "envelope_digest"),
-    (_good_line(context_digest="cd" * 31), "context_digest"),
-    (_good_line(time="yesterday"), "time"),
-    (_good_line(time="2026-13-40T03:04:05.000006Z"), "date"),
-    (_good_line(params_id="a\nb"), "params_id"),
-    ('{"v": 1, "v": 1}\n', "not JSON"),
-    ("[" * 100_000 + "\n", "not JSON"),
-    ("\xff\xfe{\n", "not JSON"),
-])
+@pytest.mark.parametrize(
+    "text,why",
+    [
+        (_good_line() + _good_line(), "admitted twice"),
+        (_good_line()[:-1], "truncated"),
+        (_good_line(extra=1), "keys"),
+        (_good_line(reason="replay"), "no reason"),
+        (_good_line(decision="rejected", reason="bogus"), "unknown reason"),
+        (_good_line(envelope_digest="AB" * 32), "envelope_digest"),
+        (_good_line(context_digest="cd" * 31), "context_digest"),
+        (_good_line(time="yesterday"), "time"),
+        (_good_line(time="2026-13-40T03:04:05.000006Z"), "date"),
+        (_good_line(params_id="a\nb"), "params_id"),
+        ('{"v": 1, "v": 1}\n', "not JSON"),
+        ("[" * 100_000 + "\n", "not JSON"),
+        ("\xff\xfe{\n", "not JSON"),
+    ],
+)
 def test_audit_log_checker_flags_bad_logs_without_traceback(tmp_path, capsys, text, why):
     f = tmp_path / "log.jsonl"
     f.write_bytes(text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text)
@@ -194,8 +207,9 @@ def test_store_failure_raises_operational_error_and_records_nothing(toy, issued)
     with pytest.raises(OperationalError):
         server.admit(data, ctx)
     assert sink.events == [] and not server.store.is_claimed(ctx)
-    assert isinstance(Server(toy.keys.verifier, MemoryReplayStore(), context_key=issued.key).admit(data, ctx),
-                      AdmittedEnvelope)
+    assert isinstance(
+        Server(toy.keys.verifier, MemoryReplayStore(), context_key=issued.key).admit(data, ctx), AdmittedEnvelope
+    )
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -203,8 +217,16 @@ from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.one_of(st.binary(max_size=300), st.just(_good_line().encode()),
-                          st.just(_good_line(decision="rejected", reason="replay").encode())), max_size=6))
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=300),
+            st.just(_good_line().encode()),
+            st.just(_good_line(decision="rejected", reason="replay").encode()),
+        ),
+        max_size=6,
+    )
+)
 def test_audit_log_checker_never_crashes(tmp_path_factory, chunks):
     """Any file: a summary (and errors for anything malformed), never an exception."""
     f = tmp_path_factory.mktemp("log") / "log.jsonl"

@@ -8,8 +8,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 
-from consistency import MemoryReplayStore, OperationalError, RejectReason, Rejected, Server
-from consistency import verification
+from consistency import MemoryReplayStore, OperationalError, Rejected, RejectReason, Server, verification
 from consistency.server import AdmittedEnvelope
 from consistency.verification import plan_chunks, verify_on_executor, worker_count
 
@@ -27,17 +26,21 @@ def _check_mixed(results, items):
     assert isinstance(results[0], AdmittedEnvelope) and isinstance(results[1], AdmittedEnvelope)
     assert [r.reason for r in results[2:]] in (
         [RejectReason.PROOF, RejectReason.REPLAY, RejectReason.CONTEXT],
-        [RejectReason.FORMAT, RejectReason.REPLAY, RejectReason.CONTEXT])
+        [RejectReason.FORMAT, RejectReason.REPLAY, RejectReason.CONTEXT],
+    )
     assert results[0].envelope.C and results[1].forward_payload.ct_msg  # decoded from the verified bytes
 
 
-@pytest.mark.parametrize("n,workers,max_chunk,sizes", [
-    (10, 2, 64, [5, 5]),            # one round: one chunk per worker
-    (3, 8, 64, [1, 1, 1]),          # fewer items than workers
-    (200, 2, 64, [50, 50, 50, 50]), # ceil(200 / 128) = 2 rounds of 2 chunks
-    (7, 2, 64, [4, 3]),
-    (0, 2, 64, []),
-])
+@pytest.mark.parametrize(
+    "n,workers,max_chunk,sizes",
+    [
+        (10, 2, 64, [5, 5]),  # one round: one chunk per worker
+        (3, 8, 64, [1, 1, 1]),  # fewer items than workers
+        (200, 2, 64, [50, 50, 50, 50]),  # ceil(200 / 128) = 2 rounds of 2 chunks
+        (7, 2, 64, [4, 3]),
+        (0, 2, 64, []),
+    ],
+)
 def test_chunks_follow_the_workers(n, workers, max_chunk, sizes):
     chunks = plan_chunks(n, workers, max_chunk)
     assert [len(c) for c in chunks] == sizes
@@ -57,6 +60,7 @@ def test_admit_many_on_a_process_pool_claims_without_verifying_again(toy, issued
         real = getattr(verification, name)
         monkeypatch.setattr(verification, name, lambda *a, _r=real, _n=name, **k: calls.append(_n) or _r(*a, **k))
     import consistency.server as server_mod
+
     for name in ("verify_decoded",):
         real = getattr(server_mod, name)
         monkeypatch.setattr(server_mod, name, lambda *a, _r=real, _n=name, **k: calls.append(_n) or _r(*a, **k))
@@ -135,8 +139,17 @@ def test_admit_many_on_a_dask_local_cluster(toy, issued):
         needs("dask.distributed (the 'cluster' extra)")
     server = Server(toy.keys.verifier, MemoryReplayStore(), context_key=issued.key)
     items = _mixed_items(toy, issued)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None, worker_dashboard_address=None) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            worker_dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         assert worker_count(client) == 2
         results = server.admit_many(items, client)
         _check_mixed(results, items)

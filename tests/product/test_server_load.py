@@ -54,9 +54,16 @@ def test_four_processes_race_to_admit_one_envelope(issued, keydir, store_spec, t
     env_file.write_bytes(data)
     audit = tmp_path / "decisions.jsonl"
     start_at = time.time() + 4.0  # after every child has imported and loaded its keys
-    procs = [subprocess.Popen(_child("race", keydir, store_spec, audit, issued.key.hex(), env_file, ctx.decode(),
-                                     50, start_at), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=_env()) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            _child("race", keydir, store_spec, audit, issued.key.hex(), env_file, ctx.decode(), 50, start_at),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
+        )
+        for _ in range(4)
+    ]
     outs = []
     for p in procs:
         out, err = p.communicate(timeout=240)

@@ -110,8 +110,13 @@ def test_concurrent_claims_of_one_context_have_one_winner(make_store):
 def test_prune_removes_only_entries_that_expired_before_the_bound(make_store):
     s = make_store()
     before = 1_000_000
-    for name, exp in [(b"long-ago", before - 100), (b"just-before", before - 1), (b"at", before),
-                      (b"after", before + 1), (b"never", None)]:
+    for name, exp in [
+        (b"long-ago", before - 100),
+        (b"just-before", before - 1),
+        (b"at", before),
+        (b"after", before + 1),
+        (b"never", None),
+    ]:
         assert s.claim(name, D, exp)
     assert s.prune(before) == 2
     # freed: may be claimed again; kept: still refused
@@ -121,8 +126,9 @@ def test_prune_removes_only_entries_that_expired_before_the_bound(make_store):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(expiries=st.lists(st.one_of(st.none(), st.integers(0, 100)), min_size=1, max_size=12),
-       before=st.integers(0, 101))
+@given(
+    expiries=st.lists(st.one_of(st.none(), st.integers(0, 100)), min_size=1, max_size=12), before=st.integers(0, 101)
+)
 def test_prune_never_frees_an_entry_that_is_still_valid(tmp_path_factory, expiries, before):
     """For any entries and bound: after prune(before), every entry expiring at or after
     ``before`` (or never) is still claimed (SQLite and memory)."""
@@ -151,15 +157,22 @@ def test_context_keys_of_two_storages_differ(tmp_path):
     assert MemoryReplayStore().context_key() != MemoryReplayStore().context_key()
 
 
-@pytest.mark.parametrize("bad", [
-    Claim("text", D, None), Claim(b"c", b"short", None), Claim(b"c", D, -1), Claim(b"c", D, 1.5),
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        Claim("text", D, None),
+        Claim(b"c", b"short", None),
+        Claim(b"c", D, -1),
+        Claim(b"c", D, 1.5),
+    ],
+)
 def test_malformed_claims_are_type_errors(make_store, bad):
     with pytest.raises(TypeError):
         make_store().claim_many([bad])
 
 
 # -- SQLite: the file holds the context key ---------------------------------------------------------
+
 
 def _mode(p: Path) -> int:
     return stat.S_IMODE(os.lstat(p).st_mode)
@@ -224,10 +237,16 @@ def test_sqlite_store_locked_by_another_process_is_an_operational_error(tmp_path
     path = tmp_path / "replay.db"
     SqliteReplayStore(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
-         "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(30)", str(path)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(30)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(OperationalError, match="locked"):
@@ -259,18 +278,19 @@ except OperationalError as exc:
 print("no error")
 sys.exit(1)
 """
-    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "replay.db")], capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "replay.db")], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("operational"), proc.stdout + proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
 
 
 # -- PostgreSQL -----------------------------------------------------------------------------------
 
-def test_postgres_store_unreachable_is_an_operational_error():
-    import socket
 
+def test_postgres_store_unreachable_is_an_operational_error():
     import importlib.util
+    import socket
 
     from consistency import PostgresReplayStore
 
