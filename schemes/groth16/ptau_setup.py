@@ -40,7 +40,7 @@ from ..bn254.vectors import G1Vector, G2Vector, native_call
 from ..r1cs.matrices import R1CS
 from .data_structures import ProvingKey, VerifyingKey
 from .ptau import PtauError, open_ptau
-from .zkey import _coefficient_chunks, _SectionWriter
+from .zkey import _SectionWriter
 
 __all__ = ["setup_from_ptau", "circuit_domain_log", "H_HASH_CHUNK"]
 
@@ -193,18 +193,7 @@ def setup_from_ptau(
         w.write(struct.pack("<I", 32) + _R_Q_bytes() + struct.pack("<III", nv, l, n))
         w.write(alpha_raw + beta1_raw + beta2_raw + g2_lem + g1_lem + g2_lem)
         w.end()
-        w.begin(4)
-        count_pos = f.tell()
-        w.write(struct.pack("<I", 0))
-        count = 0
-        for k, data in _coefficient_chunks(r1cs):
-            count += k
-            w.write(data)
-        end = f.tell()
-        f.seek(count_pos)
-        f.write(struct.pack("<I", count))
-        f.seek(end)
-        w.end()
+        w.coefficients_section(r1cs)
         for sid, data in (
             (3, ic.to_bytes("lem")),
             (9, h_raw),

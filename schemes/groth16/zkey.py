@@ -104,6 +104,21 @@ class _SectionWriter:
     def write(self, data: bytes) -> None:
         self.f.write(data)
 
+    def coefficients_section(self, r1cs: R1CS) -> None:
+        """Section 4: the record count (patched once known), then every A and B record."""
+        self.begin(4)
+        count_pos = self.f.tell()
+        self.write(struct.pack("<I", 0))
+        count = 0
+        for n, data in _coefficient_chunks(r1cs):
+            count += n
+            self.write(data)
+        end = self.f.tell()
+        self.f.seek(count_pos)
+        self.f.write(struct.pack("<I", count))
+        self.f.seek(end)
+        self.end()
+
     def end(self) -> None:
         if self._start is None:
             raise RuntimeError("end() without begin()")
@@ -233,18 +248,7 @@ def write_zkey(pk: ProvingKey, r1cs: R1CS, path: str | os.PathLike[str], *, prog
 
         if progress:
             progress("zkey: writing the A and B coefficients")
-        w.begin(4)
-        count_pos = f.tell()
-        w.write(struct.pack("<I", 0))  # the record count, patched below
-        count = 0
-        for n, data in _coefficient_chunks(r1cs):
-            count += n
-            w.write(data)
-        end = f.tell()
-        f.seek(count_pos)
-        f.write(struct.pack("<I", count))
-        f.seek(end)
-        w.end()
+        w.coefficients_section(r1cs)
 
         for sid, label, points in (
             (5, "A", pk.a_query),
