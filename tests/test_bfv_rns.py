@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ring_reference import dealerless_committee
 from ring_reference import negacyclic as schoolbook
 
 from schemes.bfv import (
@@ -89,10 +90,8 @@ def reference_decode(params, x: int) -> int:
 
 
 def _committee(params, rng, parties=3):
-    crs = crs_polynomials(params, SEED)
-    pairs = [generate_share(params, crs, i, rng)[:2] for i in range(1, parties + 1)]
-    pk = joint_public_key(params, crs, [p for _, p in pairs])
-    return [s for s, _ in pairs], pk
+    secrets, _, pk = dealerless_committee(params, SEED, rng, parties)
+    return secrets, pk
 
 
 def _partials(params, secrets, ct, rng=None):

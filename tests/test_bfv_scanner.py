@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ring_reference import dealerless_committee
 from ring_reference import negacyclic as int_negacyclic
 
 from schemes.bfv import (
@@ -26,9 +27,7 @@ from schemes.bfv import (
     dot_product_weights,
     encrypt_image,
     encrypt_with_randomness,
-    generate_share,
     image_to_plaintexts,
-    joint_public_key,
     joint_secret_key,
     linear_score,
     mul_plain,
@@ -47,10 +46,8 @@ def centered(x: int, t: int) -> int:
 
 
 def _committee(params, rng, parties=3):
-    crs = crs_polynomials(params, SEED)
-    shares = [generate_share(params, crs, i, rng)[:2] for i in range(1, parties + 1)]
-    pk = joint_public_key(params, crs, [p for _, p in shares])
-    return [s for s, _ in shares], pk
+    secrets, _, pk = dealerless_committee(params, SEED, rng, parties)
+    return secrets, pk
 
 
 def _threshold_score(params, secrets, ct, rng) -> int:

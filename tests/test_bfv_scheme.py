@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ring_reference import dealerless_committee
 
 from schemes.bfv import (
     DEFAULT,
@@ -58,10 +59,7 @@ SEED = b"committee common reference seed!"
 
 
 def _committee(params, parties, rng):
-    crs = crs_polynomials(params, SEED)
-    shares = [generate_share(params, crs, i, rng)[:2] for i in range(1, parties + 1)]
-    pk = joint_public_key(params, crs, [pub for _, pub in shares])
-    return [sec for sec, _ in shares], [pub for _, pub in shares], pk
+    return dealerless_committee(params, SEED, rng, parties)
 
 
 def _threshold_decrypt(params, secrets, ct, rng):
