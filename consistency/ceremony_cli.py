@@ -215,14 +215,9 @@ def add_setup_options(p: argparse.ArgumentParser) -> None:
 
 def add_commands(add: Add) -> None:
     """Register ``ceremony contribute|beacon|verify`` and ``inspect-keys``."""
-    sp = add("ceremony", lambda a: 2, "phase-2 trusted-setup ceremony on snarkjs .zkey files")
-    nested = sp.add_subparsers(dest="ceremony_command", required=True, parser_class=type(sp))
+    from .cli import command_group
 
-    def sub(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
-        p = nested.add_parser(name, help=help_)
-        p.set_defaults(fn=fn)
-        p.add_argument("--insecure", action="store_true", help="allow the INSECURE toy parameter set")
-        return p
+    sub = command_group(add, "ceremony", "phase-2 trusted-setup ceremony on snarkjs .zkey files")
 
     p = sub("contribute", cmd_contribute, "add a phase-2 contribution (fresh secret, never stored)")
     p.add_argument("input")

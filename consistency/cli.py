@@ -238,6 +238,29 @@ def cmd_bench(a: argparse.Namespace) -> int:
     return run_bench(a)
 
 
+def command_group(
+    add: Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser],
+    name: str,
+    help_: str,
+    *,
+    json_output: bool = False,
+) -> Callable[[str, Callable[[argparse.Namespace], int], str], argparse.ArgumentParser]:
+    """Register ``name`` as a group of subcommands (``committee init``, ``ceremony verify``) and
+    return its ``sub(name, fn, help)``: each subcommand takes ``--insecure`` (and ``--json``)."""
+    group = add(name, lambda a: EXIT_USAGE, help_)
+    nested = group.add_subparsers(dest=f"{name}_command", required=True, parser_class=type(group))
+
+    def sub(sub_name: str, fn: Callable[[argparse.Namespace], int], sub_help: str) -> argparse.ArgumentParser:
+        p = nested.add_parser(sub_name, help=sub_help)
+        p.set_defaults(fn=fn)
+        p.add_argument("--insecure", action="store_true", help="allow the INSECURE toy parameter set")
+        if json_output:
+            p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        return p
+
+    return sub
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m consistency", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -259,7 +282,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("send", cmd_send, "commit, encrypt and prove an image")
     sp.add_argument("image")
     sp.add_argument("--keys", required=True)
-    sp.add_argument("--recipient", required=True, help="recipient public key file (32 bytes)")
+    sp.add_argument(
+        "--recipient",
+        required=True,
+        help='recipient public key file (keygen\'s OUT.pub, specs/consistency.md "Key files")',
+    )
     sp.add_argument("--ctx", required=True, help="message context text issued by the server")
     sp.add_argument("--out", required=True)
     sp.add_argument(

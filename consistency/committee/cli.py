@@ -264,15 +264,9 @@ def _index(text: str) -> int:
 def add_commands(add: Add) -> None:
     """Register ``committee init|join|finalize``, ``setup``, ``scan``, ``partial``, ``verdict`` and
     ``audit`` with the CLI's ``add(name, fn, help)``."""
-    sp = add("committee", lambda a: 2, "a committee without a dealer: init, join, finalize")
-    nested = sp.add_subparsers(dest="committee_command", required=True, parser_class=type(sp))
+    from ..cli import command_group
 
-    def sub(name: str, fn: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
-        p = nested.add_parser(name, help=help_)
-        p.set_defaults(fn=fn)
-        p.add_argument("--insecure", action="store_true", help="allow the INSECURE toy parameter set")
-        p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-        return p
+    sub = command_group(add, "committee", "a committee without a dealer: init, join, finalize", json_output=True)
 
     p = sub("init", cmd_init, "create a committee directory (public seed, circuit keys)")
     p.add_argument("dir")
