@@ -205,24 +205,14 @@ def run_demo(
             req_file = w / f"{kind}.request.json"
             req_file.write_bytes(request.encode())
             parts = [w / f"{kind}.partial_{i}.json" for i in range(1, DEMO_MEMBERS + 1)]
-            cmds = [
-                _cli(
-                    "partial",
-                    str(req_file),
-                    "--keys",
-                    str(paths.keys),
-                    "--committee",
-                    str(paths.committee),
-                    "--member",
-                    str(i),
-                    "--secret",
-                    str(paths.secret(i)),
-                    "--out",
-                    str(parts[i - 1]),
-                    insecure=insecure,
-                )
-                for i in range(1, DEMO_MEMBERS + 1)
-            ]
+
+            def partial_cmd(member: int, out: Path, req: Path = req_file) -> list[str]:
+                """Member ``member``'s ``partial`` command line on the request ``req``."""
+                args = ["--keys", paths.keys, "--committee", paths.committee, "--member", member]
+                args += ["--secret", paths.secret(member), "--out", out]
+                return _cli("partial", str(req), *map(str, args), insecure=insecure)
+
+            cmds = [partial_cmd(i, parts[i - 1]) for i in range(1, DEMO_MEMBERS + 1)]
             step(
                 f"{DEMO_MEMBERS} members decrypt {kind}'s score (own processes)",
                 lambda: _check(_run_members(cmds), "partial"),
@@ -255,25 +245,7 @@ def run_demo(
             if kind == "benign":  # a second decryption of the same envelope, asked of member 1
 
                 def again() -> bool:
-                    r = _run_members(
-                        [
-                            _cli(
-                                "partial",
-                                str(req_file),
-                                "--keys",
-                                str(paths.keys),
-                                "--committee",
-                                str(paths.committee),
-                                "--member",
-                                "1",
-                                "--secret",
-                                str(paths.secret(1)),
-                                "--out",
-                                str(w / "again.json"),
-                                insecure=insecure,
-                            )
-                        ]
-                    )[0]
+                    r = _run_members([partial_cmd(1, w / "again.json")])[0]
                     return r.returncode == 1 and "REFUSED replay" in r.stderr
 
                 refusals.append(
