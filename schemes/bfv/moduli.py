@@ -1,30 +1,33 @@
-"""The RNS view of a parameter set: its moduli ``q_1 .. q_K``, residues per modulus, and CRT.
+"""The RNS view of a parameter set for the committee's per-prime code: its moduli, residues per
+modulus, and CRT recombination.
 
-The committee's key generation (:mod:`.dkg`) and partial decryption (:mod:`.partial`) work per
-RNS prime, so that a parameter set with ``q = q_1 ... q_K`` (each ``q_k`` an NTT-friendly prime
-below 2^55) needs no change to them. A set that states ``moduli`` uses them; a set with a
-single prime ``q`` is the list ``(q,)``.
+The committee's key generation (:mod:`.dkg`) and partial decryption (:mod:`.partial`) work one
+RNS prime ``q_k`` at a time on lists of Python ints; these helpers move between that view and
+integers mod ``q = q_1 ... q_K``. The recombination itself is :class:`.rns.RnsBasis` (Garner's
+algorithm), shared with the encryption code.
 
-- :func:`moduli`: the tuple ``(q_1, .., q_K)``;
+- :func:`moduli`: the tuple ``(q_1, .., q_K)`` of a parameter set;
 - :func:`residues`: an integer polynomial (or integers mod q) as its residues mod each ``q_k``;
-- :func:`crt`: the unique ``x`` in ``[0, q)`` with ``x = r_k (mod q_k)`` for every k.
+- :func:`crt`, :func:`crt_poly`: the unique ``x`` in ``[0, q)`` with ``x = r_k (mod q_k)`` for every
+  k (residues canonical, in ``[0, q_k)``), for one value or coefficient-wise.
 """
 
 from __future__ import annotations
 
-import math
+import functools
 from collections.abc import Sequence
-from typing import Any
+
+import numpy as np
+
+from .params import BfvParams
+from .rns import RnsBasis
 
 __all__ = ["moduli", "residues", "crt", "crt_poly"]
 
 
-def moduli(params: Any) -> tuple[int, ...]:
-    """``params.moduli`` if the set states them, else ``(params.q,)``."""
-    m = getattr(params, "moduli", None)
-    if m:
-        return tuple(int(x) for x in m)
-    return (int(params.q),)
+def moduli(params: BfvParams) -> tuple[int, ...]:
+    """``(q_1, .., q_K)``."""
+    return tuple(int(x) for x in params.moduli)
 
 
 def residues(values: Sequence[int], mods: Sequence[int]) -> tuple[tuple[int, ...], ...]:
@@ -33,22 +36,21 @@ def residues(values: Sequence[int], mods: Sequence[int]) -> tuple[tuple[int, ...
     return tuple(tuple(v % q for v in vals) for q in mods)
 
 
+@functools.cache
+def _basis(mods: tuple[int, ...]) -> RnsBasis:
+    return RnsBasis(mods)
+
+
 def crt(rs: Sequence[int], mods: Sequence[int]) -> int:
-    """The ``x`` in ``[0, prod q_k)`` with ``x = rs[k] (mod mods[k])`` (pairwise coprime moduli)."""
+    """The ``x`` in ``[0, prod q_k)`` with ``x = rs[k] (mod mods[k])`` (canonical residues)."""
     if len(rs) != len(mods) or not mods:
         raise ValueError("crt needs one residue per modulus")
-    q = math.prod(mods)
-    x = 0
-    for r, qk in zip(rs, mods):
-        rest = q // qk
-        x += int(r) * rest * pow(rest, -1, qk)
-    return x % q
+    return _basis(tuple(int(q) for q in mods)).crt(rs)
 
 
 def crt_poly(polys: Sequence[Sequence[int]], mods: Sequence[int]) -> tuple[int, ...]:
     """:func:`crt` coefficient-wise: per-modulus residue polynomials -> one polynomial mod q."""
     if len(polys) != len(mods):
         raise ValueError("crt_poly needs one polynomial per modulus")
-    if len(mods) == 1:
-        return tuple(int(v) for v in polys[0])
-    return tuple(crt(col, mods) for col in zip(*polys))
+    rows = np.array([[int(v) for v in p] for p in polys], dtype=np.uint64)
+    return tuple(_basis(tuple(int(q) for q in mods)).from_rns(rows))
