@@ -59,7 +59,6 @@ __all__ = [
     "keygen_public_inputs",
     "keygen_circuit",
     "keygen_quotient_ranges",
-    "quotient_window",
     "ternary_wires",
     "share_commitment_gadget",
     "bound_public",
@@ -88,18 +87,13 @@ def keygen_public_inputs(statement: KeygenStatement) -> list[int]:
     return out
 
 
-def quotient_window(lo_value: int, hi_value: int) -> QuotientRange:
-    """The window ``[lo_value, hi_value]``, proved with ``bitlen(hi - lo)`` boolean wires."""
-    return QuotientRange(lo_value, hi_value)
-
-
 def keygen_quotient_ranges(params: BfvParams, crs: Sequence[Sequence[int]]) -> list[QuotientRange]:
     """The proved window of the quotients, per modulus."""
     out = []
     for a, q in zip(crs, moduli(params)):
         la = sum(abs(v) for v in centered_poly(a, q))
         b = params.error_bound
-        out.append(quotient_window(-((la + b) // q), (la + b + q - 1) // q))
+        out.append(QuotientRange(-((la + b) // q), (la + b + q - 1) // q))
     return out
 
 

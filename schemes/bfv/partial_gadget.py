@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from ..r1cs import ConstraintSystem, LinearCombination
 from ..r1cs.bits import alloc_bounded
 from .dkg import SecretShare
-from .dkg_gadget import bound_public, quotient_window, share_commitment_gadget, ternary_wires
+from .dkg_gadget import bound_public, share_commitment_gadget, ternary_wires
 from .errors import InvalidCiphertextError, InvalidWitnessError
 from .gadget import QuotientRange
 from .moduli import moduli
@@ -89,7 +89,7 @@ def partial_quotient_ranges(params: BfvParams) -> list[QuotientRange]:
     out = []
     for q in moduli(params):
         lo = -((n * (q - 1) + f + q - 1) // q)
-        out.append(quotient_window(lo, (n * (q - 1) + f) // q))
+        out.append(QuotientRange(lo, (n * (q - 1) + f) // q))
     return out
 
 
