@@ -38,6 +38,8 @@ __all__ = [
     "armor",
     "dearmor",
     "describe",
+    "refuse_other_kind",
+    "COMMITTEE_SHARE",
     "write_recipient_keys",
     "read_recipient_public",
     "read_recipient_secret",
@@ -49,8 +51,10 @@ RECIPIENT_SECRET = "RECIPIENT SECRET KEY"
 _ARMORED = (RECIPIENT_PUBLIC, RECIPIENT_SECRET)
 #: No key file is longer than this; a longer file is refused before it is read whole.
 MAX_KEY_FILE = 4096
+#: What :func:`describe` calls a committee member's secret file.
+COMMITTEE_SHARE = "committee member secret file"
 _JSON_KINDS = {
-    "committee-share": "committee member secret file",
+    "committee-share": COMMITTEE_SHARE,
     "scan-request": "scan request",
     "partial": "partial decryption",
     "verdict-record": "verdict record",
@@ -91,17 +95,18 @@ def _armored_kind(data: bytes) -> tuple[str, bytes] | None:
     return None
 
 
-def describe(data: bytes) -> str:
-    """A short name for what ``data`` is (for error messages): ``"recipient public key"``, ..."""
+def _classify(data: bytes) -> tuple[str, bool]:
+    """``(name, known)``: a short name for what ``data`` is, and whether that is a kind this
+    library writes (or wrote: a raw first-release key) rather than an unknown file."""
     armored = _armored_kind(data)
     if armored:
-        return armored[0].lower()
+        return armored[0].lower(), True
     if data.startswith(b"-----BEGIN GRC "):
-        return "malformed armored key file"
+        return "malformed armored key file", True
     if data[:4] == b"GRCF":
-        return "forward payload"
+        return "forward payload", True
     if data[:3] == b"GRC":
-        return "binary envelope"
+        return "binary envelope", True
     try:
         obj = json.loads(data)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -109,15 +114,28 @@ def describe(data: bytes) -> str:
     if isinstance(obj, dict):
         kind = obj.get("kind")
         if isinstance(kind, str) and kind in _JSON_KINDS:
-            return _JSON_KINDS[kind]
+            return _JSON_KINDS[kind], True
         if "params_id" in obj and "ct_fhe" in obj:
-            return "JSON envelope"
+            return "JSON envelope", True
         if "vk_alpha_1" in obj:
-            return "snarkjs verification key"
-        return "JSON file of an unknown kind"
+            return "snarkjs verification key", True
+        return "JSON file of an unknown kind", False
     if len(data) == 32:
-        return "raw 32-byte key without a kind (an earlier release's key file: run keygen again)"
-    return f"file of an unknown kind ({len(data)} bytes)"
+        return "raw 32-byte key without a kind (an earlier release's key file: run keygen again)", True
+    return f"file of an unknown kind ({len(data)} bytes)", False
+
+
+def describe(data: bytes) -> str:
+    """A short name for what ``data`` is (for error messages): ``"recipient public key"``, ..."""
+    return _classify(data)[0]
+
+
+def refuse_other_kind(data: bytes, expected: str, where: str | os.PathLike[str]) -> None:
+    """Raise :class:`WrongKeyKind` if ``data`` is a file of a known kind other than ``expected``
+    (a name :func:`describe` gives); an unknown file is left to the reader's own parser."""
+    name, known = _classify(data)
+    if known and name != expected:
+        raise WrongKeyKind(f"{os.fspath(where)} is a {name}, expected a {expected}")
 
 
 def _read(path: str | os.PathLike[str], what: str) -> bytes:

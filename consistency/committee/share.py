@@ -23,7 +23,7 @@ from schemes.bfv.dkg import SecretShare, commit_secret
 from schemes.bn254.fields import R
 from schemes.secret_file import write_secret_file
 
-from ..keyfile import WrongKeyKind, describe
+from ..keyfile import COMMITTEE_SHARE, refuse_other_kind
 from .codec import dec, hexbytes, loads, require_keys, small_int
 from .config import CommitteeConfig
 from .errors import CommitteeMismatch, MalformedCommitteeFile
@@ -70,9 +70,7 @@ def read_share(path: str | os.PathLike[str], config: CommitteeConfig, member: in
                 "it must be 0600"
             )
         data = f.read()
-    kind = describe(data)
-    if kind not in ("committee member secret file", "JSON file of an unknown kind") and not kind.startswith("file of"):
-        raise WrongKeyKind(f"{p} is a {kind}, expected a committee member secret file")
+    refuse_other_kind(data, COMMITTEE_SHARE, p)
     obj = loads(data, "secret file")
     require_keys(obj, _KEYS, "secret file")
     if obj["version"] != 1 or obj["kind"] != "committee-share":
