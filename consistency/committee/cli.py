@@ -34,20 +34,22 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _refused(exc: Exception, reason: str | None = None, a: argparse.Namespace | None = None) -> int:
-    """``REFUSED <reason>: <message>`` on stderr (a RequestRefused's message starts with its
-    reason already), and with ``--json`` one object on stdout: ``{"ok": false, "refused":
-    reason, "message", "members": {member: why}}``; exit status 1."""
-    _say(f"REFUSED {exc}" if reason is None else f"REFUSED {reason}: {exc}")
-    if a is not None and getattr(a, "json", False):
-        code = getattr(exc, "reason", None)
-        kind = reason or (getattr(code, "value", None) or str(code) if code is not None else type(exc).__name__)
+def _refused(exc: Exception, reason: str | None, a: argparse.Namespace) -> int:
+    """``REFUSED <reason>: <message>`` on stderr (``reason`` None: a RequestRefused, whose
+    message starts with its own reason), and with ``--json`` one object on stdout: ``{"ok":
+    false, "refused": reason, "message", "members": {member: why}}``; exit status 1."""
+    if reason is None and isinstance(exc, RequestRefused):
+        _say(f"REFUSED {exc}")
+        reason = exc.reason.value
+    else:
+        _say(f"REFUSED {reason}: {exc}")
+    if getattr(a, "json", False):
         members = getattr(exc, "members", None) or {}
         print(
             json.dumps(
                 {
                     "ok": False,
-                    "refused": kind,
+                    "refused": reason,
                     "message": str(exc),
                     "members": {str(k): str(v) for k, v in members.items()},
                 }
